@@ -1,0 +1,51 @@
+import { defineBackend } from '@aws-amplify/backend';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { auth } from './auth/resource';
+import { postConfirmation } from './auth/post-confirmation/resource';
+import { data } from './data/resource';
+import { api } from './functions/api/resource';
+import { notifier } from './functions/notifier/resource';
+import { createProfileTable } from './custom/profile-table';
+import { wireNotifier } from './custom/notification-stream';
+
+/** Wiring only: each resource is defined in its own folder. */
+const backend = defineBackend({ auth, data, api, notifier, postConfirmation });
+
+const tables = backend.data.resources.tables;
+const userPool = backend.auth.resources.userPool;
+
+const profiles = createProfileTable(userPool);
+profiles.grantReadWriteData(backend.postConfirmation.resources.lambda);
+backend.postConfirmation.addEnvironment('PROFILE_TABLE', profiles.tableName);
+
+const apiLambda = backend.api.resources.lambda;
+for (const [model, table] of Object.entries(tables)) {
+  table.grantReadWriteData(apiLambda);
+  backend.api.addEnvironment(`${model.toUpperCase()}_TABLE`, table.tableName);
+}
+profiles.grantReadWriteData(apiLambda);
+backend.api.addEnvironment('PROFILE_TABLE', profiles.tableName);
+backend.api.addEnvironment('USER_POOL_ID', userPool.userPoolId);
+apiLambda.addToRolePolicy(
+  new PolicyStatement({
+    effect: Effect.ALLOW,
+    actions: [
+      'cognito-idp:CreateGroup',
+      'cognito-idp:GetGroup',
+      'cognito-idp:AdminAddUserToGroup',
+      'cognito-idp:AdminRemoveUserFromGroup',
+      'cognito-idp:AdminGetUser',
+      'cognito-idp:ListUsers',
+    ],
+    resources: [userPool.userPoolArn],
+  }),
+);
+
+const notifierLambda = backend.notifier.resources.lambda;
+wireNotifier(notifierLambda, [tables.WorkOrder]);
+for (const model of ['Notification', 'OrganizationMember', 'WorkOrder'] as const) {
+  tables[model].grantReadWriteData(notifierLambda);
+  backend.notifier.addEnvironment(`${model.toUpperCase()}_TABLE`, tables[model].tableName);
+}
+backend.notifier.addEnvironment('MAIL_FROM', process.env.STEWARD_MAIL_FROM ?? 'steward@example.com');
+backend.notifier.addEnvironment('APP_URL', process.env.STEWARD_APP_URL ?? 'http://localhost:5173');

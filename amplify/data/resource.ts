@@ -1,0 +1,261 @@
+import { type ClientSchema, a, defineData } from '@aws-amplify/backend';
+import {
+  MEMBERSHIP_STATUSES,
+  ORGANIZATION_STATUSES,
+  PLANS,
+  ROLES,
+} from '../../core/organizations/roles';
+import {
+  CATEGORIES,
+  PRIORITIES,
+  WORK_ORDER_STATUSES,
+  WORK_ORDER_TYPES,
+} from '../../core/work-orders/vocabulary';
+import { api } from '../functions/api/resource';
+
+/** Tenant data is written only by Lambda mutations, so the generated writes do not exist. */
+const WRITES = ['mutations', 'subscriptions'] as const;
+
+/**
+ * The tenant design (docs/ARCHITECTURE.md, "Tenancy"): model rules grant READ only, scoped by
+ * Cognito groups that mirror memberships; every write goes through a Lambda-backed mutation that
+ * checks the membership table and sets the server-controlled fields itself.
+ */
+const schema = a
+  .schema({
+    Role: a.enum(ROLES),
+    MembershipStatus: a.enum(MEMBERSHIP_STATUSES),
+    Plan: a.enum(PLANS),
+    OrganizationStatus: a.enum(ORGANIZATION_STATUSES),
+    WorkOrderStatus: a.enum(WORK_ORDER_STATUSES),
+    Priority: a.enum(PRIORITIES),
+    Category: a.enum(CATEGORIES),
+    WorkOrderType: a.enum(WORK_ORDER_TYPES),
+
+    Organization: a
+      .model({
+        id: a.id().required(),
+        name: a.string().required(),
+        slug: a.string().required(),
+        plan: a.ref('Plan').required(),
+        status: a.ref('OrganizationStatus').required(),
+        ownerId: a.string().required(),
+        /** The last work-order number handed out (WO-n); only ever incremented. */
+        workOrderCounter: a.integer().required(),
+        memberCount: a.integer().required(),
+      })
+      .secondaryIndexes((index) => [index('slug').queryField('organizationsBySlug')])
+      .disableOperations(WRITES)
+      .authorization((allow) => [allow.groupDefinedIn('id').to(['read'])]),
+
+    OrganizationMember: a
+      .model({
+        organizationId: a.id().required(),
+        /** Cognito sub of the member; empty while an invitation is not yet accepted. */
+        userId: a.string(),
+        email: a.email().required(),
+        displayName: a.string(),
+        role: a.ref('Role').required(),
+        status: a.ref('MembershipStatus').required(),
+        invitedBy: a.string(),
+        invitedAt: a.datetime(),
+        inviteExpiresAt: a.datetime(),
+        joinedAt: a.datetime(),
+      })
+      .secondaryIndexes((index) => [
+        index('organizationId').sortKeys(['email']).queryField('membersByOrganization'),
+        index('userId').queryField('membershipsByUser'),
+        index('email').queryField('membershipsByEmail'),
+      ])
+      .disableOperations(WRITES)
+      .authorization((allow) => [allow.groupDefinedIn('organizationId').to(['read'])]),
+
+    WorkOrder: a
+      .model({
+        organizationId: a.id().required(),
+        number: a.integer().required(),
+        title: a.string().required(),
+        description: a.string(),
+        status: a.ref('WorkOrderStatus').required(),
+        priority: a.ref('Priority').required(),
+        category: a.ref('Category').required(),
+        type: a.ref('WorkOrderType').required(),
+        locationText: a.string(),
+        dueAt: a.datetime(),
+        /** Owner field (`sub::username`): a MEMBER reads only the work orders they requested. */
+        requester: a.string().required(),
+        requesterId: a.string().required(),
+        requesterName: a.string(),
+        assigneeId: a.string(),
+        assigneeName: a.string(),
+        /** The organization's staff role groups, set by the server. */
+        readGroups: a.string().array().required(),
+        version: a.integer().required(),
+        assignedAt: a.datetime(),
+        startedAt: a.datetime(),
+        completedAt: a.datetime(),
+        completedBy: a.string(),
+        closedAt: a.datetime(),
+        laborMinutes: a.integer(),
+        completionNotes: a.string(),
+        createdAt: a.datetime().required(),
+        updatedAt: a.datetime().required(),
+      })
+      .secondaryIndexes((index) => [
+        index('organizationId').sortKeys(['createdAt']).queryField('workOrdersByOrganization'),
+        index('organizationId')
+          .sortKeys(['status', 'createdAt'])
+          .queryField('workOrdersByOrganizationAndStatus'),
+        index('assigneeId').sortKeys(['createdAt']).queryField('workOrdersByAssignee'),
+        index('requesterId').sortKeys(['createdAt']).queryField('workOrdersByRequester'),
+      ])
+      .disableOperations(WRITES)
+      .authorization((allow) => [
+        allow.groupsDefinedIn('readGroups').to(['read']),
+        allow.ownerDefinedIn('requester').to(['read']),
+      ]),
+
+    WorkOrderEvent: a
+      .model({
+        organizationId: a.id().required(),
+        workOrderId: a.id().required(),
+        at: a.datetime().required(),
+        actorId: a.string().required(),
+        actorName: a.string(),
+        kind: a.string().required(),
+        fromStatus: a.ref('WorkOrderStatus'),
+        toStatus: a.ref('WorkOrderStatus'),
+        note: a.string(),
+        requester: a.string().required(),
+        readGroups: a.string().array().required(),
+      })
+      .secondaryIndexes((index) => [
+        index('workOrderId').sortKeys(['at']).queryField('eventsByWorkOrder'),
+      ])
+      .disableOperations(WRITES)
+      .authorization((allow) => [
+        allow.groupsDefinedIn('readGroups').to(['read']),
+        allow.ownerDefinedIn('requester').to(['read']),
+      ]),
+
+    InventoryItem: a
+      .model({
+        organizationId: a.id().required(),
+        sku: a.string().required(),
+        name: a.string().required(),
+        unit: a.string().required(),
+        quantity: a.integer().required(),
+        minQuantity: a.integer().required(),
+        reorderQuantity: a.integer(),
+        unitCost: a.float(),
+        storageLocation: a.string(),
+        lastCountedAt: a.datetime(),
+        version: a.integer().required(),
+      })
+      .secondaryIndexes((index) => [
+        index('organizationId').sortKeys(['sku']).queryField('inventoryByOrganization'),
+      ])
+      .disableOperations(WRITES)
+      .authorization((allow) => [allow.groupDefinedIn('organizationId').to(['read'])]),
+
+    /** One delivery of one notification to one recipient: the exactly-once claim record. */
+    Notification: a
+      .model({
+        id: a.id().required(),
+        organizationId: a.id().required(),
+        recipientId: a.string().required(),
+        recipient: a.string().required(),
+        email: a.string(),
+        kind: a.string().required(),
+        subject: a.string().required(),
+        link: a.string(),
+        status: a.string().required(),
+        attempts: a.integer().required(),
+        messageId: a.string(),
+        readAt: a.datetime(),
+        createdAt: a.datetime().required(),
+      })
+      .secondaryIndexes((index) => [
+        index('recipientId').sortKeys(['createdAt']).queryField('notificationsByRecipient'),
+      ])
+      .disableOperations(WRITES)
+      .authorization((allow) => [allow.ownerDefinedIn('recipient').to(['read'])]),
+
+    Profile: a.customType({
+      id: a.id().required(),
+      email: a.string().required(),
+      displayName: a.string(),
+      createdAt: a.datetime().required(),
+    }),
+
+    /** One of the caller's memberships, with enough of its organization to show a switcher. */
+    Membership: a.customType({
+      memberId: a.id().required(),
+      organizationId: a.id().required(),
+      organizationName: a.string().required(),
+      role: a.ref('Role').required(),
+      status: a.ref('MembershipStatus').required(),
+      inviteExpiresAt: a.datetime(),
+    }),
+
+    Me: a.customType({
+      profile: a.ref('Profile').required(),
+      memberships: a.ref('Membership').required().array().required(),
+    }),
+
+    me: a
+      .query()
+      .returns(a.ref('Me').required())
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(api)),
+
+    createOrganization: a
+      .mutation()
+      .arguments({ name: a.string().required(), slug: a.string() })
+      .returns(a.ref('Organization').required())
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(api)),
+
+    submitWorkOrder: a
+      .mutation()
+      .arguments({
+        organizationId: a.id().required(),
+        title: a.string().required(),
+        description: a.string(),
+        category: a.ref('Category'),
+        priority: a.ref('Priority'),
+        type: a.ref('WorkOrderType'),
+        locationText: a.string(),
+        dueAt: a.datetime(),
+        draft: a.boolean(),
+      })
+      .returns(a.ref('WorkOrder').required())
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(api)),
+
+    assignWorkOrder: a
+      .mutation()
+      .arguments({
+        id: a.id().required(),
+        assigneeId: a.string(),
+        expectedVersion: a.integer(),
+      })
+      .returns(a.ref('WorkOrder').required())
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(api)),
+
+    /** Live updates of one organization's work orders; MEMBERs receive only their own. */
+    onWorkOrderChanged: a
+      .subscription()
+      .for([a.ref('submitWorkOrder'), a.ref('assignWorkOrder')])
+      .arguments({ organizationId: a.id().required() })
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.custom({ entry: './on-work-order-changed.js' })),
+  });
+
+export type Schema = ClientSchema<typeof schema>;
+
+export const data = defineData({
+  schema,
+  authorizationModes: { defaultAuthorizationMode: 'userPool' },
+});

@@ -1,0 +1,34 @@
+/** The states of a work order; the transitions between them live in the state machine. */
+export const WORK_ORDER_STATUSES = [
+  'DRAFT',
+  'NEW',
+  'ASSIGNED',
+  'IN_PROGRESS',
+  'ON_HOLD',
+  'COMPLETED',
+  'CLOSED',
+  'CANCELLED',
+] as const;
+export type WorkOrderStatus = (typeof WORK_ORDER_STATUSES)[number];
+
+export const PRIORITIES = ['LOW', 'MEDIUM', 'HIGH', 'URGENT'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const CATEGORIES = [
+  'PLUMBING',
+  'ELECTRICAL',
+  'HVAC',
+  'STRUCTURAL',
+  'SECURITY',
+  'CLEANING',
+  'GROUNDS',
+  'EMERGENCY',
+  'OTHER',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const WORK_ORDER_TYPES = ['CORRECTIVE', 'PREVENTIVE'] as const;
+export type WorkOrderType = (typeof WORK_ORDER_TYPES)[number];
+
+/** The human number of a work order within its organization. */
+export const workOrderLabel = (number: number): string => `WO-${number}`;
