@@ -1,0 +1,132 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
+import type { TableDefinition } from './assembly';
+import { LocalRuntimeError, type ManagedProcess, spawnManaged, waitForPort } from './process-utils';
+
+/** Fixed credentials for every local AWS client: the emulators accept any. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+export const LOCAL_REGION = 'us-east-1';
+
+const require = createRequire(import.meta.url);
+
+/** The DynamoDB Local jar shipped inside the amplify-dynamodb-simulator npm package. */
+export function dynamoDbLocalDirectory(): string {
+  const pkg = require.resolve('amplify-dynamodb-simulator/package.json');
+  return path.join(path.dirname(pkg), 'emulator');
+}
+
+/** Throws a clear error when no Java 17+ is on the PATH. */
+export function assertJava(): string {
+  let text: string;
+  try {
+    text = execFileSync('java', ['-version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    const e = err as { stderr?: string; code?: string };
+    if (e.code === 'ENOENT') {
+      throw new LocalRuntimeError(
+        'Java was not found: DynamoDB Local needs Java 17 or newer.',
+        'Install it (Debian/Ubuntu: `sudo apt-get install -y openjdk-17-jre-headless`; macOS: `brew install openjdk@17`) and try again.',
+        { cause: err },
+      );
+    }
+    text = e.stderr ?? '';
+  }
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(text);
+  const major = match ? Number(match[1] === '1' ? match[2] : match[1]) : 0;
+  if (major < 17) {
+    throw new LocalRuntimeError(
+      `Java ${major || 'of unknown version'} was found; DynamoDB Local needs Java 17 or newer.`,
+      'Install Java 17+ and put it first on your PATH.',
+    );
+  }
+  return text.split('\n')[0] ?? '';
+}
+
+export type DynamoDbLocal = { endpoint: string; process: ManagedProcess; stop: () => Promise<void> };
+
+/** Starts DynamoDB Local on the port, keeping its data in dataDirectory (or in memory). */
+export async function startDynamoDbLocal(options: {
+  port: number;
+  dataDirectory?: string;
+}): Promise<DynamoDbLocal> {
+  assertJava();
+  const emulator = dynamoDbLocalDirectory();
+  const storage = options.dataDirectory
+    ? (mkdirSync(options.dataDirectory, { recursive: true }), ['-dbPath', options.dataDirectory])
+    : ['-inMemory'];
+  const proc = spawnManaged('java', [
+    '-Xms64m',
+    '-Xmx1g',
+    `-Djava.library.path=${path.join(emulator, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    path.join(emulator, 'DynamoDBLocal.jar'),
+    '-port',
+    String(options.port),
+    '-sharedDb',
+    ...storage,
+  ]);
+  try {
+    await waitForPort(options.port, 30_000);
+  } catch (err) {
+    await proc.stop();
+    throw new LocalRuntimeError(
+      `DynamoDB Local did not start on port ${options.port}.`,
+      `Its output was:\n${proc.output()}`,
+      { cause: err },
+    );
+  }
+  const endpoint = `http://127.0.0.1:${options.port}`;
+  return { endpoint, process: proc, stop: proc.stop };
+}
+
+/** A DynamoDB client for a local endpoint. */
+export function localDynamoDbClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+}
+
+/** Creates every table that does not exist yet; existing tables (and their data) are kept. */
+export async function ensureTables(client: DynamoDBClient, tables: TableDefinition[]): Promise<string[]> {
+  const existing = new Set<string>();
+  let start: string | undefined;
+  do {
+    const page = await client.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
+    page.TableNames?.forEach((name) => existing.add(name));
+    start = page.LastEvaluatedTableName;
+  } while (start);
+  const created: string[] = [];
+  for (const table of tables) {
+    if (existing.has(table.tableName)) continue;
+    try {
+      await client.send(
+        new CreateTableCommand({
+          TableName: table.tableName,
+          KeySchema: table.keySchema,
+          AttributeDefinitions: table.attributeDefinitions,
+          BillingMode: 'PAY_PER_REQUEST',
+          GlobalSecondaryIndexes: table.globalSecondaryIndexes.length
+            ? table.globalSecondaryIndexes
+            : undefined,
+          StreamSpecification: table.streamViewType
+            ? { StreamEnabled: true, StreamViewType: table.streamViewType }
+            : undefined,
+        }),
+      );
+      created.push(table.tableName);
+    } catch (err) {
+      if (!(err instanceof ResourceInUseException)) throw err;
+    }
+  }
+  for (const name of created) {
+    await client.send(new DescribeTableCommand({ TableName: name }));
+  }
+  return created;
+}
