@@ -1,0 +1,343 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CloudAssembly } from './assembly';
+import { startAppSync } from './appsync/index';
+import { bindPlaceholders, readCloudAssembly } from './cloud-assembly';
+import { startCognito } from './cognito';
+import { DEMO_PASSWORD, type DemoSummary, seedDemoData } from './demo-data';
+import { ensureTables, LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoDbClient, startDynamoDbLocal } from './dynamodb';
+import { startEventSourceMappings } from './event-sources';
+import { LocalCognito } from './graphql-client';
+import { startLambdaApi } from './lambda-api';
+import { createLambdaRunner } from './lambda-runner';
+import { startMail } from './mail';
+import { amplifyOutputs, type AmplifyOutputs, writeOutputs } from './outputs';
+import { assertPortFree, freePort, LocalRuntimeError } from './process-utils';
+import { synthesize } from './synth';
+
+/** The project root (where amplify/ lives). */
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Ports of the local services. */
+export type LocalPorts = {
+  dynamodb: number;
+  cognito: number;
+  graphql: number;
+  mail: number;
+  lambda: number;
+  app: number;
+};
+
+/** Default ports: a base (STEWARD_PORT_BASE, default 20000) plus an offset; the app on 5173. */
+export function defaultPorts(base = Number(process.env.STEWARD_PORT_BASE ?? 20000)): LocalPorts {
+  return { dynamodb: base + 1, cognito: base + 2, graphql: base + 3, mail: base + 4, lambda: base + 5, app: 5173 };
+}
+
+async function autoPorts(): Promise<LocalPorts> {
+  return {
+    dynamodb: await freePort(),
+    cognito: await freePort(),
+    graphql: await freePort(),
+    mail: await freePort(),
+    lambda: await freePort(),
+    app: await freePort(),
+  };
+}
+
+export type LocalRuntimeOptions = {
+  /** Where data lives between runs (default `.steward/data`). */
+  dataDirectory?: string;
+  /** Fixed ports, or 'auto' for free ones (tests). */
+  ports?: LocalPorts | 'auto';
+  /** Seed the demo organization on first start (default true). */
+  demo?: boolean;
+  /** Serve the web app with Vite (default true). */
+  app?: boolean;
+  /** Write amplify_outputs.json into the project (default true; tests on auto ports say false). */
+  writeOutputsFiles?: boolean;
+  /** Access/ID token lifetime in seconds (default 3600, as on AWS). */
+  tokenLifetimeSeconds?: number;
+  log?: (line: string) => void;
+};
+
+/** A running local Steward. */
+export type LocalRuntime = {
+  urls: { app?: string; graphql: string; realtime: string; mailbox: string; cognito: string; dynamodb: string };
+  ports: LocalPorts;
+  outputs: AmplifyOutputs;
+  assembly: CloudAssembly;
+  userPoolId: string;
+  userPoolClientId: string;
+  dataDirectory: string;
+  demo?: DemoSummary;
+  /** Invokes a function of the backend directly, as AWS would. */
+  invoke: (functionName: string, event: unknown) => Promise<unknown>;
+  /** Resolves when every stream consumer has caught up. */
+  streamsIdle: () => Promise<void>;
+  /** Records that exhausted their retries (the on-failure destination). */
+  streamFailures: () => Promise<unknown[]>;
+  stop: () => Promise<void>;
+};
+
+/**
+ * Starts the whole backend of amplify/ on this machine: synth → DynamoDB Local → SES emulator →
+ * cognito-local → Lambda runner → AppSync simulator → stream consumers → outputs → demo → app.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const log = options.log ?? (() => {});
+  const dataDirectory = path.resolve(options.dataDirectory ?? path.join(PROJECT_ROOT, '.steward', 'data'));
+  const ports = options.ports === 'auto' ? await autoPorts() : (options.ports ?? defaultPorts());
+  const wantApp = options.app ?? true;
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) {
+      try {
+        await stop();
+      } catch {
+        // keep stopping the rest
+      }
+    }
+  };
+  const step = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    const result = await work();
+    log(`  ✓ ${label} (${Date.now() - started} ms)`);
+    return result;
+  };
+
+  try {
+    const services: [keyof LocalPorts, string][] = [
+      ['dynamodb', 'DynamoDB Local'],
+      ['cognito', 'Cognito'],
+      ['graphql', 'GraphQL API'],
+      ['mail', 'mailbox'],
+      ['lambda', 'Lambda API'],
+      ...(wantApp ? ([['app', 'web app']] as [keyof LocalPorts, string][]) : []),
+    ];
+    for (const [key, name] of services) await assertPortFree(ports[key], name);
+    mkdirSync(dataDirectory, { recursive: true });
+
+    const synth = await step('backend synthesized', () =>
+      synthesize({ root: PROJECT_ROOT, cacheDirectory: path.join(PROJECT_ROOT, '.steward', 'synth') }),
+    );
+    const unbound = readCloudAssembly(synth.directory);
+
+    const [dynamodb, mail] = await Promise.all([
+      step('DynamoDB Local', () =>
+        startDynamoDbLocal({ port: ports.dynamodb, dataDirectory: path.join(dataDirectory, 'dynamodb') }),
+      ),
+      step('mailbox (SES emulator)', () =>
+        startMail({ port: ports.mail, dataDirectory: path.join(dataDirectory, 'mail') }),
+      ),
+    ]);
+    stops.push(dynamodb.stop, mail.stop);
+    const ddb = localDynamoDbClient(dynamodb.endpoint);
+    stops.push(async () => ddb.destroy());
+    await step(`${unbound.tables.length} tables`, () => ensureTables(ddb, unbound.tables));
+
+    const lambdaEndpoint = `http://127.0.0.1:${ports.lambda}`;
+    const cognito = await step('Cognito (cognito-local)', () =>
+      startCognito({
+        port: ports.cognito,
+        dataDirectory: path.join(dataDirectory, 'cognito'),
+        userPool: unbound.userPool,
+        lambdaEndpoint,
+        mailEndpoint: mail.endpoint,
+        tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
+      }),
+    );
+    stops.push(cognito.stop);
+
+    const graphqlUrl = `http://127.0.0.1:${ports.graphql}/graphql`;
+    const assembly = bindPlaceholders(unbound, {
+      userPoolId: cognito.userPoolId,
+      userPoolClientId: cognito.clientId,
+      graphqlUrl,
+    });
+    const runner = createLambdaRunner({
+      functions: assembly.functions,
+      environment: {
+        AWS_REGION: LOCAL_REGION,
+        AWS_DEFAULT_REGION: LOCAL_REGION,
+        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+        AWS_ENDPOINT_URL_SES: mail.endpoint,
+        AWS_ENDPOINT_URL_SESV2: mail.endpoint,
+        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+        STEWARD_LOCAL: 'true',
+      },
+      log,
+    });
+    stops.push(runner.stop);
+    const lambdaApi = await step('Lambda runner', () => startLambdaApi({ port: ports.lambda, runner }));
+    stops.push(lambdaApi.stop);
+
+    const appsync = await step('GraphQL API (AppSync simulator)', () =>
+      startAppSync({
+        assembly,
+        port: ports.graphql,
+        dynamoDbEndpoint: dynamodb.endpoint,
+        invokeFunction: runner.invoke,
+        auth: {
+          issuer: cognito.issuer,
+          jwksUri: cognito.jwksUri,
+          userPoolId: cognito.userPoolId,
+          clientId: cognito.clientId,
+        },
+      }),
+    );
+    stops.push(appsync.stop);
+
+    const streams = await step('stream consumers', () =>
+      startEventSourceMappings({
+        mappings: assembly.eventSourceMappings,
+        invoke: runner.invoke,
+        dynamoDbEndpoint: dynamodb.endpoint,
+        stateDirectory: path.join(dataDirectory, 'streams'),
+        log,
+      }),
+    );
+    stops.push(streams.stop);
+
+    const outputs = amplifyOutputs(
+      assembly,
+      { userPoolId: cognito.userPoolId, userPoolClientId: cognito.clientId },
+      { graphql: appsync.url, cognito: cognito.endpoint, mailbox: mail.url, dynamodb: dynamodb.endpoint },
+    );
+    if (options.writeOutputsFiles ?? true) writeOutputs(PROJECT_ROOT, outputs);
+
+    let demo: DemoSummary | undefined;
+    const demoMarker = path.join(dataDirectory, 'demo.json');
+    if (options.demo ?? true) {
+      if (existsSync(demoMarker)) {
+        demo = JSON.parse(readFileSync(demoMarker, 'utf8')) as DemoSummary;
+      } else {
+        const table = (model: string) => {
+          const found = assembly.tables.find((t) => t.modelName === model);
+          if (!found) throw new Error(`No ${model} table in the backend`);
+          return found.tableName;
+        };
+        demo = await step('demo organization', () =>
+          seedDemoData({
+            cognito: new LocalCognito(cognito.endpoint, cognito.userPoolId, cognito.clientId),
+            dynamodb: ddb,
+            graphqlUrl: appsync.url,
+            tables: { organizationMember: table('OrganizationMember'), inventoryItem: table('InventoryItem') },
+            log,
+          }),
+        );
+        writeFileSync(demoMarker, JSON.stringify(demo, null, 2));
+      }
+    }
+
+    let appUrl: string | undefined;
+    if (wantApp) {
+      appUrl = await step('web app (Vite)', async () => {
+        process.env.STEWARD_GRAPHQL_PORT = String(ports.graphql);
+        process.env.STEWARD_COGNITO_PORT = String(ports.cognito);
+        process.env.STEWARD_MAIL_PORT = String(ports.mail);
+        const { createServer } = await import('vite');
+        const server = await createServer({
+          root: PROJECT_ROOT,
+          configFile: path.join(PROJECT_ROOT, 'vite.config.ts'),
+          server: { port: ports.app, strictPort: true, host: '127.0.0.1' },
+          logLevel: 'warn',
+        });
+        await server.listen();
+        stops.push(() => server.close());
+        return `http://localhost:${ports.app}`;
+      });
+    }
+
+    return {
+      urls: {
+        app: appUrl,
+        graphql: appsync.url,
+        realtime: appsync.realtimeUrl,
+        mailbox: mail.url,
+        cognito: cognito.endpoint,
+        dynamodb: dynamodb.endpoint,
+      },
+      ports,
+      outputs,
+      assembly,
+      userPoolId: cognito.userPoolId,
+      userPoolClientId: cognito.clientId,
+      dataDirectory,
+      demo,
+      invoke: runner.invoke,
+      streamsIdle: streams.idle,
+      streamFailures: streams.failures,
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+function readyBlock(runtime: LocalRuntime, startedMs: number): string {
+  const lines = [
+    '',
+    `Steward is running locally (ready in ${(startedMs / 1000).toFixed(1)} s)`,
+    '',
+    `  Web app      ${runtime.urls.app ?? '(not started: --no-app)'}`,
+    `  Mailbox      ${runtime.urls.mailbox}   every email, verification codes included`,
+    `  GraphQL      ${runtime.urls.graphql}`,
+    `  Realtime     ${runtime.urls.realtime}`,
+    `  Cognito      ${runtime.urls.cognito}   pool ${runtime.userPoolId}`,
+    `  DynamoDB     ${runtime.urls.dynamodb}`,
+    `  Data         ${path.relative(process.cwd(), runtime.dataDirectory) || '.'}   (npm run start:clean starts afresh)`,
+  ];
+  if (runtime.demo) {
+    lines.push('', `  Demo organization: ${runtime.demo.organizationName} — password for all: ${DEMO_PASSWORD}`);
+    for (const user of runtime.demo.users) lines.push(`    ${user.role.padEnd(10)} ${user.email}`);
+  }
+  lines.push('', 'Press Ctrl-C to stop.', '');
+  return lines.join('\n');
+}
+
+async function main(argv: string[]): Promise<void> {
+  const flags = new Set(argv);
+  const dataDirectory = path.join(PROJECT_ROOT, '.steward', 'data');
+  if (flags.has('--clean')) {
+    rmSync(dataDirectory, { recursive: true, force: true });
+    console.log('Removed local data: starting afresh.');
+  }
+  console.log('Starting Steward locally…');
+  const started = Date.now();
+  let runtime: LocalRuntime;
+  try {
+    runtime = await startLocalRuntime({
+      dataDirectory,
+      app: !flags.has('--no-app'),
+      demo: !flags.has('--no-demo'),
+      log: (line) => console.log(line),
+    });
+  } catch (err) {
+    if (err instanceof LocalRuntimeError) {
+      console.error(`\n✗ ${err.message}\n  ${err.resolution.split('\n').join('\n  ')}\n`);
+    } else {
+      console.error('\n✗ Steward could not start:', err);
+    }
+    process.exit(1);
+  }
+  console.log(readyBlock(runtime, Date.now() - started));
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    await runtime.stop();
+    console.log('Stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await main(process.argv.slice(2));
+}

@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { LocalRuntimeError } from './process-utils';
+
+/** The context `ampx sandbox` passes to the backend program, with a fixed local identity. */
+const SYNTH_CONTEXT = {
+  'amplify-backend-namespace': 'local',
+  'amplify-backend-name': 'dev',
+  'amplify-backend-type': 'sandbox',
+};
+
+/** Files whose content decides the synthesized output. */
+function inputsOf(root: string): string[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir)) {
+      if (entry === 'node_modules' || entry.startsWith('.')) continue;
+      const full = path.join(dir, entry);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (!entry.endsWith('.test.ts')) files.push(full);
+    }
+  };
+  for (const dir of ['amplify', 'core']) walk(path.join(root, dir));
+  files.push(path.join(root, 'package-lock.json'));
+  return files.filter((f) => existsSync(f)).sort();
+}
+
+/** A hash of everything the backend program reads, so an unchanged backend is not synthesized again. */
+export function backendHash(root: string): string {
+  const hash = createHash('sha256');
+  for (const file of inputsOf(root)) {
+    hash.update(path.relative(root, file));
+    hash.update(readFileSync(file));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * Synthesizes amplify/backend.ts offline (no AWS account, no credentials) into
+ * `<cacheDirectory>/<hash>` and returns that folder; an up-to-date folder is reused.
+ */
+export async function synthesize(options: {
+  root: string;
+  cacheDirectory: string;
+  log?: (line: string) => void;
+}): Promise<{ directory: string; cached: boolean }> {
+  const hash = backendHash(options.root);
+  const directory = path.join(options.cacheDirectory, hash);
+  if (existsSync(path.join(directory, 'manifest.json'))) return { directory, cached: true };
+  for (const stale of existsSync(options.cacheDirectory) ? readdirSync(options.cacheDirectory) : []) {
+    rmSync(path.join(options.cacheDirectory, stale), { recursive: true, force: true });
+  }
+  const staging = `${directory}.partial`;
+  options.log?.('synthesizing amplify/backend.ts');
+  const tsx = path.join(options.root, 'node_modules', '.bin', 'tsx');
+  const output: string[] = [];
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(tsx, [path.join(options.root, 'amplify', 'backend.ts')], {
+      cwd: options.root,
+      env: { ...process.env, CDK_OUTDIR: staging, CDK_CONTEXT_JSON: JSON.stringify(SYNTH_CONTEXT) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (d: Buffer) => output.push(d.toString()));
+    child.stderr.on('data', (d: Buffer) => output.push(d.toString()));
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0) {
+    throw new LocalRuntimeError(
+      'Synthesizing amplify/backend.ts failed.',
+      `Fix the error below and start again:\n${output.join('').split('\n').filter((l) => !/^\s+at /.test(l)).slice(-40).join('\n')}`,
+    );
+  }
+  renameSync(staging, directory);
+  return { directory, cached: false };
+}
