@@ -23,7 +23,8 @@ export const STAFF_ROLES: readonly Role[] = ['OWNER', 'ADMIN', 'MANAGER', 'TECHN
 export const organizationGroup = (organizationId: string): string => organizationId;
 
 /** The Cognito group that mirrors one role in one organization, e.g. `org-…:MANAGER`. */
-export const roleGroup = (organizationId: string, role: Role): string => `${organizationId}:${role}`;
+export const roleGroup = (organizationId: string, role: Role): string =>
+  `${organizationId}:${role}`;
 
 /** The groups allowed to read every work order of an organization (its staff roles). */
 export const workOrderReadGroups = (organizationId: string): string[] =>

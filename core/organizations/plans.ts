@@ -1,0 +1,51 @@
+import { DomainError } from '../errors';
+import { PLANS, type Plan } from './roles';
+
+/** The quantities a plan limits. */
+export type PlanLimits = {
+  members: number;
+  workOrdersPerMonth: number;
+  storageMb: number;
+};
+export type LimitName = keyof PlanLimits;
+
+/** Limits per plan; Infinity means unlimited. */
+export const PLAN_LIMITS: Readonly<Record<Plan, PlanLimits>> = {
+  FREE: { members: 5, workOrdersPerMonth: 50, storageMb: 100 },
+  STARTER: { members: 15, workOrdersPerMonth: 500, storageMb: 1_024 },
+  PROFESSIONAL: { members: 50, workOrdersPerMonth: 5_000, storageMb: 10_240 },
+  ENTERPRISE: { members: Infinity, workOrdersPerMonth: Infinity, storageMb: Infinity },
+};
+
+const LIMIT_WORDS: Readonly<Record<LimitName, string>> = {
+  members: 'members',
+  workOrdersPerMonth: 'work orders a month',
+  storageMb: 'MB of storage',
+};
+
+/** The cheapest plan above `plan` that allows `wanted`, if any. */
+export function planAllowing(plan: Plan, limit: LimitName, wanted: number): Plan | undefined {
+  return PLANS.slice(PLANS.indexOf(plan) + 1).find((p) => PLAN_LIMITS[p][limit] >= wanted);
+}
+
+/**
+ * Throws LIMIT_EXCEEDED when `wanted` (the quantity after the operation) is above the plan's
+ * limit, naming the limit and the plan that would allow it.
+ */
+export function assertWithinPlan(plan: Plan, limit: LimitName, wanted: number): void {
+  const allowed = PLAN_LIMITS[plan][limit];
+  if (wanted <= allowed) return;
+  const words = LIMIT_WORDS[limit];
+  const upgrade = planAllowing(plan, limit, wanted);
+  throw new DomainError(
+    'LIMIT_EXCEEDED',
+    `The ${plan} plan allows ${allowed} ${words}; this would make ${wanted}.`,
+    {
+      field: limit,
+      resolution:
+        upgrade === undefined
+          ? `Reduce the ${words} or contact the Steward operator.`
+          : `Upgrade the organization to the ${upgrade} plan (${PLAN_LIMITS[upgrade][limit]} ${words}) or reduce the ${words}.`,
+    },
+  );
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { parseInput } from '../parse-input';
+import { CATEGORIES, PRIORITIES, WORK_ORDER_TYPES } from './vocabulary';
+
+const DAY_MS = 86_400_000;
+/** How far in the past a due date may be (entered late, still meaningful). */
+const DUE_PAST_DAYS = 365;
+/** How far ahead a due date may be; beyond that it is almost certainly a typo. */
+const DUE_FUTURE_DAYS = 5 * 365;
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .nullish()
+    .transform((value) => (value ? value : undefined));
+
+const dueAt = (now: Date) =>
+  z
+    .string()
+    .datetime({ offset: true, message: 'must be an ISO 8601 date and time' })
+    .nullish()
+    .transform((value) => (value ? new Date(value).toISOString() : undefined))
+    .refine(
+      (value) =>
+        value === undefined ||
+        (Date.parse(value) >= now.getTime() - DUE_PAST_DAYS * DAY_MS &&
+          Date.parse(value) <= now.getTime() + DUE_FUTURE_DAYS * DAY_MS),
+      {
+        message: `must be within ${DUE_PAST_DAYS} days ago and ${DUE_FUTURE_DAYS / 365} years ahead`,
+      },
+    );
+
+/** The arguments of `submitWorkOrder`, with defaults applied. */
+export const submitWorkOrderSchema = (now: Date) =>
+  z.object({
+    organizationId: z.string().trim().min(1, 'is required'),
+    title: z
+      .string({ required_error: 'is required' })
+      .trim()
+      .min(1, 'is required')
+      .max(200, 'must be at most 200 characters'),
+    description: optionalText(5000),
+    category: z
+      .enum(CATEGORIES)
+      .nullish()
+      .transform((v) => v ?? 'OTHER'),
+    priority: z
+      .enum(PRIORITIES)
+      .nullish()
+      .transform((v) => v ?? 'MEDIUM'),
+    type: z
+      .enum(WORK_ORDER_TYPES)
+      .nullish()
+      .transform((v) => v ?? 'CORRECTIVE'),
+    locationText: optionalText(500),
+    dueAt: dueAt(now),
+    draft: z
+      .boolean()
+      .nullish()
+      .transform((v) => v ?? false),
+  });
+export type SubmitWorkOrderInput = z.output<ReturnType<typeof submitWorkOrderSchema>>;
+
+/** Validates `submitWorkOrder` arguments; throws VALIDATION naming the field. */
+export const parseSubmitWorkOrder = (input: unknown, now: Date): SubmitWorkOrderInput =>
+  parseInput(submitWorkOrderSchema(now), input);
+
+/** The arguments of `assignWorkOrder`; a missing assigneeId means unassign. */
+export const assignWorkOrderSchema = z.object({
+  id: z.string().trim().min(1, 'is required'),
+  assigneeId: z
+    .string()
+    .trim()
+    .nullish()
+    .transform((v) => (v ? v : undefined)),
+  expectedVersion: z
+    .number()
+    .int('must be a whole number')
+    .positive('must be positive')
+    .nullish()
+    .transform((v) => v ?? undefined),
+});
+export type AssignWorkOrderInput = z.output<typeof assignWorkOrderSchema>;
+
+/** Validates `assignWorkOrder` arguments; throws VALIDATION naming the field. */
+export const parseAssignWorkOrder = (input: unknown): AssignWorkOrderInput =>
+  parseInput(assignWorkOrderSchema, input);
