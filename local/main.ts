@@ -14,10 +14,9 @@ import { createLambdaRunner } from './lambda-runner';
 import { startMail } from './mail';
 import { amplifyOutputs, type AmplifyOutputs, writeOutputs } from './outputs';
 import { assertPortFree, freePort, LocalRuntimeError } from './process-utils';
+import { PROJECT_ROOT, STEWARD_DIRECTORY, SYNTH_CACHE } from './paths';
 import { synthesize } from './synth';
 
-/** The project root (where amplify/ lives). */
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Ports of the local services. */
 export type LocalPorts = {
@@ -86,7 +85,7 @@ export type LocalRuntime = {
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const log = options.log ?? (() => {});
-  const dataDirectory = path.resolve(options.dataDirectory ?? path.join(PROJECT_ROOT, '.steward', 'data'));
+  const dataDirectory = path.resolve(options.dataDirectory ?? path.join(STEWARD_DIRECTORY, 'data'));
   const ports = options.ports === 'auto' ? await autoPorts() : (options.ports ?? defaultPorts());
   const wantApp = options.app ?? true;
   const stops: (() => Promise<void>)[] = [];
@@ -119,7 +118,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     mkdirSync(dataDirectory, { recursive: true });
 
     const synth = await step('backend synthesized', () =>
-      synthesize({ root: PROJECT_ROOT, cacheDirectory: path.join(PROJECT_ROOT, '.steward', 'synth') }),
+      synthesize({ root: PROJECT_ROOT, cacheDirectory: SYNTH_CACHE }),
     );
     const unbound = readCloudAssembly(synth.directory);
 
@@ -301,7 +300,7 @@ function readyBlock(runtime: LocalRuntime, startedMs: number): string {
 
 async function main(argv: string[]): Promise<void> {
   const flags = new Set(argv);
-  const dataDirectory = path.join(PROJECT_ROOT, '.steward', 'data');
+  const dataDirectory = path.join(STEWARD_DIRECTORY, 'data');
   if (flags.has('--clean')) {
     rmSync(dataDirectory, { recursive: true, force: true });
     console.log('Removed local data: starting afresh.');

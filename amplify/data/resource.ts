@@ -13,8 +13,12 @@ import {
 } from '../../core/work-orders/vocabulary';
 import { api } from '../functions/api/resource';
 
-/** Tenant data is written only by Lambda mutations, so the generated writes do not exist. */
-const WRITES = ['mutations', 'subscriptions'] as const;
+/**
+ * Operations the generated API does not offer: tenant data is written only by Lambda mutations
+ * (so no generated mutation or subscription exists), and every list is an index query (a model
+ * `list` is a Scan of every organization's items, filtered afterwards).
+ */
+const SERVER_ONLY = ['mutations', 'subscriptions', 'list'] as const;
 
 /**
  * The tenant design (docs/ARCHITECTURE.md, "Tenancy"): model rules grant READ only, scoped by
@@ -45,7 +49,7 @@ const schema = a
         memberCount: a.integer().required(),
       })
       .secondaryIndexes((index) => [index('slug').queryField('organizationsBySlug')])
-      .disableOperations(WRITES)
+      .disableOperations(SERVER_ONLY)
       .authorization((allow) => [allow.groupDefinedIn('id').to(['read'])]),
 
     OrganizationMember: a
@@ -67,7 +71,7 @@ const schema = a
         index('userId').queryField('membershipsByUser'),
         index('email').queryField('membershipsByEmail'),
       ])
-      .disableOperations(WRITES)
+      .disableOperations(SERVER_ONLY)
       .authorization((allow) => [allow.groupDefinedIn('organizationId').to(['read'])]),
 
     WorkOrder: a
@@ -109,7 +113,7 @@ const schema = a
         index('assigneeId').sortKeys(['createdAt']).queryField('workOrdersByAssignee'),
         index('requesterId').sortKeys(['createdAt']).queryField('workOrdersByRequester'),
       ])
-      .disableOperations(WRITES)
+      .disableOperations(SERVER_ONLY)
       .authorization((allow) => [
         allow.groupsDefinedIn('readGroups').to(['read']),
         allow.ownerDefinedIn('requester').to(['read']),
@@ -132,7 +136,7 @@ const schema = a
       .secondaryIndexes((index) => [
         index('workOrderId').sortKeys(['at']).queryField('eventsByWorkOrder'),
       ])
-      .disableOperations(WRITES)
+      .disableOperations(SERVER_ONLY)
       .authorization((allow) => [
         allow.groupsDefinedIn('readGroups').to(['read']),
         allow.ownerDefinedIn('requester').to(['read']),
@@ -155,7 +159,7 @@ const schema = a
       .secondaryIndexes((index) => [
         index('organizationId').sortKeys(['sku']).queryField('inventoryByOrganization'),
       ])
-      .disableOperations(WRITES)
+      .disableOperations(SERVER_ONLY)
       .authorization((allow) => [allow.groupDefinedIn('organizationId').to(['read'])]),
 
     /** One delivery of one notification to one recipient: the exactly-once claim record. */
@@ -178,7 +182,7 @@ const schema = a
       .secondaryIndexes((index) => [
         index('recipientId').sortKeys(['createdAt']).queryField('notificationsByRecipient'),
       ])
-      .disableOperations(WRITES)
+      .disableOperations(SERVER_ONLY)
       .authorization((allow) => [allow.ownerDefinedIn('recipient').to(['read'])]),
 
     Profile: a.customType({

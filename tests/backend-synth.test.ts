@@ -1,0 +1,130 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CloudAssembly } from '../local/assembly';
+import { readCloudAssembly } from '../local/cloud-assembly';
+import { PROJECT_ROOT, SYNTH_CACHE } from '../local/paths';
+import { synthesize } from '../local/synth';
+
+/** Every resource of every template of the synthesized backend, by type. */
+function resourcesOfType(directory: string, type: string): Record<string, unknown>[] {
+  const found: Record<string, unknown>[] = [];
+  for (const file of readdirSync(directory).filter((f) => f.endsWith('.template.json'))) {
+    const template = JSON.parse(readFileSync(path.join(directory, file), 'utf8')) as {
+      Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+    };
+    for (const resource of Object.values(template.Resources ?? {})) {
+      if (resource.Type === type) found.push(resource.Properties ?? {});
+    }
+  }
+  return found;
+}
+
+describe('the synthesized backend', () => {
+  let assembly: CloudAssembly;
+  let directory: string;
+
+  beforeAll(async () => {
+    ({ directory } = await synthesize({ root: PROJECT_ROOT, cacheDirectory: SYNTH_CACHE }));
+    assembly = readCloudAssembly(directory);
+  });
+
+  it('has a user pool with email sign-in, verification and the post-confirmation trigger', () => {
+    expect(assembly.userPool.usernameAttributes).toEqual(['email']);
+    expect(assembly.userPool.autoVerifiedAttributes).toEqual(['email']);
+    expect(assembly.userPool.triggers.PostConfirmation).toBe('post-confirmation');
+    const [pool] = resourcesOfType(directory, 'AWS::Cognito::UserPool');
+    expect(pool?.AccountRecoverySetting).toEqual({ RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] });
+  });
+
+  it('keeps profiles in the auth stack, written only by the trigger and the api', () => {
+    const profile = assembly.tables.find((t) => t.logicalId.startsWith('ProfileTable'));
+    expect(profile?.keySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }]);
+    const trigger = assembly.functions.find((f) => f.name === 'post-confirmation');
+    expect(trigger?.environment.PROFILE_TABLE).toBe(profile?.tableName);
+  });
+
+  it.each([
+    ['Organization', ['organizationsBySlug']],
+    ['OrganizationMember', ['organizationMembersByOrganizationIdAndEmail', 'organizationMembersByUserId', 'organizationMembersByEmail']],
+    [
+      'WorkOrder',
+      [
+        'workOrdersByOrganizationIdAndCreatedAt',
+        'workOrdersByOrganizationIdAndStatusAndCreatedAt',
+        'workOrdersByRequesterIdAndCreatedAt',
+        'workOrdersByAssigneeIdAndCreatedAt',
+      ],
+    ],
+    ['WorkOrderEvent', ['workOrderEventsByWorkOrderIdAndAt']],
+    ['InventoryItem', ['inventoryItemsByOrganizationIdAndSku']],
+    ['Notification', ['notificationsByRecipientIdAndCreatedAt']],
+  ])('gives %s a secondary index behind each list', (model, indexes) => {
+    const table = assembly.tables.find((t) => t.modelName === model);
+    expect(table?.globalSecondaryIndexes.map((i) => i.IndexName).sort()).toEqual([...indexes].sort());
+  });
+
+  it('offers no request path that scans a table', () => {
+    const templates = [
+      ...assembly.resolvers.map((r) => (r.runtime === 'VTL' ? r.requestTemplate : r.code)),
+      ...assembly.pipelineFunctions.map((f) => (f.runtime === 'VTL' ? f.requestTemplate : f.code)),
+    ];
+    expect(templates.length).toBeGreaterThan(20);
+    for (const template of templates) expect(template).not.toMatch(/"operation"\s*:\s*"Scan"/);
+    expect(assembly.schema).not.toMatch(/\blistWorkOrders\b/);
+  });
+
+  it('generates no create, update or delete mutations for tenant data', () => {
+    const mutations = assembly.resolvers.filter((r) => r.typeName === 'Mutation').map((r) => r.fieldName);
+    expect(mutations.sort()).toEqual(['assignWorkOrder', 'createOrganization', 'submitWorkOrder']);
+    for (const model of ['WorkOrder', 'Organization', 'OrganizationMember', 'InventoryItem', 'Notification']) {
+      expect(assembly.schema).not.toMatch(new RegExp(`\\b(update|delete)${model}\\(`));
+      expect(assembly.schema).not.toMatch(new RegExp(`\\bcreate${model}\\(input:`));
+    }
+  });
+
+  it('routes every business operation to the api function', () => {
+    const lambdaSources = assembly.dataSources.filter((d) => d.type === 'AWS_LAMBDA');
+    expect(lambdaSources.map((d) => d.type === 'AWS_LAMBDA' && d.functionName)).toEqual(
+      lambdaSources.map(() => 'api'),
+    );
+    const api = assembly.functions.find((f) => f.name === 'api');
+    expect(Object.keys(api?.environment ?? {})).toEqual(
+      expect.arrayContaining(['WORKORDER_TABLE', 'ORGANIZATIONMEMBER_TABLE', 'PROFILE_TABLE', 'USER_POOL_ID']),
+    );
+    // The api talks to DynamoDB directly: no SSM lookups at cold start.
+    expect(api?.environment.AMPLIFY_SSM_ENV_CONFIG).toBe('{}');
+  });
+
+  it('feeds the notifier from the WorkOrder stream with bounded retries, bisect, partial failures and a failure queue', () => {
+    const workOrders = assembly.tables.find((t) => t.modelName === 'WorkOrder');
+    expect(workOrders?.streamViewType).toBe('NEW_AND_OLD_IMAGES');
+    expect(assembly.eventSourceMappings).toEqual([
+      expect.objectContaining({
+        functionName: 'notifier',
+        tableName: workOrders?.tableName,
+        maximumRetryAttempts: 3,
+        bisectBatchOnFunctionError: true,
+        reportBatchItemFailures: true,
+        onFailureDestination: expect.stringContaining(':sqs:'),
+      }),
+    ]);
+    expect(resourcesOfType(directory, 'AWS::SQS::Queue')).toHaveLength(1);
+  });
+
+  it('lets the notifier send email through SES', () => {
+    const statements = resourcesOfType(directory, 'AWS::IAM::Policy').flatMap(
+      (p) => (p.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement,
+    );
+    const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+    expect(actions).toEqual(expect.arrayContaining(['ses:SendEmail', 'ses:SendRawEmail']));
+  });
+
+  it('filters the custom subscription with an APPSYNC_JS handler', () => {
+    const subscription = assembly.resolvers.find((r) => r.fieldName === 'onWorkOrderChanged');
+    expect(subscription?.kind).toBe('PIPELINE');
+    expect(assembly.schema).toMatch(/onWorkOrderChanged\(organizationId: ID!\): WorkOrder!\s*@aws_subscribe\(mutations: \["submitWorkOrder", ?"assignWorkOrder"\]\)/);
+    const fn = assembly.pipelineFunctions.find((f) => f.runtime === 'APPSYNC_JS');
+    expect(fn?.runtime === 'APPSYNC_JS' && fn.code).toContain('setSubscriptionFilter');
+  });
+});
