@@ -8,5 +8,7 @@ export default defineConfig({
     // Integration suites each start a local stack; two cores run them one file at a time.
     fileParallelism: false,
     pool: 'forks',
+    reporters: ['default', 'json'],
+    outputFile: { json: '.steward/test-results.json' },
   },
 });
