@@ -1,0 +1,77 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { describe, expect, it } from 'vitest';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb';
+import { readMailbox, startMail } from './mail';
+import { freePort } from './process-utils';
+
+describe('mail', () => {
+  it('captures SES v2 and v1 SendEmail and keeps the mailbox across a restart', async () => {
+    const dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'steward-mail-'));
+    const port = await freePort();
+    const mail = await startMail({ port, dataDirectory });
+    const v2 = new SESv2Client({ endpoint: mail.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    await v2.send(
+      new SendEmailCommand({
+        FromEmailAddress: 'steward@example.com',
+        Destination: { ToAddresses: ['ada@example.com'] },
+        Content: {
+          Simple: {
+            Subject: { Data: 'Work order WO-1 assigned' },
+            Body: { Text: { Data: 'Please look at WO-1.' }, Html: { Data: '<p>Please look at WO-1.</p>' } },
+          },
+        },
+      }),
+    );
+    // SES v1 speaks the query protocol; @aws-sdk/client-ses is not a dependency, so post the form.
+    const v1 = await fetch(mail.endpoint, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Authorization: 'AWS4-HMAC-SHA256 Credential=local/20250101/us-east-1/ses/aws4_request',
+      },
+      body: new URLSearchParams({
+        Action: 'SendEmail',
+        Source: 'steward@example.com',
+        'Destination.ToAddresses.member.1': 'bo@example.com',
+        'Message.Subject.Data': 'Low stock',
+        'Message.Body.Text.Data': 'Filters are low.',
+      }),
+    });
+    expect(v1.status).toBe(200);
+
+    const before = await readMailbox(mail.url);
+    expect(before).toHaveLength(2);
+    expect(before[0]).toMatchObject({
+      from: 'steward@example.com',
+      to: ['ada@example.com'],
+      subject: 'Work order WO-1 assigned',
+      text: 'Please look at WO-1.',
+      html: '<p>Please look at WO-1.</p>',
+    });
+    expect(before[0]?.date).toBeInstanceOf(Date);
+    expect(before[1]).toMatchObject({ to: ['bo@example.com'], subject: 'Low stock', text: 'Filters are low.' });
+    expect((await fetch(mail.url)).headers.get('content-type')).toContain('text/html');
+
+    await mail.stop();
+    const again = await startMail({ port, dataDirectory });
+    try {
+      expect(await readMailbox(again.url)).toEqual(before);
+    } finally {
+      await again.stop();
+      v2.destroy();
+    }
+  });
+
+  it('refuses a port that is taken with a clear error', async () => {
+    const port = await freePort();
+    const mail = await startMail({ port });
+    try {
+      await expect(startMail({ port })).rejects.toThrow(/already running|in use/);
+    } finally {
+      await mail.stop();
+    }
+  });
+});
