@@ -1,0 +1,346 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import type { Services } from 'cognito-local/lib/services';
+import type { Context } from 'cognito-local/lib/services/context';
+import type { Message } from 'cognito-local/lib/services/messages';
+import type { MessageSender } from 'cognito-local/lib/services/messageDelivery/messageSender';
+import type { DeliveryDetails } from 'cognito-local/lib/services/messageDelivery/messageDelivery';
+import type { User } from 'cognito-local/lib/services/userPoolService';
+import type { CognitoTrigger, UserPoolDefinition } from './assembly';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb';
+import { LocalRuntimeError } from './process-utils';
+
+/** The local user pool. */
+export type Cognito = {
+  /** Cognito Identity Provider endpoint for SDK clients and `Auth.Cognito.userPoolEndpoint`. */
+  endpoint: string;
+  userPoolId: string;
+  clientId: string;
+  /** The `iss` of every token: `https://cognito-idp.localhost/<userPoolId>`. */
+  issuer: string;
+  /** Where the token signing keys are served (the issuer host itself does not resolve). */
+  jwksUri: string;
+  stop: () => Promise<void>;
+};
+
+export type CognitoOptions = {
+  port: number;
+  host?: string;
+  /** Users, groups, the pool and its client, kept across restarts. */
+  dataDirectory: string;
+  userPool: UserPoolDefinition;
+  /** Lambda Invoke API base URL that triggers are sent to. */
+  lambdaEndpoint: string;
+  /** SES endpoint verification codes are sent through, so they land in the mailbox. */
+  mailEndpoint: string;
+  /** Access and ID token lifetime (default 3600). */
+  tokenLifetimeSeconds?: number;
+  /** Sender of verification mail (Cognito's default sender unless set). */
+  mailFrom?: string;
+  log?: (line: string) => void;
+};
+
+/** Same host prefix as AWS, so consumers that look for `https://cognito-idp.` recognise the tokens. */
+export const LOCAL_ISSUER_DOMAIN = 'https://cognito-idp.localhost';
+const IDS_FILE = 'user-pool.json';
+const POOL_NAME = 'steward-local';
+const CLIENT_NAME = 'steward-web';
+/** Cognito gives a trigger 5 seconds. */
+const TRIGGER_TIMEOUT_MS = 5000;
+const DEFAULT_SUBJECT = 'Your verification code';
+const DEFAULT_MESSAGE = 'Your verification code is {####}.';
+/** The triggers cognito-local can call; others are reported, not silently dropped. */
+const SUPPORTED_TRIGGERS = ['PreSignUp', 'PostConfirmation', 'PreTokenGeneration', 'CustomMessage', 'PostAuthentication', 'UserMigration'] as const;
+
+const require = createRequire(import.meta.url);
+const lib = <T>(file: string): T => require(`cognito-local/lib/${file}`) as T;
+
+type Target = (ctx: Context, req: Record<string, any>) => Promise<unknown>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+type Errors = {
+  UserNotFoundError: new () => Error;
+  InvalidParameterError: new (message?: string) => Error;
+};
+
+/** Verification mail through SES, so a person reads codes in the local mailbox. */
+class SesMessageSender implements MessageSender {
+  constructor(
+    private readonly ses: SESv2Client,
+    private readonly from: string,
+    private readonly userPool: UserPoolDefinition,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  async sendEmail(_ctx: Context, user: User, destination: string, message: Message): Promise<void> {
+    const code = message.__code ?? '';
+    const fill = (template: string) => template.replaceAll('{####}', code).replaceAll('{username}', user.Username);
+    const subject = fill(message.emailSubject || this.userPool.emailVerificationSubject || DEFAULT_SUBJECT);
+    const body = fill(message.emailMessage || this.userPool.emailVerificationMessage || DEFAULT_MESSAGE);
+    try {
+      await this.ses.send(
+        new SendEmailCommand({
+          FromEmailAddress: this.from,
+          Destination: { ToAddresses: [destination] },
+          Content: {
+            Simple: {
+              Subject: { Data: subject },
+              Body: { Text: { Data: body.replace(/<[^>]+>/g, '') }, Html: { Data: body } },
+            },
+          },
+        }),
+      );
+    } catch (err) {
+      throw new LocalRuntimeError(
+        `Could not deliver the verification mail for ${destination} to the SES emulator.`,
+        'Start the mail emulator before Cognito and pass its endpoint as mailEndpoint.',
+        { cause: err },
+      );
+    }
+  }
+
+  async sendSms(_ctx: Context, user: User, destination: string, message: Message): Promise<void> {
+    // No SMS counterpart runs locally; the log is where a developer finds the code.
+    this.log(`cognito: SMS to ${destination} for ${user.Username}: code ${message.__code ?? ''}`);
+  }
+}
+
+/** A pino logger (cognito-local's log type) that forwards warnings and errors to `log`. */
+function createLogger(log: (line: string) => void) {
+  const pino = require('pino') as (options: object, stream: Writable) => Context['logger'];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) {
+        if (!line.trim()) continue;
+        try {
+          const entry = JSON.parse(line) as { msg?: string; err?: { message?: string } };
+          log(`cognito: ${entry.msg ?? ''}${entry.err?.message ? ` (${entry.err.message})` : ''}`);
+        } catch {
+          log(`cognito: ${line}`);
+        }
+      }
+      done();
+    },
+  });
+  return pino({ level: 'warn', base: undefined }, stream);
+}
+
+function withVerifiedAttributes(attributes: User['Attributes'], autoVerified: string[]): User['Attributes'] {
+  const verified = new Set(
+    autoVerified.filter((name) => attributes.some((a) => a.Name === name)).map((name) => `${name}_verified`),
+  );
+  return [...attributes.filter((a) => !verified.has(a.Name)), ...[...verified].map((Name) => ({ Name, Value: 'true' }))];
+}
+
+/**
+ * Starts cognito-local in this process, built from its own services with three local changes:
+ * verification codes go to the SES emulator, ConfirmSignUp marks the auto-verified attributes
+ * verified (as Cognito does) before the post-confirmation trigger sees them, and
+ * ResendConfirmationCode is supported. The pool and its client are created on first start and
+ * reused afterwards; triggers are invoked through the Lambda Invoke API at lambdaEndpoint.
+ */
+export async function startCognito(options: CognitoOptions): Promise<Cognito> {
+  const log = options.log ?? (() => {});
+  const host = options.host ?? '127.0.0.1';
+  const lifetime = options.tokenLifetimeSeconds ?? 3600;
+  const { userPool } = options;
+  const dbDirectory = path.join(options.dataDirectory, 'db');
+  mkdirSync(dbDirectory, { recursive: true });
+
+  const AWS = require('aws-sdk') as { Lambda: new (config: object) => unknown };
+  const { createServer } = lib<{ createServer: (router: unknown, logger: unknown, options: object, services: Services) => { application: http.RequestListener } }>('server/server.js');
+  const { Router } = lib<{ Router: (services: Services) => (target: string) => Target }>('server/Router.js');
+  const { DefaultConfig } = lib<{ DefaultConfig: Services['config'] }>('server/config.js');
+  const servicesLib = lib<Record<string, new (...args: any[]) => any>>('services/index.js'); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const { CognitoServiceFactoryImpl } = lib<Record<string, new (...args: any[]) => any>>('services/cognitoService.js'); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const { CryptoService } = lib<Record<string, new (...args: any[]) => any>>('services/crypto.js'); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const { StormDBDataStoreFactory } = lib<Record<string, new (...args: any[]) => any>>('services/dataStore/stormDb.js'); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const { MessageDeliveryService } = lib<Record<string, new (...args: any[]) => any>>('services/messageDelivery/messageDelivery.js'); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const { JwtTokenGenerator } = lib<Record<string, new (...args: any[]) => any>>('services/tokenGenerator.js'); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const { UserPoolServiceFactoryImpl } = lib<Record<string, new (...args: any[]) => any>>('services/userPoolService.js'); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const { otp } = lib<{ otp: () => string }>('services/otp.js');
+  const { selectAppropriateDeliveryMethod } = lib<{
+    selectAppropriateDeliveryMethod: (mediums: string[], user: User) => DeliveryDetails | null;
+  }>('services/messageDelivery/deliveryMethod.js');
+  const errors = lib<Errors>('errors.js');
+
+  const triggerFunctions: Record<string, string> = {};
+  for (const [trigger, functionName] of Object.entries(userPool.triggers) as [CognitoTrigger, string][]) {
+    if ((SUPPORTED_TRIGGERS as readonly string[]).includes(trigger)) triggerFunctions[trigger] = functionName;
+    else log(`cognito: the ${trigger} trigger (${functionName}) is not supported locally and will not run`);
+  }
+
+  const config: Services['config'] = {
+    ...DefaultConfig,
+    LambdaClient: {
+      credentials: LOCAL_CREDENTIALS,
+      region: LOCAL_REGION,
+      endpoint: options.lambdaEndpoint,
+      // Cognito waits 5 s for a trigger and retries a timed-out call.
+      httpOptions: { timeout: TRIGGER_TIMEOUT_MS },
+      maxRetries: 2,
+    } as Services['config']['LambdaClient'],
+    TriggerFunctions: triggerFunctions,
+    UserPoolDefaults: { UsernameAttributes: userPool.usernameAttributes },
+    TokenConfig: { IssuerDomain: LOCAL_ISSUER_DOMAIN },
+    ServerConfig: { port: options.port, hostname: host, development: false, https: false },
+  };
+
+  const logger = createLogger(log);
+  const ctx = { logger } as unknown as Context;
+  const clock = new servicesLib.DateClock();
+  const dataStoreFactory = new StormDBDataStoreFactory(dbDirectory);
+  const cognito = await new CognitoServiceFactoryImpl(
+    dbDirectory,
+    dataStoreFactory,
+    new UserPoolServiceFactoryImpl(clock, dataStoreFactory),
+  ).create(ctx, config.UserPoolDefaults);
+  const triggers = new servicesLib.TriggersService(
+    clock,
+    cognito,
+    new servicesLib.LambdaService(config.TriggerFunctions, new AWS.Lambda(config.LambdaClient)),
+    new CryptoService(config.KMSConfig),
+  );
+  const ses = new SESv2Client({ endpoint: options.mailEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const sender = new SesMessageSender(ses, options.mailFrom ?? 'no-reply@verificationemail.com', userPool, log);
+  const services: Services = {
+    clock,
+    cognito,
+    config,
+    messages: new servicesLib.MessagesService(triggers, new MessageDeliveryService(sender)),
+    otp,
+    tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig),
+    triggers,
+  };
+
+  const baseRouter = Router(services);
+  const baseConfirmSignUp = baseRouter('ConfirmSignUp');
+  const localTargets: Record<string, Target> = {
+    // Cognito marks the auto-verified attributes verified on confirmation; cognito-local does not.
+    ConfirmSignUp: async (context, req) => {
+      const pool = await cognito.getUserPoolForClientId(context, req.ClientId);
+      const user = await pool.getUserByUsername(context, req.Username);
+      if (user?.ConfirmationCode && user.ConfirmationCode === req.ConfirmationCode) {
+        const autoVerified = pool.options.AutoVerifiedAttributes ?? userPool.autoVerifiedAttributes;
+        await pool.saveUser(context, { ...user, Attributes: withVerifiedAttributes(user.Attributes, autoVerified) });
+      }
+      return baseConfirmSignUp(context, req);
+    },
+    ResendConfirmationCode: async (context, req) => {
+      const pool = await cognito.getUserPoolForClientId(context, req.ClientId);
+      const user = await pool.getUserByUsername(context, req.Username);
+      if (!user) throw new errors.UserNotFoundError();
+      if (user.UserStatus === 'CONFIRMED') throw new errors.InvalidParameterError('User is already confirmed.');
+      const delivery = selectAppropriateDeliveryMethod(pool.options.AutoVerifiedAttributes ?? [], user);
+      if (!delivery) throw new errors.InvalidParameterError('User has no attribute matching desired auto verified attributes');
+      const code = otp();
+      await services.messages.deliver(context, 'ResendCode', req.ClientId, pool.options.Id, user, code, req.ClientMetadata, delivery);
+      await pool.saveUser(context, { ...user, ConfirmationCode: code, UserLastModifiedDate: clock.get() });
+      return { CodeDeliveryDetails: delivery };
+    },
+  };
+  const router = (target: string): Target => {
+    const local = localTargets[target];
+    if (!local) return baseRouter(target);
+    return (context, req) => local({ ...context, logger: context.logger.child({ target }) } as Context, req);
+  };
+
+  const { userPoolId, clientId } = await ensurePoolAndClient();
+
+  async function ensurePoolAndClient(): Promise<{ userPoolId: string; clientId: string }> {
+    const idsFile = path.join(options.dataDirectory, IDS_FILE);
+    const saved = existsSync(idsFile)
+      ? (JSON.parse(readFileSync(idsFile, 'utf8')) as { userPoolId: string; clientId: string })
+      : undefined;
+    const poolSettings = {
+      AutoVerifiedAttributes: userPool.autoVerifiedAttributes,
+      Policies: { PasswordPolicy: userPool.passwordPolicy },
+      EmailVerificationSubject: userPool.emailVerificationSubject,
+      EmailVerificationMessage: userPool.emailVerificationMessage,
+      LambdaConfig: triggerFunctions,
+    };
+    const clientSettings = {
+      AccessTokenValidity: lifetime,
+      IdTokenValidity: lifetime,
+      RefreshTokenValidity: 30,
+      TokenValidityUnits: { AccessToken: 'seconds', IdToken: 'seconds', RefreshToken: 'days' },
+    };
+    const exists =
+      saved &&
+      (await cognito.getUserPool(ctx, saved.userPoolId).then(
+        () => true,
+        () => false,
+      )) &&
+      (await cognito.getAppClient(ctx, saved.clientId))?.UserPoolId === saved.userPoolId;
+    if (saved && exists) {
+      // Keep the ids (and users); bring settings in line with the current backend definition.
+      await router('UpdateUserPool')(ctx, { UserPoolId: saved.userPoolId, ...poolSettings });
+      await router('UpdateUserPoolClient')(ctx, { UserPoolId: saved.userPoolId, ClientId: saved.clientId, ...clientSettings });
+      return saved;
+    }
+    const created = (await router('CreateUserPool')(ctx, {
+      PoolName: POOL_NAME,
+      UsernameAttributes: userPool.usernameAttributes,
+      Schema: userPool.schema.map((a) => ({ AttributeDataType: 'String', ...a })),
+      ...poolSettings,
+    })) as { UserPool: { Id: string } };
+    const client = (await router('CreateUserPoolClient')(ctx, {
+      UserPoolId: created.UserPool.Id,
+      ClientName: CLIENT_NAME,
+      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      ...clientSettings,
+    })) as { UserPoolClient: { ClientId: string } };
+    const ids = { userPoolId: created.UserPool.Id, clientId: client.UserPoolClient.ClientId };
+    writeFileSync(idsFile, JSON.stringify(ids, null, 2));
+    return ids;
+  }
+
+  const endpoint = `http://${host}:${options.port}`;
+  const issuer = `${LOCAL_ISSUER_DOMAIN}/${userPoolId}`;
+  const jwksUri = `${endpoint}/${userPoolId}/.well-known/jwks.json`;
+  const { application } = createServer(router, logger, config.ServerConfig, services);
+  // cognito-local's discovery document names a fixed localhost:9229; answer it with the real values.
+  const discovery = /^\/([^/]+)\/\.well-known\/openid-configuration$/;
+  const server = http.createServer((req, res) => {
+    const match = req.method === 'GET' ? discovery.exec(new URL(req.url ?? '/', endpoint).pathname) : null;
+    if (!match) return application(req, res);
+    const body = JSON.stringify({
+      issuer: `${LOCAL_ISSUER_DOMAIN}/${match[1]}`,
+      jwks_uri: `${endpoint}/${match[1]}/.well-known/jwks.json`,
+      id_token_signing_alg_values_supported: ['RS256'],
+    });
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' }).end(body);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        new LocalRuntimeError(
+          `Cognito could not listen on ${host}:${options.port} (${err.code ?? err.message}).`,
+          'Free the port or choose another one.',
+          { cause: err },
+        ),
+      ),
+    );
+    server.listen(options.port, host, () => resolve());
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+  if (actualPort !== options.port) log(`cognito: listening on ${actualPort}`);
+
+  return {
+    endpoint,
+    userPoolId,
+    clientId,
+    issuer,
+    jwksUri,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        ses.destroy();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
