@@ -1,0 +1,48 @@
+import { Authenticator } from '@aws-amplify/ui-react';
+import type { Environment } from '../lib/amplify-config';
+import { localAuthServices } from '../features/auth/local-auth-services';
+import { Workspace } from './Workspace';
+
+/** Props of {@link App}. */
+export type AppProps = { environment: Environment };
+
+/** Sign-in (with sign-up, confirmation and password reset), then the workspace. */
+export function App({ environment }: AppProps) {
+  const local = environment.mode === 'local' ? environment : undefined;
+  return (
+    <Authenticator
+      services={local !== undefined ? localAuthServices : undefined}
+      components={{
+        Header: () => (
+          <div className="auth-header">
+            <h1>Steward</h1>
+            <p>Maintenance requests and work orders for your organization.</p>
+          </div>
+        ),
+        Footer: () =>
+          local !== undefined ? (
+            <p className="auth-footer" data-testid="mailbox-hint">
+              Running locally: verification and reset codes arrive in the{' '}
+              <a href={local.mailboxUrl} target="_blank" rel="noreferrer">
+                local mailbox
+              </a>
+              .
+            </p>
+          ) : null,
+      }}
+    >
+      {({ user, signOut }) =>
+        user !== undefined ? (
+          <Workspace
+            userId={user.userId}
+            loginId={user.signInDetails?.loginId}
+            environment={environment}
+            onSignOut={() => signOut?.()}
+          />
+        ) : (
+          <></>
+        )
+      }
+    </Authenticator>
+  );
+}

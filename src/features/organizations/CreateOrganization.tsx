@@ -1,0 +1,77 @@
+import { useId, useState, type FormEvent } from 'react';
+import { fetchAuthSession } from 'aws-amplify/auth';
+import { client } from '../../lib/amplify-client';
+import { errorMessage, throwOnErrors } from '../../lib/graphql-errors';
+
+/** Props of {@link CreateOrganization}. */
+export type CreateOrganizationProps = {
+  /** Called with the new organization's id once the session carries its groups. */
+  onCreated: (organizationId: string) => Promise<void> | void;
+};
+
+/** Onboarding for someone with no active membership: name an organization and own it. */
+export function CreateOrganization({ onCreated }: CreateOrganizationProps) {
+  const nameId = useId();
+  const errorId = useId();
+  const [name, setName] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const trimmed = name.trim();
+    if (trimmed === '') {
+      setError('Give the organization a name.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const { data, errors } = await client.mutations.createOrganization({ name: trimmed });
+      throwOnErrors(errors);
+      if (data === null || data === undefined) throw new Error('The server returned nothing.');
+      // The new Cognito groups (read access to the organization) exist only in a new token.
+      await fetchAuthSession({ forceRefresh: true });
+      await onCreated(data.id);
+    } catch (err) {
+      setError(errorMessage(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card onboarding" aria-labelledby={`${nameId}-heading`}>
+      <h1 id={`${nameId}-heading`}>Set up your organization</h1>
+      <p>
+        You are not a member of any organization yet. Create one for your church, school or
+        nonprofit — you will be its owner and can invite people afterwards. If someone invited
+        you, accept the email invitation instead.
+      </p>
+      <form onSubmit={(event) => void submit(event)} noValidate>
+        <div className="field">
+          <label htmlFor={nameId}>Organization name</label>
+          <input
+            id={nameId}
+            name="organizationName"
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            autoComplete="organization"
+            maxLength={120}
+            required
+            aria-invalid={error !== null}
+            aria-describedby={error !== null ? errorId : undefined}
+            data-testid="organization-name"
+          />
+        </div>
+        {error !== null && (
+          <p id={errorId} className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Creating…' : 'Create organization'}
+        </button>
+      </form>
+    </section>
+  );
+}
