@@ -1,0 +1,21 @@
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules', 'dist', '.steward', '.amplify', 'coverage', 'public', 'amplify/data/*.js'] },
+  js.configs.recommended,
+  { languageOptions: { globals: { ...globals.node } } },
+  { files: ['src/**'], languageOptions: { globals: { ...globals.browser } } },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['amplify/functions/**/*.ts', 'amplify/auth/**/*.ts'],
+    rules: { 'no-console': 'error' },
+  },
+);
