@@ -1,0 +1,263 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { CloudAssembly } from '../assembly';
+import { LocalRuntimeError } from '../process-utils';
+import { LocalAppSyncSimulator } from './local-simulator';
+import { authorizationOf, readRealtimeHandshake, toQueryParameterUrl } from './realtime-handshake';
+import { type InvokeFunction, toSimulatorConfig } from './simulator-config';
+import { createTokenVerifier, TokenVerificationError, type TokenVerifier, tokenFromAuthorization } from './token-verifier';
+
+/** How to run the local AppSync: the assembly, where to listen, and what it talks to. */
+export type AppSyncOptions = {
+  assembly: CloudAssembly;
+  /** HTTP and the real-time WebSocket on this one port. */
+  port: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** DynamoDB Local, e.g. http://127.0.0.1:8000. */
+  dynamoDbEndpoint: string;
+  /** Runs a Lambda of the assembly; rejects with an Error carrying errorType/errorMessage on a function error. */
+  invokeFunction: InvokeFunction;
+  auth: { issuer: string; jwksUri: string; userPoolId: string; clientId: string };
+  log?: (line: string) => void;
+};
+
+/** A running local AppSync. */
+export type AppSyncServer = {
+  /** http://host:port/graphql */
+  url: string;
+  /** ws://host:port/graphql/realtime */
+  realtimeUrl: string;
+  stop(): Promise<void>;
+};
+
+const GRAPHQL_PATH = '/graphql';
+const REALTIME_PATH = '/graphql/realtime';
+
+type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+type ConnectionContext = { socket: WebSocket; request: IncomingMessage };
+type StartMessage = { id?: string; type?: string };
+/** The parts of the simulator's real-time server this module hooks (not in its typings). */
+type RealtimeInternals = {
+  options: {
+    onSubscribeHandler: (
+      doc: unknown,
+      variables: unknown,
+      headers: Record<string, unknown> | undefined,
+      request: IncomingMessage,
+      operationName?: string,
+    ) => Promise<unknown>;
+  };
+  onMessage: (context: ConnectionContext, raw: string) => unknown;
+  onSubscriptionStart: (context: ConnectionContext, message: StartMessage) => Promise<void>;
+  sendError: (context: ConnectionContext, id: string, payload: unknown) => void;
+  webSocketServer?: WebSocketServer;
+};
+type ServerInternals = {
+  _httpServer: Server;
+  _realTimeSubscriptionServer: { start(): void; stop(): Promise<void>; realtimeServer: RealtimeInternals };
+};
+
+function internalsOf(simulator: LocalAppSyncSimulator): ServerInternals {
+  const server = (simulator as unknown as { _server?: Partial<ServerInternals> })._server;
+  const realtime = server?._realTimeSubscriptionServer?.realtimeServer;
+  if (!server?._httpServer || !realtime?.options || typeof realtime.onMessage !== 'function') {
+    throw new LocalRuntimeError(
+      'The AppSync simulator no longer has the internals the local runtime hooks into.',
+      'Pin @aws-amplify/amplify-appsync-simulator to 2.16.20 (see package.json), or update local/appsync/index.ts.',
+    );
+  }
+  return server as ServerInternals;
+}
+
+function unauthorizedBody(message: string) {
+  return JSON.stringify({ errors: [{ errorType: 'UnauthorizedException', message }] });
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof TokenVerificationError ? err.message : 'You are not authorized to make this call.';
+}
+
+/** Verifies the bearer token of every GraphQL request before the simulator's express app sees it. */
+function guardHttp(server: Server, verify: TokenVerifier, log?: (line: string) => void): void {
+  const listeners = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  const delegate: RequestListener = (req, res) => listeners.forEach((listener) => listener.call(server, req, res));
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    // AppSync has no such endpoint; the simulator's would let anyone wipe every table.
+    if (path === '/clear-data') {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"Not found"}');
+      return;
+    }
+    // CORS preflights and the simulator's static pages carry no data.
+    if (req.method === 'OPTIONS' || (req.method === 'GET' && path !== GRAPHQL_PATH)) {
+      delegate(req, res);
+      return;
+    }
+    const token = tokenFromAuthorization(req.headers.authorization);
+    verify(token).then(
+      () => {
+        // The simulator decodes the header as a bare JWT.
+        if (token) req.headers.authorization = token;
+        delegate(req, res);
+      },
+      (err: unknown) => {
+        log?.(`appsync: refused ${req.method} ${path}: ${messageOf(err)}`);
+        res
+          .writeHead(401, {
+            'content-type': 'application/json',
+            'access-control-allow-origin': '*',
+            'x-amzn-errortype': 'UnauthorizedException',
+          })
+          .end(unauthorizedBody(messageOf(err)));
+      },
+    );
+  });
+}
+
+/**
+ * Verifies the real-time handshake (query-parameter or v6 subprotocol form) before the simulator's
+ * WebSocket server sees it, translating the v6 form; refuses with `connection_error` then a close.
+ */
+function guardRealtime(server: Server, verify: TokenVerifier, log?: (line: string) => void): WebSocketServer {
+  const listeners = server.listeners('upgrade') as UpgradeListener[];
+  server.removeAllListeners('upgrade');
+  const delegate: UpgradeListener = (req, socket, head) => listeners.forEach((listener) => listener.call(server, req, socket, head));
+  const refuser = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (protocols) => (protocols.has('graphql-ws') ? 'graphql-ws' : false),
+  });
+  const refuse = (req: IncomingMessage, socket: Duplex, head: Buffer, message: string) => {
+    log?.(`appsync: refused real-time connection: ${message}`);
+    refuser.handleUpgrade(req, socket, head, (ws) => {
+      ws.send(
+        JSON.stringify({ type: 'connection_error', payload: { errors: [{ errorType: 'UnauthorizedException', message, errorCode: 401 }] } }),
+      );
+      ws.close(1008, 'Unauthorized');
+    });
+  };
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = req.url ?? '/';
+    if (new URL(url, 'http://localhost').pathname !== REALTIME_PATH) {
+      delegate(req, socket, head);
+      return;
+    }
+    let handshake: ReturnType<typeof readRealtimeHandshake>;
+    try {
+      handshake = readRealtimeHandshake(url, req.headers['sec-websocket-protocol']);
+    } catch (err) {
+      refuse(req, socket, head, err instanceof Error ? err.message : String(err));
+      return;
+    }
+    const token = tokenFromAuthorization(authorizationOf(handshake.header));
+    verify(token).then(
+      () => {
+        req.url = toQueryParameterUrl(url, { ...handshake, header: { ...handshake.header, Authorization: token } });
+        // The simulator accepts only `graphql-ws`; the v6 client's `header-…` protocol is consumed here.
+        if (handshake.protocols.includes('graphql-ws')) req.headers['sec-websocket-protocol'] = 'graphql-ws';
+        delegate(req, socket, head);
+      },
+      (err: unknown) => refuse(req, socket, head, messageOf(err)),
+    );
+  });
+  return refuser;
+}
+
+/** Verifies the token of each subscription `start` message, and keeps bad messages from crashing the server. */
+function guardSubscriptionStart(realtime: RealtimeInternals, verify: TokenVerifier, log?: (line: string) => void): void {
+  const subscribe = realtime.options.onSubscribeHandler;
+  realtime.options.onSubscribeHandler = async (doc, variables, headers, request, operationName) => {
+    const token = tokenFromAuthorization(authorizationOf(headers));
+    try {
+      await verify(token);
+    } catch (err) {
+      return { data: null, errors: [{ errorType: 'UnauthorizedException', message: messageOf(err), errorCode: 401 }] };
+    }
+    return subscribe(doc, variables, { ...headers, Authorization: token }, request, operationName);
+  };
+  const onMessage = realtime.onMessage;
+  realtime.onMessage = (context, raw) => {
+    try {
+      JSON.parse(raw);
+    } catch {
+      realtime.sendError(context, '', { errors: [{ message: 'Message is not valid JSON.', errorCode: 400 }] });
+      return undefined;
+    }
+    return onMessage(context, raw);
+  };
+  const onStart = realtime.onSubscriptionStart;
+  realtime.onSubscriptionStart = async (context, message) => {
+    try {
+      await onStart(context, message);
+    } catch (err) {
+      const text = err instanceof Error ? err.message : String(err);
+      log?.(`appsync: subscription start failed: ${text}`);
+      realtime.sendError(context, message.id ?? '', { errors: [{ message: text, errorCode: 400 }] });
+    }
+  };
+}
+
+/**
+ * Starts the AppSync simulator on one port for HTTP and WebSocket, driven by the assembly, with
+ * token verification, the v6 real-time handshake, subscription filters and an APPSYNC_JS runtime.
+ */
+export async function startAppSync(options: AppSyncOptions): Promise<AppSyncServer> {
+  const host = options.host ?? '127.0.0.1';
+  const { config, js } = toSimulatorConfig(options.assembly, {
+    dynamoDbEndpoint: options.dynamoDbEndpoint,
+    invokeFunction: options.invokeFunction,
+    userPoolClientId: options.auth.clientId,
+  });
+  const simulator = new LocalAppSyncSimulator({ port: options.port }, js, options.log);
+  simulator.init(config);
+  const internals = internalsOf(simulator);
+  const verify = createTokenVerifier(options.auth);
+  const httpServer = internals._httpServer;
+  guardHttp(httpServer, verify, options.log);
+  const refuser = guardRealtime(httpServer, verify, options.log);
+  const realtime = internals._realTimeSubscriptionServer;
+  guardSubscriptionStart(realtime.realtimeServer, verify, options.log);
+
+  // Listening here rather than with simulator.start(): it binds every interface and picks no host.
+  realtime.start();
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) =>
+      reject(
+        new LocalRuntimeError(
+          `AppSync could not listen on ${host}:${options.port}${err.code ? ` (${err.code})` : ''}.`,
+          `Stop whatever listens on ${host}:${options.port}, or choose another port.`,
+          { cause: err },
+        ),
+      );
+    httpServer.once('error', onError);
+    httpServer.listen(options.port, host, () => {
+      httpServer.off('error', onError);
+      resolve();
+    });
+  });
+  const origin = `${host.includes(':') ? `[${host}]` : host}:${options.port}`;
+  options.log?.(`appsync: listening on http://${origin}${GRAPHQL_PATH}`);
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url: `http://${origin}${GRAPHQL_PATH}`,
+    realtimeUrl: `ws://${origin}${REALTIME_PATH}`,
+    stop() {
+      stopped ??= (async () => {
+        await realtime.stop();
+        for (const ws of realtime.realtimeServer.webSocketServer?.clients ?? []) ws.terminate();
+        for (const ws of refuser.clients) ws.terminate();
+        refuser.close();
+        await new Promise<void>((resolve) => {
+          httpServer.close(() => resolve());
+          httpServer.closeAllConnections();
+        });
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,405 @@
+import {
+  AmplifyAppSyncSimulator,
+  type AmplifyAppSyncSimulatorConfig,
+  type AppSyncSimulatorServerConfig,
+  VelocityTemplate,
+} from '@aws-amplify/amplify-appsync-simulator';
+import type { GraphQLFieldResolver, GraphQLResolveInfo } from 'graphql';
+import {
+  AppSyncJsEarlyReturn,
+  AppSyncJsError,
+  type AppSyncJsContext,
+  type AppSyncJsIdentity,
+  type AppSyncJsModule,
+  compileAppSyncJs,
+} from './js-runtime';
+import type { JsCode } from './simulator-config';
+import {
+  matchesSubscriptionArguments,
+  matchesSubscriptionFilter,
+  SubscriptionFilterError,
+  type SubscriptionFilter,
+  toSubscriptionFilter,
+  validateSubscriptionFilter,
+} from './subscription-filter';
+
+/** The simulator's per-request GraphQL context, plus the filter a subscription resolver set. */
+export type ExecutionContext = {
+  jwt?: Record<string, unknown>;
+  sourceIp?: string;
+  headers: Record<string, unknown>;
+  requestAuthorizationMode: string;
+  appsyncErrors: unknown[];
+  subscriptionFilter?: SubscriptionFilter;
+};
+
+type Log = (line: string) => void;
+
+/** An error the simulator reports as `{ message, errorType, … }` (it exposes `extensions`). */
+export class ResolverError extends Error {
+  readonly extensions: Record<string, unknown>;
+  constructor(message: string, errorType: string | undefined, extra: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'ResolverError';
+    this.extensions = { message, errorType: errorType ?? null, ...extra };
+  }
+}
+
+function pathOf(info: GraphQLResolveInfo | undefined): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (let p = info?.path; p; p = p.prev) out.unshift(p.key);
+  return out;
+}
+
+function toResolverError(err: unknown, info?: GraphQLResolveInfo): ResolverError {
+  if (err instanceof ResolverError) return err;
+  if (err instanceof AppSyncJsError) {
+    return new ResolverError(err.message, err.errorType, { data: err.data, errorInfo: err.errorInfo, path: pathOf(info) });
+  }
+  if (err instanceof SubscriptionFilterError) {
+    return new ResolverError(err.message, err.errorType, { errorCode: err.errorCode, path: pathOf(info) });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new ResolverError(message, 'Code', { path: pathOf(info) });
+}
+
+/** Plain JSON out of the simulator's Java-like VTL values. */
+function plainOf(value: unknown): unknown {
+  const v = value as { toJSON?: () => unknown } | null | undefined;
+  return v && typeof v.toJSON === 'function' ? v.toJSON() : value;
+}
+
+/** Records a subscription filter on the request, enforcing AppSync's limits as AppSync does. */
+function setSubscriptionFilter(context: ExecutionContext, filter: unknown, info?: GraphQLResolveInfo): void {
+  try {
+    context.subscriptionFilter = validateSubscriptionFilter(plainOf(filter));
+  } catch (err) {
+    context.appsyncErrors.push(toResolverError(err, info));
+  }
+}
+
+type RenderContext = {
+  util: Record<string, unknown> & { transform: Record<string, unknown> };
+  utils: unknown;
+  ctx: { identity?: { put?: (key: string, value: unknown) => unknown; get?: (key: string) => unknown } | null };
+  context: unknown;
+  extensions?: unknown;
+};
+type BuildRenderContext = (ctxValues: unknown, requestContext: ExecutionContext, info?: GraphQLResolveInfo) => RenderContext;
+
+/**
+ * VTL templates with what the simulator lacks: `$extensions.setSubscriptionFilter`,
+ * `$util.transform.toSubscriptionFilter`, and `$ctx.identity.groups` (AWS sets it; the simulator
+ * only has the claim).
+ */
+class ExtendedVelocityTemplate extends VelocityTemplate {}
+{
+  // buildRenderContext is private in the simulator's typings, so it is extended on the subclass only.
+  const proto = ExtendedVelocityTemplate.prototype as unknown as { buildRenderContext: BuildRenderContext };
+  const base = proto.buildRenderContext;
+  proto.buildRenderContext = function (this: unknown, ctxValues, requestContext, info) {
+    const rendered = base.call(this, ctxValues, requestContext, info);
+    const util = {
+      ...rendered.util,
+      transform: {
+        ...rendered.util.transform,
+        toSubscriptionFilter: (filter: unknown, ignored?: unknown, rules?: unknown) => {
+          try {
+            return toSubscriptionFilter(plainOf(filter), (plainOf(ignored) as string[] | undefined) ?? [], plainOf(rules));
+          } catch (err) {
+            requestContext.appsyncErrors.push(toResolverError(err, info));
+            return { filterGroup: [] };
+          }
+        },
+      },
+    };
+    rendered.util = util;
+    rendered.utils = util;
+    rendered.extensions = {
+      // Returns '' so a bare `$extensions.setSubscriptionFilter(...)` statement renders nothing.
+      setSubscriptionFilter: (filter: unknown) => (setSubscriptionFilter(requestContext, filter, info), ''),
+      setSubscriptionInvalidationFilter: () => '',
+      invalidateSubscriptions: () => '',
+      evictFromApiCache: () => '',
+    };
+    const identity = rendered.ctx.identity;
+    const groups = requestContext.jwt?.['cognito:groups'];
+    if (identity?.put && identity.get?.('groups') === undefined) identity.put('groups', Array.isArray(groups) ? groups : null);
+    return rendered;
+  };
+}
+
+function identityOf(context: ExecutionContext): AppSyncJsIdentity | null {
+  const jwt = context.jwt;
+  if (!jwt) return null;
+  const groups = jwt['cognito:groups'];
+  return {
+    sub: typeof jwt.sub === 'string' ? jwt.sub : undefined,
+    issuer: typeof jwt.iss === 'string' ? jwt.iss : undefined,
+    username: String(jwt['cognito:username'] ?? jwt.username ?? ''),
+    claims: jwt,
+    sourceIp: context.sourceIp ? [context.sourceIp] : [],
+    defaultAuthStrategy: 'ALLOW',
+    groups: Array.isArray(groups) ? groups.map(String) : null,
+  };
+}
+
+function selectionSetList(info: GraphQLResolveInfo | undefined): string[] {
+  const node = info?.fieldNodes[0];
+  const out: string[] = [];
+  const walk = (set: typeof node extends undefined ? never : NonNullable<typeof node>['selectionSet'], prefix: string) => {
+    for (const selection of set?.selections ?? []) {
+      if (selection.kind !== 'Field' || selection.name.value.startsWith('__')) continue;
+      const name = prefix + selection.name.value;
+      out.push(name);
+      walk(selection.selectionSet, `${name}/`);
+    }
+  };
+  walk(node?.selectionSet, '');
+  return out;
+}
+
+type JsCall = {
+  source: unknown;
+  args: Record<string, unknown>;
+  stash: Record<string, unknown>;
+  prevResult: unknown;
+  context: ExecutionContext;
+  info?: GraphQLResolveInfo;
+};
+
+function jsContext(call: JsCall): AppSyncJsContext {
+  const args = JSON.parse(JSON.stringify(call.args ?? {})) as Record<string, unknown>;
+  return {
+    arguments: args,
+    args,
+    identity: identityOf(call.context),
+    source: call.source ?? null,
+    stash: call.stash,
+    prev: { result: call.prevResult ?? null },
+    request: { headers: call.context.headers ?? {}, domainName: null },
+    info: {
+      fieldName: call.info?.fieldName ?? '',
+      parentTypeName: call.info?.parentType.name ?? '',
+      variables: (call.info?.variableValues as Record<string, unknown>) ?? {},
+      selectionSetList: selectionSetList(call.info),
+    },
+    env: {},
+  };
+}
+
+function hooksFor(call: JsCall, log?: Log) {
+  return {
+    setSubscriptionFilter: (filter: unknown) => setSubscriptionFilter(call.context, filter, call.info),
+    appendError: (error: AppSyncJsError) => call.context.appsyncErrors.push(toResolverError(error, call.info)),
+    log,
+  };
+}
+
+type DataLoader = { load: (request: unknown, extra?: unknown) => unknown };
+type SimulatorFunction = {
+  resolve: (
+    source: unknown,
+    args: Record<string, unknown>,
+    stash: Record<string, unknown>,
+    prevResult: unknown,
+    context: ExecutionContext,
+    info?: GraphQLResolveInfo,
+  ) => Promise<{ result: unknown; stash: Record<string, unknown>; args: Record<string, unknown>; hadException?: boolean }>;
+};
+
+/** An APPSYNC_JS pipeline function, with the interface the simulator's pipeline resolver calls. */
+class JsPipelineFunction implements SimulatorFunction {
+  constructor(
+    private readonly module: AppSyncJsModule,
+    private readonly dataSource: () => DataLoader,
+    private readonly log?: Log,
+  ) {}
+
+  async resolve(
+    source: unknown,
+    args: Record<string, unknown>,
+    stash: Record<string, unknown>,
+    prevResult: unknown,
+    context: ExecutionContext,
+    info?: GraphQLResolveInfo,
+  ) {
+    const call: JsCall = { source, args, stash, prevResult, context, info };
+    const ctx = jsContext(call);
+    const hooks = hooksFor(call, this.log);
+    let request: unknown;
+    try {
+      request = this.module.call('request', ctx, hooks);
+    } catch (err) {
+      if (err instanceof AppSyncJsEarlyReturn) return { result: err.value, stash: ctx.stash, args };
+      context.appsyncErrors.push(toResolverError(err, info));
+      return { result: null, stash: ctx.stash, args, hadException: true };
+    }
+    try {
+      ctx.result = await this.dataSource().load(request, { source, args, context, info });
+      ctx.error = null;
+    } catch (err) {
+      const e = err as { message?: string; type?: string; extensions?: { errorType?: string } };
+      ctx.error = { message: e.message ?? String(err), type: e.type ?? e.extensions?.errorType ?? 'UnknownErrorType' };
+    }
+    try {
+      return { result: this.module.call('response', ctx, hooks), stash: ctx.stash, args };
+    } catch (err) {
+      if (err instanceof AppSyncJsEarlyReturn) return { result: err.value, stash: ctx.stash, args };
+      context.appsyncErrors.push(toResolverError(err, info));
+      return { result: null, stash: ctx.stash, args, hadException: true };
+    }
+  }
+}
+
+/** An APPSYNC_JS resolver (UNIT or PIPELINE) with the interface the simulator's schema calls. */
+class JsResolver {
+  constructor(
+    private readonly module: AppSyncJsModule,
+    private readonly steps:
+      | { kind: 'PIPELINE'; functions: string[]; getFunction: (id: string) => SimulatorFunction }
+      | { kind: 'UNIT'; dataSource: () => DataLoader },
+    private readonly log?: Log,
+  ) {}
+
+  async resolve(source: unknown, args: Record<string, unknown>, context: ExecutionContext, info?: GraphQLResolveInfo) {
+    const stash: Record<string, unknown> = {};
+    const call: JsCall = { source, args, stash, prevResult: null, context, info };
+    const ctx = jsContext(call);
+    const hooks = hooksFor(call, this.log);
+    let prev: unknown;
+    try {
+      prev = this.module.call('request', ctx, hooks);
+    } catch (err) {
+      if (err instanceof AppSyncJsEarlyReturn) return err.value;
+      throw toResolverError(err, info);
+    }
+    if (this.steps.kind === 'PIPELINE') {
+      let currentArgs = args;
+      let currentStash = ctx.stash;
+      for (const id of this.steps.functions) {
+        const step = await this.steps.getFunction(id).resolve(source, currentArgs, currentStash, prev, context, info);
+        if (step.hadException) return step.result;
+        prev = step.result;
+        currentStash = step.stash;
+        currentArgs = step.args ?? currentArgs;
+      }
+      ctx.stash = currentStash;
+      ctx.prev = { result: prev };
+    } else {
+      try {
+        ctx.result = await this.steps.dataSource().load(prev, { source, args, context, info });
+      } catch (err) {
+        const e = err as { message?: string; type?: string };
+        ctx.error = { message: e.message ?? String(err), type: e.type ?? 'UnknownErrorType' };
+      }
+    }
+    try {
+      return this.module.call('response', ctx, hooks);
+    } catch (err) {
+      if (err instanceof AppSyncJsEarlyReturn) return err.value;
+      throw toResolverError(err, info);
+    }
+  }
+}
+
+/** An async iterator that yields only the values the predicate accepts. */
+function filteredIterator<T>(source: AsyncIterator<T>, accept: (value: T) => boolean): AsyncIterableIterator<T> {
+  return {
+    async next() {
+      for (;;) {
+        const item = await source.next();
+        if (item.done || accept(item.value)) return item;
+      }
+    },
+    return: () => (source.return ? source.return() : Promise.resolve({ value: undefined, done: true as const })),
+    throw: (error?: unknown) => (source.throw ? source.throw(error) : Promise.reject(error)),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+/**
+ * The simulator with the local runtime's additions, hooked through its own extension points:
+ * `getMappingTemplate` (extended VTL), `getResolver`/`getFunction` (APPSYNC_JS), and each
+ * Subscription field's `subscribe` (per-subscriber filtering on the published payload).
+ */
+export class LocalAppSyncSimulator extends AmplifyAppSyncSimulator {
+  private readonly templates = new Map<string, ExtendedVelocityTemplate>();
+  private readonly jsResolvers = new Map<string, JsResolver>();
+  private readonly jsFunctions = new Map<string, JsPipelineFunction>();
+  private templateSources = new Map<string, string>();
+
+  constructor(
+    serverConfig: AppSyncSimulatorServerConfig,
+    private readonly js: JsCode,
+    private readonly log?: Log,
+  ) {
+    super(serverConfig);
+  }
+
+  override init(config: AmplifyAppSyncSimulatorConfig): void {
+    this.templateSources = new Map((config.mappingTemplates ?? []).map((t) => [t.path ?? '', t.content]));
+    this.templates.clear();
+    this.jsFunctions.clear();
+    this.jsResolvers.clear();
+    for (const [id, fn] of this.js.functions) {
+      this.jsFunctions.set(id, new JsPipelineFunction(compileAppSyncJs(fn.code, id), () => this.loader(fn.dataSourceName), this.log));
+    }
+    for (const resolver of config.resolvers ?? []) {
+      const key = `${resolver.typeName}:${resolver.fieldName}`;
+      const code = this.js.resolvers.get(key);
+      if (!code) continue;
+      const module = compileAppSyncJs(code, key);
+      const steps =
+        'functions' in resolver
+          ? { kind: 'PIPELINE' as const, functions: resolver.functions, getFunction: (id: string) => this.getFunction(id) as unknown as SimulatorFunction }
+          : { kind: 'UNIT' as const, dataSource: () => this.loader(resolver.dataSourceName) };
+      this.jsResolvers.set(key, new JsResolver(module, steps, this.log));
+    }
+    super.init(config);
+    this.filterSubscriptions();
+  }
+
+  override getMappingTemplate(path: string): VelocityTemplate {
+    const cached = this.templates.get(path);
+    if (cached) return cached;
+    const content = this.templateSources.get(path);
+    if (content === undefined) throw new Error(`Missing mapping template ${path}`);
+    const template = new ExtendedVelocityTemplate({ path, content }, this);
+    this.templates.set(path, template);
+    return template;
+  }
+
+  override getResolver(typeName: string, fieldName: string): unknown {
+    return this.jsResolvers.get(`${typeName}:${fieldName}`) ?? super.getResolver(typeName, fieldName);
+  }
+
+  override getFunction(functionName: string): ReturnType<AmplifyAppSyncSimulator['getFunction']> {
+    const js = this.jsFunctions.get(functionName);
+    // The simulator's pipeline resolver only calls resolve() with the same arguments.
+    return js ? (js as unknown as ReturnType<AmplifyAppSyncSimulator['getFunction']>) : super.getFunction(functionName);
+  }
+
+  private loader(name: string): DataLoader {
+    return this.getDataLoader(name) as unknown as DataLoader;
+  }
+
+  /** Replaces every Subscription field's subscribe with one that filters per subscriber. */
+  private filterSubscriptions(): void {
+    const fields = this.schema.getSubscriptionType()?.getFields() ?? {};
+    for (const [fieldName, field] of Object.entries(fields)) {
+      const subscribe: GraphQLFieldResolver<unknown, ExecutionContext, Record<string, unknown>> = (_source, args, context) => {
+        if (context.appsyncErrors.length) throw new Error('Subscription failed');
+        const filter = context.subscriptionFilter;
+        return filteredIterator(this.pubsub.asyncIterator<unknown>(fieldName), (payload) => {
+          if (payload === null || payload === undefined) return false;
+          if (!matchesSubscriptionArguments(args, payload)) return false;
+          return filter ? matchesSubscriptionFilter(filter, payload) : true;
+        });
+      };
+      field.subscribe = subscribe as typeof field.subscribe;
+    }
+  }
+}
