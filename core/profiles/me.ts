@@ -1,0 +1,104 @@
+import { DomainError } from '../errors';
+import type {
+  Caller,
+  Clock,
+  MembershipStore,
+  OrganizationStore,
+  ProfileStore,
+  UserDirectory,
+} from '../ports';
+import type { MemberRecord, ProfileRecord } from '../records';
+
+/** One of the caller's memberships with its organization's name (the GraphQL `Membership`). */
+export type Membership = {
+  memberId: string;
+  organizationId: string;
+  organizationName: string;
+  role: MemberRecord['role'];
+  status: MemberRecord['status'];
+  inviteExpiresAt?: string;
+};
+
+/** The caller's profile and memberships (the GraphQL `Me`). */
+export type Me = { profile: ProfileRecord; memberships: Membership[] };
+
+/** The profile a new user starts with. */
+export function newProfile(input: {
+  id: string;
+  email: string;
+  name?: string;
+  now: Date;
+}): ProfileRecord {
+  const displayName = input.name?.trim() || input.email.split('@')[0] || undefined;
+  return {
+    id: input.id,
+    email: input.email,
+    ...(displayName ? { displayName } : {}),
+    createdAt: input.now.toISOString(),
+  };
+}
+
+/**
+ * The caller's profile; creates it when the post-confirmation trigger never did (a user created
+ * before the trigger existed, or a trigger that failed), with the same exactly-once write.
+ */
+export async function ensureProfile(
+  deps: { profiles: ProfileStore; directory: UserDirectory; clock: Clock },
+  caller: Caller,
+): Promise<ProfileRecord> {
+  const existing = await deps.profiles.get(caller.userId);
+  if (existing) return existing;
+  // Access tokens carry no email, so ask the directory.
+  const user = caller.email
+    ? { email: caller.email }
+    : await deps.directory.findUser(caller.username);
+  const email = user?.email;
+  if (!email) {
+    throw new DomainError('NOT_FOUND', 'Your user account has no email address.', {
+      resolution:
+        'Sign up again with an email address, or ask the operator to check the user pool.',
+    });
+  }
+  const profile = newProfile({ id: caller.userId, email, name: user.name, now: deps.clock.now() });
+  const outcome = await deps.profiles.createOnce(profile);
+  // Someone else (the trigger) won the race: theirs is the profile.
+  return outcome === 'CREATED' ? profile : ((await deps.profiles.get(caller.userId)) ?? profile);
+}
+
+/** `me`: the caller's profile and memberships, with organization names for a switcher. */
+export async function getMe(
+  deps: {
+    profiles: ProfileStore;
+    directory: UserDirectory;
+    clock: Clock;
+    memberships: MembershipStore;
+    organizations: OrganizationStore;
+  },
+  caller: Caller,
+): Promise<Me> {
+  const [profile, members] = await Promise.all([
+    ensureProfile(deps, caller),
+    deps.memberships.listByUser(caller.userId),
+  ]);
+  const organizations = await deps.organizations.getMany([
+    ...new Set(members.map((m) => m.organizationId)),
+  ]);
+  const names = new Map(organizations.map((o) => [o.id, o.name]));
+  const memberships = members.flatMap((member): Membership[] => {
+    const organizationName = names.get(member.organizationId);
+    // A membership of a deleted organization is not worth showing.
+    if (organizationName === undefined) return [];
+    return [
+      {
+        memberId: member.id,
+        organizationId: member.organizationId,
+        organizationName,
+        role: member.role,
+        status: member.status,
+        ...(member.inviteExpiresAt ? { inviteExpiresAt: member.inviteExpiresAt } : {}),
+      },
+    ];
+  });
+  memberships.sort((a, b) => a.organizationName.localeCompare(b.organizationName));
+  return { profile, memberships };
+}

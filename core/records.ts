@@ -1,0 +1,139 @@
+import type { MembershipStatus, OrganizationStatus, Plan, Role } from './organizations/roles';
+import type { Category, Priority, WorkOrderStatus, WorkOrderType } from './work-orders/vocabulary';
+
+/**
+ * The stored shapes of the models, field for field as amplify/data/resource.ts declares them
+ * (optional fields are absent rather than null). Stores add what only storage needs
+ * (`__typename`, composite index keys).
+ */
+
+/** A person, keyed by their Cognito sub. */
+export type ProfileRecord = {
+  id: string;
+  email: string;
+  displayName?: string;
+  createdAt: string;
+};
+
+/** An organization (tenant). */
+export type OrganizationRecord = {
+  id: string;
+  name: string;
+  slug: string;
+  plan: Plan;
+  status: OrganizationStatus;
+  ownerId: string;
+  workOrderCounter: number;
+  memberCount: number;
+  /** The month (`YYYY-MM`) that `workOrdersInMonth` counts; server-only, not in the schema. */
+  workOrdersMonth?: string;
+  /** Work orders submitted in `workOrdersMonth`, for the plan limit; server-only. */
+  workOrdersInMonth?: number;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** One person's membership of one organization (or an invitation to it). */
+export type MemberRecord = {
+  id: string;
+  organizationId: string;
+  userId?: string;
+  email: string;
+  displayName?: string;
+  role: Role;
+  status: MembershipStatus;
+  invitedBy?: string;
+  invitedAt?: string;
+  inviteExpiresAt?: string;
+  joinedAt?: string;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** A work order. */
+export type WorkOrderRecord = {
+  id: string;
+  organizationId: string;
+  number: number;
+  title: string;
+  description?: string;
+  status: WorkOrderStatus;
+  priority: Priority;
+  category: Category;
+  type: WorkOrderType;
+  locationText?: string;
+  dueAt?: string;
+  /** Owner field `<sub>::<username>`: the requester reads it through the owner rule. */
+  requester: string;
+  requesterId: string;
+  requesterName?: string;
+  assigneeId?: string;
+  assigneeName?: string;
+  readGroups: string[];
+  version: number;
+  assignedAt?: string;
+  startedAt?: string;
+  completedAt?: string;
+  completedBy?: string;
+  closedAt?: string;
+  laborMinutes?: number;
+  completionNotes?: string;
+  /** When the current IN_PROGRESS stretch began; server-only, not in the schema. */
+  activeSince?: string;
+  /** Seconds of earlier IN_PROGRESS stretches; server-only, not in the schema. */
+  laborSeconds?: number;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** One audit-trail entry of a work order; readable by whoever reads the work order. */
+export type WorkOrderEventRecord = {
+  id: string;
+  organizationId: string;
+  workOrderId: string;
+  at: string;
+  actorId: string;
+  actorName?: string;
+  kind: string;
+  fromStatus?: WorkOrderStatus;
+  toStatus?: WorkOrderStatus;
+  note?: string;
+  requester: string;
+  readGroups: string[];
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** Delivery states of a notification. */
+export const NOTIFICATION_STATUSES = ['PENDING', 'SENT', 'FAILED'] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+
+/** One delivery of one notification to one person; its id is the dedupe key. */
+export type NotificationRecord = {
+  id: string;
+  organizationId: string;
+  recipientId: string;
+  /** Owner field `<sub>::<username>` so the recipient reads it through the owner rule. */
+  recipient: string;
+  email?: string;
+  kind: string;
+  subject: string;
+  link?: string;
+  status: NotificationStatus;
+  attempts: number;
+  messageId?: string;
+  readAt?: string;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** The id of the membership of `userId` in `organizationId`, so it can be read directly. */
+export const membershipId = (organizationId: string, userId: string): string =>
+  `${organizationId}#${userId}`;
+
+/** The owner-field value the generated resolvers compare with `<sub>::<username>` of the caller. */
+export const ownerValue = (sub: string, username: string): string => `${sub}::${username}`;
+
+/** How a member is shown to others. */
+export const memberName = (member: Pick<MemberRecord, 'displayName' | 'email'>): string =>
+  member.displayName ?? member.email;

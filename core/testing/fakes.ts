@@ -1,0 +1,256 @@
+import type {
+  Caller,
+  Clock,
+  IdGenerator,
+  Mailer,
+  MembershipStore,
+  NotificationStore,
+  OrganizationStore,
+  OutgoingEmail,
+  ProfileStore,
+  UserDirectory,
+  WorkOrderStore,
+} from '../ports';
+import {
+  membershipId,
+  type MemberRecord,
+  type NotificationRecord,
+  type OrganizationRecord,
+  type ProfileRecord,
+  type WorkOrderEventRecord,
+  type WorkOrderRecord,
+} from '../records';
+
+/** In-memory fakes of the ports, with the same conditional semantics the DynamoDB stores have. */
+
+/** A clock that stands still until moved. */
+export class FakeClock implements Clock {
+  constructor(private current = new Date('2026-03-01T12:00:00.000Z')) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  advance(minutes: number): void {
+    this.current = new Date(this.current.getTime() + minutes * 60_000);
+  }
+}
+
+/** Predictable ids: `id-1`, `id-2`, … */
+export class SequentialIds implements IdGenerator {
+  private next = 1;
+  uuid(): string {
+    return `id-${this.next++}`;
+  }
+}
+
+/** A signed-in caller whose username equals the sub, as with email sign-in. */
+export const callerFor = (userId: string, email?: string): Caller => ({
+  userId,
+  username: userId,
+  ...(email ? { email } : {}),
+  groups: [],
+});
+
+/** All tables at once, so a test can look at what one operation wrote. */
+export class InMemoryTables {
+  readonly profileRows = new Map<string, ProfileRecord>();
+  readonly organizationRows = new Map<string, OrganizationRecord>();
+  readonly slugRows = new Map<string, string>();
+  readonly memberRows = new Map<string, MemberRecord>();
+  readonly workOrderRows = new Map<string, WorkOrderRecord>();
+  readonly eventRows: WorkOrderEventRecord[] = [];
+  /** Called before each conditional write, to simulate a concurrent writer. */
+  beforeWrite: (() => void) | undefined;
+
+  readonly profiles: ProfileStore = {
+    get: async (id) => copy(this.profileRows.get(id)),
+    createOnce: async (profile) => {
+      if (this.profileRows.has(profile.id)) return 'EXISTS';
+      this.profileRows.set(profile.id, structuredClone(profile));
+      return 'CREATED';
+    },
+  };
+
+  readonly organizations: OrganizationStore = {
+    get: async (id) => copy(this.organizationRows.get(id)),
+    getMany: async (ids) =>
+      ids.flatMap((id) => {
+        const organization = this.organizationRows.get(id);
+        return organization ? [structuredClone(organization)] : [];
+      }),
+    isSlugTaken: async (slug) => this.slugRows.has(slug),
+    create: async ({ organization, owner }) => {
+      this.beforeWrite?.();
+      if (this.slugRows.has(organization.slug)) return 'SLUG_TAKEN';
+      this.slugRows.set(organization.slug, organization.id);
+      this.organizationRows.set(organization.id, structuredClone(organization));
+      this.memberRows.set(owner.id, structuredClone(owner));
+      return 'CREATED';
+    },
+    remove: async ({ organization, owner }) => {
+      this.slugRows.delete(organization.slug);
+      this.organizationRows.delete(organization.id);
+      this.memberRows.delete(owner.id);
+    },
+  };
+
+  readonly memberships: MembershipStore = {
+    find: async (organizationId, userId) =>
+      copy(
+        this.memberRows.get(membershipId(organizationId, userId)) ??
+          [...this.memberRows.values()].find(
+            (m) => m.organizationId === organizationId && m.userId === userId,
+          ),
+      ),
+    listByUser: async (userId) =>
+      [...this.memberRows.values()]
+        .filter((m) => m.userId === userId)
+        .map((m) => structuredClone(m)),
+  };
+
+  readonly workOrders: WorkOrderStore = {
+    get: async (id) => copy(this.workOrderRows.get(id)),
+    insertNumbered: async ({ workOrder, event, expectedCounter, usage }) => {
+      this.beforeWrite?.();
+      const organization = this.organizationRows.get(workOrder.organizationId);
+      if (!organization || organization.workOrderCounter !== expectedCounter)
+        return 'COUNTER_MOVED';
+      if (this.workOrderRows.has(workOrder.id)) throw new Error('duplicate work order id');
+      this.organizationRows.set(organization.id, {
+        ...organization,
+        workOrderCounter: workOrder.number,
+        workOrdersMonth: usage.month,
+        workOrdersInMonth: usage.count,
+        updatedAt: workOrder.createdAt,
+      });
+      this.workOrderRows.set(workOrder.id, structuredClone(workOrder));
+      this.eventRows.push(structuredClone(event));
+      return 'CREATED';
+    },
+    replace: async ({ next, expectedVersion, event }) => {
+      this.beforeWrite?.();
+      const current = this.workOrderRows.get(next.id);
+      if (!current || current.version !== expectedVersion) return 'STALE';
+      this.workOrderRows.set(next.id, structuredClone(next));
+      this.eventRows.push(structuredClone(event));
+      return 'UPDATED';
+    },
+  };
+
+  /** Adds a membership directly, as a test fixture. */
+  addMember(
+    organizationId: string,
+    userId: string,
+    role: MemberRecord['role'],
+    status: MemberRecord['status'] = 'ACTIVE',
+  ): MemberRecord {
+    const member: MemberRecord = {
+      id: membershipId(organizationId, userId),
+      organizationId,
+      userId,
+      email: `${userId}@example.org`,
+      displayName: userId,
+      role,
+      status,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    };
+    this.memberRows.set(member.id, member);
+    return member;
+  }
+
+  /** Adds an organization directly, as a test fixture. */
+  addOrganization(id: string, patch: Partial<OrganizationRecord> = {}): OrganizationRecord {
+    const organization: OrganizationRecord = {
+      id,
+      name: `Organization ${id}`,
+      slug: id,
+      plan: 'FREE',
+      status: 'ACTIVE',
+      ownerId: 'owner',
+      workOrderCounter: 0,
+      memberCount: 1,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+      ...patch,
+    };
+    this.organizationRows.set(id, organization);
+    this.slugRows.set(organization.slug, id);
+    return organization;
+  }
+}
+
+const copy = <T>(value: T | undefined): T | undefined =>
+  value === undefined ? undefined : structuredClone(value);
+
+/** A user directory that records groups and memberships; set `failAdd` to simulate an outage. */
+export class FakeDirectory implements UserDirectory {
+  readonly users = new Map<string, { email?: string; name?: string }>();
+  readonly groups = new Set<string>();
+  readonly userGroups = new Map<string, Set<string>>();
+  failAdd: Error | undefined;
+
+  async findUser(username: string) {
+    return this.users.get(username);
+  }
+  async ensureGroup(name: string): Promise<void> {
+    this.groups.add(name);
+  }
+  async addUserToGroup(username: string, group: string): Promise<void> {
+    if (this.failAdd) throw this.failAdd;
+    if (!this.groups.has(group)) throw new Error(`no group ${group}`);
+    const set = this.userGroups.get(username) ?? new Set<string>();
+    set.add(group);
+    this.userGroups.set(username, set);
+  }
+}
+
+/** Notification records with the claim semantics of the DynamoDB store. */
+export class InMemoryNotifications implements NotificationStore {
+  readonly records = new Map<
+    string,
+    NotificationRecord & { leaseUntil?: string; lastError?: string }
+  >();
+
+  async claim(
+    record: NotificationRecord,
+    leaseUntil: string,
+  ): Promise<'CLAIMED' | 'SENT' | 'BUSY'> {
+    const existing = this.records.get(record.id);
+    if (existing?.status === 'SENT') return 'SENT';
+    if (existing?.leaseUntil && existing.leaseUntil > record.updatedAt) return 'BUSY';
+    this.records.set(record.id, {
+      ...record,
+      ...(existing ? { createdAt: existing.createdAt } : {}),
+      status: 'PENDING',
+      attempts: (existing?.attempts ?? 0) + 1,
+      leaseUntil,
+    });
+    return 'CLAIMED';
+  }
+  async markSent(id: string, messageId: string, at: string): Promise<void> {
+    const existing = this.records.get(id);
+    if (!existing) throw new Error(`no notification ${id}`);
+    const { leaseUntil: _lease, ...rest } = existing;
+    this.records.set(id, { ...rest, status: 'SENT', messageId, updatedAt: at });
+  }
+  async markFailed(id: string, error: string, at: string): Promise<void> {
+    const existing = this.records.get(id);
+    if (!existing) throw new Error(`no notification ${id}`);
+    const { leaseUntil: _lease, ...rest } = existing;
+    this.records.set(id, { ...rest, status: 'FAILED', lastError: error, updatedAt: at });
+  }
+}
+
+/** A mailer that keeps what it sends; `failNext` makes the next sends throw. */
+export class FakeMailer implements Mailer {
+  readonly sent: OutgoingEmail[] = [];
+  failNext = 0;
+  async send(email: OutgoingEmail): Promise<{ messageId: string }> {
+    if (this.failNext > 0) {
+      this.failNext -= 1;
+      throw new Error('mail service unavailable');
+    }
+    this.sent.push(email);
+    return { messageId: `msg-${this.sent.length}` };
+  }
+}
