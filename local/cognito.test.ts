@@ -15,7 +15,7 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { JwtRsaVerifier } from 'aws-jwt-verify';
-import type { JwtRsaVerifierSingle } from 'aws-jwt-verify/jwt-rsa';
+import type { Jwks } from 'aws-jwt-verify/jwk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserPoolDefinition } from './assembly';
 import { type Cognito, startCognito } from './cognito';
@@ -129,7 +129,7 @@ describe('cognito', () => {
     await client.send(new ConfirmSignUpCommand({ ClientId: cognito.clientId, Username: email, ConfirmationCode: second }));
 
     expect(existsSync(triggerLog)).toBe(true);
-    const events = readFileSync(triggerLog, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
+    const events = readFileSync(triggerLog, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       triggerSource: 'PostConfirmation_ConfirmSignUp',
@@ -150,7 +150,7 @@ describe('cognito', () => {
     expect(Number(idClaims.exp) - Number(idClaims.iat)).toBe(120);
     expect(Number(claims(access).exp) - Number(claims(access).iat)).toBe(120);
     // aws-jwt-verify fetches JWKS over https only: load the keys from jwksUri and hand them over.
-    const jwks = (await (await fetch(cognito.jwksUri)).json()) as Parameters<JwtRsaVerifierSingle['cacheJwks']>[0];
+    const jwks = (await (await fetch(cognito.jwksUri)).json()) as Jwks;
     const idVerifier = JwtRsaVerifier.create({ issuer: cognito.issuer, audience: cognito.clientId, jwksUri: cognito.jwksUri });
     idVerifier.cacheJwks(jwks);
     await expect(idVerifier.verify(id ?? '')).resolves.toMatchObject({ sub: idClaims.sub });

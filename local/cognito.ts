@@ -9,7 +9,6 @@ import type { Services } from 'cognito-local/lib/services';
 import type { Context } from 'cognito-local/lib/services/context';
 import type { Message } from 'cognito-local/lib/services/messages';
 import type { MessageSender } from 'cognito-local/lib/services/messageDelivery/messageSender';
-import type { DeliveryDetails } from 'cognito-local/lib/services/messageDelivery/messageDelivery';
 import type { User } from 'cognito-local/lib/services/userPoolService';
 import type { CognitoTrigger, UserPoolDefinition } from './assembly';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb';
@@ -60,7 +59,9 @@ const SUPPORTED_TRIGGERS = ['PreSignUp', 'PostConfirmation', 'PreTokenGeneration
 const require = createRequire(import.meta.url);
 const lib = <T>(file: string): T => require(`cognito-local/lib/${file}`) as T;
 
-type Target = (ctx: Context, req: Record<string, any>) => Promise<unknown>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Target = (ctx: Context, req: Record<string, unknown>) => Promise<unknown>;
+/** The request fields the locally added targets read. */
+type UserRequest = { ClientId: string; Username: string; ConfirmationCode?: string; ClientMetadata?: Record<string, string> };
 
 type Errors = {
   UserNotFoundError: new () => Error;
@@ -151,21 +152,23 @@ export async function startCognito(options: CognitoOptions): Promise<Cognito> {
   const dbDirectory = path.join(options.dataDirectory, 'db');
   mkdirSync(dbDirectory, { recursive: true });
 
-  const AWS = require('aws-sdk') as { Lambda: new (config: object) => unknown };
-  const { createServer } = lib<{ createServer: (router: unknown, logger: unknown, options: object, services: Services) => { application: http.RequestListener } }>('server/server.js');
-  const { Router } = lib<{ Router: (services: Services) => (target: string) => Target }>('server/Router.js');
-  const { DefaultConfig } = lib<{ DefaultConfig: Services['config'] }>('server/config.js');
-  const servicesLib = lib<Record<string, new (...args: any[]) => any>>('services/index.js'); // eslint-disable-line @typescript-eslint/no-explicit-any
-  const { CognitoServiceFactoryImpl } = lib<Record<string, new (...args: any[]) => any>>('services/cognitoService.js'); // eslint-disable-line @typescript-eslint/no-explicit-any
-  const { CryptoService } = lib<Record<string, new (...args: any[]) => any>>('services/crypto.js'); // eslint-disable-line @typescript-eslint/no-explicit-any
-  const { StormDBDataStoreFactory } = lib<Record<string, new (...args: any[]) => any>>('services/dataStore/stormDb.js'); // eslint-disable-line @typescript-eslint/no-explicit-any
-  const { MessageDeliveryService } = lib<Record<string, new (...args: any[]) => any>>('services/messageDelivery/messageDelivery.js'); // eslint-disable-line @typescript-eslint/no-explicit-any
-  const { JwtTokenGenerator } = lib<Record<string, new (...args: any[]) => any>>('services/tokenGenerator.js'); // eslint-disable-line @typescript-eslint/no-explicit-any
-  const { UserPoolServiceFactoryImpl } = lib<Record<string, new (...args: any[]) => any>>('services/userPoolService.js'); // eslint-disable-line @typescript-eslint/no-explicit-any
-  const { otp } = lib<{ otp: () => string }>('services/otp.js');
-  const { selectAppropriateDeliveryMethod } = lib<{
-    selectAppropriateDeliveryMethod: (mediums: string[], user: User) => DeliveryDetails | null;
-  }>('services/messageDelivery/deliveryMethod.js');
+  const AWS = require('aws-sdk') as typeof import('aws-sdk');
+  const { createServer } = lib<typeof import('cognito-local/lib/server/server')>('server/server.js');
+  const { Router } = lib<typeof import('cognito-local/lib/server/Router')>('server/Router.js');
+  const { DefaultConfig } = lib<typeof import('cognito-local/lib/server/config')>('server/config.js');
+  const servicesLib = lib<typeof import('cognito-local/lib/services')>('services/index.js');
+  const { CognitoServiceFactoryImpl } = lib<typeof import('cognito-local/lib/services/cognitoService')>('services/cognitoService.js');
+  const { CryptoService } = lib<typeof import('cognito-local/lib/services/crypto')>('services/crypto.js');
+  const { StormDBDataStoreFactory } = lib<typeof import('cognito-local/lib/services/dataStore/stormDb')>('services/dataStore/stormDb.js');
+  const { MessageDeliveryService } = lib<typeof import('cognito-local/lib/services/messageDelivery/messageDelivery')>(
+    'services/messageDelivery/messageDelivery.js',
+  );
+  const { JwtTokenGenerator } = lib<typeof import('cognito-local/lib/services/tokenGenerator')>('services/tokenGenerator.js');
+  const { UserPoolServiceFactoryImpl } = lib<typeof import('cognito-local/lib/services/userPoolService')>('services/userPoolService.js');
+  const { otp } = lib<typeof import('cognito-local/lib/services/otp')>('services/otp.js');
+  const { selectAppropriateDeliveryMethod } = lib<typeof import('cognito-local/lib/services/messageDelivery/deliveryMethod')>(
+    'services/messageDelivery/deliveryMethod.js',
+  );
   const errors = lib<Errors>('errors.js');
 
   const triggerFunctions: Record<string, string> = {};
@@ -221,16 +224,18 @@ export async function startCognito(options: CognitoOptions): Promise<Cognito> {
   const baseConfirmSignUp = baseRouter('ConfirmSignUp');
   const localTargets: Record<string, Target> = {
     // Cognito marks the auto-verified attributes verified on confirmation; cognito-local does not.
-    ConfirmSignUp: async (context, req) => {
+    ConfirmSignUp: async (context, raw) => {
+      const req = raw as UserRequest;
       const pool = await cognito.getUserPoolForClientId(context, req.ClientId);
       const user = await pool.getUserByUsername(context, req.Username);
       if (user?.ConfirmationCode && user.ConfirmationCode === req.ConfirmationCode) {
         const autoVerified = pool.options.AutoVerifiedAttributes ?? userPool.autoVerifiedAttributes;
         await pool.saveUser(context, { ...user, Attributes: withVerifiedAttributes(user.Attributes, autoVerified) });
       }
-      return baseConfirmSignUp(context, req);
+      return baseConfirmSignUp(context, raw);
     },
-    ResendConfirmationCode: async (context, req) => {
+    ResendConfirmationCode: async (context, raw) => {
+      const req = raw as UserRequest;
       const pool = await cognito.getUserPoolForClientId(context, req.ClientId);
       const user = await pool.getUserByUsername(context, req.Username);
       if (!user) throw new errors.UserNotFoundError();
@@ -302,7 +307,12 @@ export async function startCognito(options: CognitoOptions): Promise<Cognito> {
   const endpoint = `http://${host}:${options.port}`;
   const issuer = `${LOCAL_ISSUER_DOMAIN}/${userPoolId}`;
   const jwksUri = `${endpoint}/${userPoolId}/.well-known/jwks.json`;
-  const { application } = createServer(router, logger, config.ServerConfig, services);
+  const { application } = createServer(
+    router,
+    logger as unknown as Parameters<typeof createServer>[1],
+    config.ServerConfig,
+    services,
+  );
   // cognito-local's discovery document names a fixed localhost:9229; answer it with the real values.
   const discovery = /^\/([^/]+)\/\.well-known\/openid-configuration$/;
   const server = http.createServer((req, res) => {

@@ -178,7 +178,7 @@ export async function startEventSourceMappings(options: EventSourceMappingOption
           { cause: err },
         );
       });
-    const streamArn = description.Table?.LatestStreamArn;
+    const streamArn = description.Table?.LatestStreamArn ?? '';
     if (!streamArn || !description.Table?.StreamSpecification?.StreamEnabled) {
       throw new LocalRuntimeError(
         `The stream mapping ${tag} cannot start: table ${mapping.tableName} has no stream.`,
