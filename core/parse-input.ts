@@ -8,7 +8,7 @@ export function parseInput<S extends z.ZodTypeAny>(schema: S, input: unknown): z
   const issue = result.error.issues[0];
   const field = issue?.path.join('.') || 'input';
   const message = issue?.message ?? 'is invalid';
-  throw new DomainError('VALIDATION', `${field}: ${message}`, {
+  throw new DomainError('VALIDATION', `${field}: ${message}.`, {
     field,
     resolution: `Correct ${field} and try again.`,
   });

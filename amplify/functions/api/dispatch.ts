@@ -1,0 +1,125 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { DomainError, isDomainError } from '../../../core/errors';
+import { createOrganization } from '../../../core/organizations/create-organization';
+import type {
+  Caller,
+  Clock,
+  IdGenerator,
+  MembershipStore,
+  OrganizationStore,
+  ProfileStore,
+  UserDirectory,
+  WorkOrderStore,
+} from '../../../core/ports';
+import { getMe } from '../../../core/profiles/me';
+import { assignWorkOrder } from '../../../core/work-orders/assign-work-order';
+import { submitWorkOrder } from '../../../core/work-orders/submit-work-order';
+
+/** The ports every operation of the `api` function may use. */
+export type ApiPorts = {
+  clock: Clock;
+  ids: IdGenerator;
+  profiles: ProfileStore;
+  organizations: OrganizationStore;
+  memberships: MembershipStore;
+  workOrders: WorkOrderStore;
+  directory: UserDirectory;
+};
+
+/** The part of an AppSync Lambda-resolver event the handler reads. */
+export type AppSyncResolverEvent = {
+  typeName?: string;
+  fieldName: string;
+  arguments?: Record<string, unknown> | null;
+  identity?: {
+    sub?: string;
+    username?: string;
+    claims?: Record<string, unknown>;
+    groups?: string[] | null;
+  } | null;
+};
+
+/** The custom queries and mutations this function resolves, by GraphQL field name. */
+const OPERATIONS = {
+  me: (ports: ApiPorts, caller: Caller) => getMe(ports, caller),
+  createOrganization: (ports: ApiPorts, caller: Caller, args: unknown) =>
+    createOrganization(ports, caller, args),
+  submitWorkOrder: (ports: ApiPorts, caller: Caller, args: unknown) =>
+    submitWorkOrder(ports, caller, args),
+  assignWorkOrder: (ports: ApiPorts, caller: Caller, args: unknown) =>
+    assignWorkOrder(ports, caller, args),
+} as const;
+/** The field names this function resolves. */
+export type OperationName = keyof typeof OPERATIONS;
+
+const isOperation = (name: string): name is OperationName => Object.hasOwn(OPERATIONS, name);
+
+const asString = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
+
+/**
+ * The caller from a Cognito user-pool identity. AWS provides `identity.groups`; the local
+ * simulator only the `cognito:groups` claim, so both are read.
+ */
+export function callerFrom(identity: AppSyncResolverEvent['identity']): Caller {
+  const claims = identity?.claims ?? {};
+  const userId = asString(identity?.sub) ?? asString(claims.sub);
+  if (!userId) {
+    throw new DomainError('UNAUTHENTICATED', 'This operation needs a signed-in user.', {
+      resolution: 'Sign in and call it with a user-pool token.',
+    });
+  }
+  const claimed = claims['cognito:groups'];
+  const groups =
+    identity?.groups ??
+    (Array.isArray(claimed) ? claimed : typeof claimed === 'string' ? claimed.split(',') : []);
+  const email = asString(claims.email);
+  return {
+    userId,
+    username:
+      asString(identity?.username) ??
+      asString(claims['cognito:username']) ??
+      asString(claims.username) ??
+      userId,
+    ...(email ? { email } : {}),
+    groups: groups.filter((g): g is string => typeof g === 'string'),
+  };
+}
+
+/**
+ * Builds the AppSync Lambda resolver: parse the event, run the operation from `core`, translate
+ * failures. A DomainError keeps its code as the GraphQL `errorType`, its resolution appended to
+ * the message; anything else is logged and masked as INTERNAL.
+ */
+export function createApiHandler(ports: ApiPorts, logger: Logger) {
+  return async (event: AppSyncResolverEvent): Promise<unknown> => {
+    const { fieldName } = event;
+    const started = Date.now();
+    try {
+      if (!isOperation(fieldName)) {
+        throw new Error(
+          `The api function has no operation for ${event.typeName ?? '?'}.${fieldName}`,
+        );
+      }
+      const caller = callerFrom(event.identity);
+      const result = await OPERATIONS[fieldName](ports, caller, event.arguments ?? {});
+      logger.info('operation done', { fieldName, userId: caller.userId, ms: Date.now() - started });
+      return result;
+    } catch (err) {
+      if (isDomainError(err)) {
+        logger.info('operation refused', {
+          fieldName,
+          code: err.code,
+          message: err.message,
+          ms: Date.now() - started,
+        });
+        const message = err.resolution ? `${err.message} ${err.resolution}` : err.message;
+        throw new DomainError(err.code, message, { field: err.field, resolution: err.resolution });
+      }
+      logger.error('operation failed', { fieldName, error: err as Error });
+      throw new DomainError('INTERNAL', 'Something went wrong on the server.', {
+        resolution: 'Try again; if it keeps failing, report it with the time it happened.',
+      });
+    }
+  };
+}

@@ -1,0 +1,35 @@
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ProfileStore } from '../../../../core/ports';
+import type { ProfileRecord } from '../../../../core/records';
+import { isConditionFailed, typed, untyped } from './dynamo-items';
+
+/** Profiles in the profile table (`id` = Cognito sub), written at most once per user. */
+export class DynamoProfileStore implements ProfileStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(id: string): Promise<ProfileRecord | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }),
+    );
+    return untyped<ProfileRecord>(Item);
+  }
+
+  async createOnce(profile: ProfileRecord): Promise<'CREATED' | 'EXISTS'> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: typed('Profile', profile),
+          ConditionExpression: 'attribute_not_exists(id)',
+        }),
+      );
+      return 'CREATED';
+    } catch (err) {
+      if (isConditionFailed(err)) return 'EXISTS';
+      throw err;
+    }
+  }
+}
