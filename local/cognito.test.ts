@@ -32,7 +32,13 @@ const userPool: UserPoolDefinition = {
   triggers: { PostConfirmation: 'post-confirmation' },
   usernameAttributes: ['email'],
   autoVerifiedAttributes: ['email'],
-  passwordPolicy: { MinimumLength: 8, RequireLowercase: true, RequireNumbers: true, RequireSymbols: true, RequireUppercase: true },
+  passwordPolicy: {
+    MinimumLength: 8,
+    RequireLowercase: true,
+    RequireNumbers: true,
+    RequireSymbols: true,
+    RequireUppercase: true,
+  },
   schema: [{ Name: 'email', Required: true, Mutable: true }],
   emailVerificationSubject: 'Verify your Steward account',
   emailVerificationMessage: 'Your Steward code is {####}',
@@ -70,7 +76,11 @@ export const handler = async (event) => { appendFileSync(process.env.TRIGGER_LOG
   api = await startLambdaApi({ port: await freePort(), runner });
   cognitoPort = await freePort();
   cognito = await start();
-  client = new CognitoIdentityProviderClient({ endpoint: cognito.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  client = new CognitoIdentityProviderClient({
+    endpoint: cognito.endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
 });
 afterAll(async () => {
   client?.destroy();
@@ -84,14 +94,18 @@ const email = 'ada@example.com';
 const password = 'Corr3ct-horse!';
 
 async function latestCode(to: string, subject: string): Promise<string> {
-  const messages = (await readMailbox(mail.url)).filter((m) => m.to.includes(to) && m.subject === subject);
+  const messages = (await readMailbox(mail.url)).filter(
+    (m) => m.to.includes(to) && m.subject === subject,
+  );
   const code = /\b(\d{6})\b/.exec(messages.at(-1)?.text ?? '')?.[1];
   if (!code) throw new Error(`no code mailed to ${to}`);
   return code;
 }
 
 function claims(token: string | undefined): Record<string, unknown> {
-  return JSON.parse(Buffer.from((token ?? '').split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+  return JSON.parse(
+    Buffer.from((token ?? '').split('.')[1] ?? '', 'base64url').toString(),
+  ) as Record<string, unknown>;
 }
 
 async function signIn() {
@@ -108,28 +122,57 @@ async function signIn() {
 describe('cognito', () => {
   it('signs up, mails the code, resends it, confirms, runs post-confirmation and verifies the email', async () => {
     const signUp = await client.send(
-      new SignUpCommand({ ClientId: cognito.clientId, Username: email, Password: password, UserAttributes: [{ Name: 'email', Value: email }] }),
+      new SignUpCommand({
+        ClientId: cognito.clientId,
+        Username: email,
+        Password: password,
+        UserAttributes: [{ Name: 'email', Value: email }],
+      }),
     );
     expect(signUp.UserConfirmed).toBe(false);
-    expect(signUp.CodeDeliveryDetails).toMatchObject({ DeliveryMedium: 'EMAIL', Destination: email });
+    expect(signUp.CodeDeliveryDetails).toMatchObject({
+      DeliveryMedium: 'EMAIL',
+      Destination: email,
+    });
     const [message] = await readMailbox(mail.url);
-    expect(message).toMatchObject({ to: [email], from: 'no-reply@verificationemail.com', subject: 'Verify your Steward account' });
+    expect(message).toMatchObject({
+      to: [email],
+      from: 'no-reply@verificationemail.com',
+      subject: 'Verify your Steward account',
+    });
     expect(message?.text).toMatch(/^Your Steward code is \d{6}$/);
     const first = await latestCode(email, 'Verify your Steward account');
 
-    const resent = await client.send(new ResendConfirmationCodeCommand({ ClientId: cognito.clientId, Username: email }));
+    const resent = await client.send(
+      new ResendConfirmationCodeCommand({ ClientId: cognito.clientId, Username: email }),
+    );
     expect(resent.CodeDeliveryDetails?.Destination).toBe(email);
     expect((await readMailbox(mail.url)).length).toBe(2);
     const second = await latestCode(email, 'Verify your Steward account');
     if (first !== second) {
       await expect(
-        client.send(new ConfirmSignUpCommand({ ClientId: cognito.clientId, Username: email, ConfirmationCode: first })),
+        client.send(
+          new ConfirmSignUpCommand({
+            ClientId: cognito.clientId,
+            Username: email,
+            ConfirmationCode: first,
+          }),
+        ),
       ).rejects.toBeInstanceOf(CodeMismatchException);
     }
-    await client.send(new ConfirmSignUpCommand({ ClientId: cognito.clientId, Username: email, ConfirmationCode: second }));
+    await client.send(
+      new ConfirmSignUpCommand({
+        ClientId: cognito.clientId,
+        Username: email,
+        ConfirmationCode: second,
+      }),
+    );
 
     expect(existsSync(triggerLog)).toBe(true);
-    const events = readFileSync(triggerLog, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const events = readFileSync(triggerLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       triggerSource: 'PostConfirmation_ConfirmSignUp',
@@ -137,7 +180,9 @@ describe('cognito', () => {
       request: { userAttributes: { email, email_verified: 'true' } },
     });
 
-    const user = await client.send(new AdminGetUserCommand({ UserPoolId: cognito.userPoolId, Username: email }));
+    const user = await client.send(
+      new AdminGetUserCommand({ UserPoolId: cognito.userPoolId, Username: email }),
+    );
     expect(user.UserStatus).toBe('CONFIRMED');
     expect(user.UserAttributes).toContainEqual({ Name: 'email_verified', Value: 'true' });
   });
@@ -146,28 +191,61 @@ describe('cognito', () => {
     const { id, access } = await signIn();
     const idClaims = claims(id);
     expect(cognito.issuer.startsWith('https://cognito-idp.')).toBe(true);
-    expect(idClaims).toMatchObject({ iss: cognito.issuer, aud: cognito.clientId, email, email_verified: true, token_use: 'id' });
+    expect(idClaims).toMatchObject({
+      iss: cognito.issuer,
+      aud: cognito.clientId,
+      email,
+      email_verified: true,
+      token_use: 'id',
+    });
     expect(Number(idClaims.exp) - Number(idClaims.iat)).toBe(120);
     expect(Number(claims(access).exp) - Number(claims(access).iat)).toBe(120);
     // aws-jwt-verify fetches JWKS over https only: load the keys from jwksUri and hand them over.
     const jwks = (await (await fetch(cognito.jwksUri)).json()) as Jwks;
-    const idVerifier = JwtRsaVerifier.create({ issuer: cognito.issuer, audience: cognito.clientId, jwksUri: cognito.jwksUri });
+    const idVerifier = JwtRsaVerifier.create({
+      issuer: cognito.issuer,
+      audience: cognito.clientId,
+      jwksUri: cognito.jwksUri,
+    });
     idVerifier.cacheJwks(jwks);
     await expect(idVerifier.verify(id ?? '')).resolves.toMatchObject({ sub: idClaims.sub });
-    const accessVerifier = JwtRsaVerifier.create({ issuer: cognito.issuer, audience: null, jwksUri: cognito.jwksUri });
+    const accessVerifier = JwtRsaVerifier.create({
+      issuer: cognito.issuer,
+      audience: null,
+      jwksUri: cognito.jwksUri,
+    });
     accessVerifier.cacheJwks(jwks);
-    await expect(accessVerifier.verify(access ?? '')).resolves.toMatchObject({ client_id: cognito.clientId, token_use: 'access' });
-    const discovery = (await (await fetch(`${cognito.endpoint}/${cognito.userPoolId}/.well-known/openid-configuration`)).json()) as Record<string, string>;
+    await expect(accessVerifier.verify(access ?? '')).resolves.toMatchObject({
+      client_id: cognito.clientId,
+      token_use: 'access',
+    });
+    const discovery = (await (
+      await fetch(`${cognito.endpoint}/${cognito.userPoolId}/.well-known/openid-configuration`)
+    ).json()) as Record<string, string>;
     expect(discovery).toMatchObject({ issuer: cognito.issuer, jwks_uri: cognito.jwksUri });
   });
 
   it('puts groups into both tokens after AdminAddUserToGroup, and takes them out again', async () => {
-    await client.send(new CreateGroupCommand({ UserPoolId: cognito.userPoolId, GroupName: 'org-1:ADMIN' }));
-    await client.send(new AdminAddUserToGroupCommand({ UserPoolId: cognito.userPoolId, Username: email, GroupName: 'org-1:ADMIN' }));
+    await client.send(
+      new CreateGroupCommand({ UserPoolId: cognito.userPoolId, GroupName: 'org-1:ADMIN' }),
+    );
+    await client.send(
+      new AdminAddUserToGroupCommand({
+        UserPoolId: cognito.userPoolId,
+        Username: email,
+        GroupName: 'org-1:ADMIN',
+      }),
+    );
     const withGroup = await signIn();
     expect(claims(withGroup.id)['cognito:groups']).toEqual(['org-1:ADMIN']);
     expect(claims(withGroup.access)['cognito:groups']).toEqual(['org-1:ADMIN']);
-    await client.send(new AdminRemoveUserFromGroupCommand({ UserPoolId: cognito.userPoolId, Username: email, GroupName: 'org-1:ADMIN' }));
+    await client.send(
+      new AdminRemoveUserFromGroupCommand({
+        UserPoolId: cognito.userPoolId,
+        Username: email,
+        GroupName: 'org-1:ADMIN',
+      }),
+    );
     const without = await signIn();
     expect(claims(without.id)['cognito:groups']).toBeUndefined();
   });
@@ -185,7 +263,11 @@ describe('cognito', () => {
     client.destroy();
     await cognito.stop();
     cognito = await start();
-    client = new CognitoIdentityProviderClient({ endpoint: cognito.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    client = new CognitoIdentityProviderClient({
+      endpoint: cognito.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
     expect(cognito.userPoolId).toBe(userPoolId);
     expect(cognito.clientId).toBe(clientId);
     const { id } = await signIn();

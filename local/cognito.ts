@@ -54,14 +54,26 @@ const TRIGGER_TIMEOUT_MS = 5000;
 const DEFAULT_SUBJECT = 'Your verification code';
 const DEFAULT_MESSAGE = 'Your verification code is {####}.';
 /** The triggers cognito-local can call; others are reported, not silently dropped. */
-const SUPPORTED_TRIGGERS = ['PreSignUp', 'PostConfirmation', 'PreTokenGeneration', 'CustomMessage', 'PostAuthentication', 'UserMigration'] as const;
+const SUPPORTED_TRIGGERS = [
+  'PreSignUp',
+  'PostConfirmation',
+  'PreTokenGeneration',
+  'CustomMessage',
+  'PostAuthentication',
+  'UserMigration',
+] as const;
 
 const require = createRequire(import.meta.url);
 const lib = <T>(file: string): T => require(`cognito-local/lib/${file}`) as T;
 
 type Target = (ctx: Context, req: Record<string, unknown>) => Promise<unknown>;
 /** The request fields the locally added targets read. */
-type UserRequest = { ClientId: string; Username: string; ConfirmationCode?: string; ClientMetadata?: Record<string, string> };
+type UserRequest = {
+  ClientId: string;
+  Username: string;
+  ConfirmationCode?: string;
+  ClientMetadata?: Record<string, string>;
+};
 
 type Errors = {
   UserNotFoundError: new () => Error;
@@ -79,9 +91,14 @@ class SesMessageSender implements MessageSender {
 
   async sendEmail(_ctx: Context, user: User, destination: string, message: Message): Promise<void> {
     const code = message.__code ?? '';
-    const fill = (template: string) => template.replaceAll('{####}', code).replaceAll('{username}', user.Username);
-    const subject = fill(message.emailSubject || this.userPool.emailVerificationSubject || DEFAULT_SUBJECT);
-    const body = fill(message.emailMessage || this.userPool.emailVerificationMessage || DEFAULT_MESSAGE);
+    const fill = (template: string) =>
+      template.replaceAll('{####}', code).replaceAll('{username}', user.Username);
+    const subject = fill(
+      message.emailSubject || this.userPool.emailVerificationSubject || DEFAULT_SUBJECT,
+    );
+    const body = fill(
+      message.emailMessage || this.userPool.emailVerificationMessage || DEFAULT_MESSAGE,
+    );
     try {
       await this.ses.send(
         new SendEmailCommand({
@@ -130,11 +147,19 @@ function createLogger(log: (line: string) => void) {
   return pino({ level: 'warn', base: undefined }, stream);
 }
 
-function withVerifiedAttributes(attributes: User['Attributes'], autoVerified: string[]): User['Attributes'] {
+function withVerifiedAttributes(
+  attributes: User['Attributes'],
+  autoVerified: string[],
+): User['Attributes'] {
   const verified = new Set(
-    autoVerified.filter((name) => attributes.some((a) => a.Name === name)).map((name) => `${name}_verified`),
+    autoVerified
+      .filter((name) => attributes.some((a) => a.Name === name))
+      .map((name) => `${name}_verified`),
   );
-  return [...attributes.filter((a) => !verified.has(a.Name)), ...[...verified].map((Name) => ({ Name, Value: 'true' }))];
+  return [
+    ...attributes.filter((a) => !verified.has(a.Name)),
+    ...[...verified].map((Name) => ({ Name, Value: 'true' })),
+  ];
 }
 
 /**
@@ -153,28 +178,46 @@ export async function startCognito(options: CognitoOptions): Promise<Cognito> {
   mkdirSync(dbDirectory, { recursive: true });
 
   const AWS = require('aws-sdk') as typeof import('aws-sdk');
-  const { createServer } = lib<typeof import('cognito-local/lib/server/server')>('server/server.js');
+  const { createServer } =
+    lib<typeof import('cognito-local/lib/server/server')>('server/server.js');
   const { Router } = lib<typeof import('cognito-local/lib/server/Router')>('server/Router.js');
-  const { DefaultConfig } = lib<typeof import('cognito-local/lib/server/config')>('server/config.js');
+  const { DefaultConfig } =
+    lib<typeof import('cognito-local/lib/server/config')>('server/config.js');
   const servicesLib = lib<typeof import('cognito-local/lib/services')>('services/index.js');
-  const { CognitoServiceFactoryImpl } = lib<typeof import('cognito-local/lib/services/cognitoService')>('services/cognitoService.js');
-  const { CryptoService } = lib<typeof import('cognito-local/lib/services/crypto')>('services/crypto.js');
-  const { StormDBDataStoreFactory } = lib<typeof import('cognito-local/lib/services/dataStore/stormDb')>('services/dataStore/stormDb.js');
-  const { MessageDeliveryService } = lib<typeof import('cognito-local/lib/services/messageDelivery/messageDelivery')>(
-    'services/messageDelivery/messageDelivery.js',
+  const { CognitoServiceFactoryImpl } = lib<
+    typeof import('cognito-local/lib/services/cognitoService')
+  >('services/cognitoService.js');
+  const { CryptoService } =
+    lib<typeof import('cognito-local/lib/services/crypto')>('services/crypto.js');
+  const { StormDBDataStoreFactory } = lib<
+    typeof import('cognito-local/lib/services/dataStore/stormDb')
+  >('services/dataStore/stormDb.js');
+  const { MessageDeliveryService } = lib<
+    typeof import('cognito-local/lib/services/messageDelivery/messageDelivery')
+  >('services/messageDelivery/messageDelivery.js');
+  const { JwtTokenGenerator } = lib<typeof import('cognito-local/lib/services/tokenGenerator')>(
+    'services/tokenGenerator.js',
   );
-  const { JwtTokenGenerator } = lib<typeof import('cognito-local/lib/services/tokenGenerator')>('services/tokenGenerator.js');
-  const { UserPoolServiceFactoryImpl } = lib<typeof import('cognito-local/lib/services/userPoolService')>('services/userPoolService.js');
+  const { UserPoolServiceFactoryImpl } = lib<
+    typeof import('cognito-local/lib/services/userPoolService')
+  >('services/userPoolService.js');
   const { otp } = lib<typeof import('cognito-local/lib/services/otp')>('services/otp.js');
-  const { selectAppropriateDeliveryMethod } = lib<typeof import('cognito-local/lib/services/messageDelivery/deliveryMethod')>(
-    'services/messageDelivery/deliveryMethod.js',
-  );
+  const { selectAppropriateDeliveryMethod } = lib<
+    typeof import('cognito-local/lib/services/messageDelivery/deliveryMethod')
+  >('services/messageDelivery/deliveryMethod.js');
   const errors = lib<Errors>('errors.js');
 
   const triggerFunctions: Record<string, string> = {};
-  for (const [trigger, functionName] of Object.entries(userPool.triggers) as [CognitoTrigger, string][]) {
-    if ((SUPPORTED_TRIGGERS as readonly string[]).includes(trigger)) triggerFunctions[trigger] = functionName;
-    else log(`cognito: the ${trigger} trigger (${functionName}) is not supported locally and will not run`);
+  for (const [trigger, functionName] of Object.entries(userPool.triggers) as [
+    CognitoTrigger,
+    string,
+  ][]) {
+    if ((SUPPORTED_TRIGGERS as readonly string[]).includes(trigger))
+      triggerFunctions[trigger] = functionName;
+    else
+      log(
+        `cognito: the ${trigger} trigger (${functionName}) is not supported locally and will not run`,
+      );
   }
 
   const config: Services['config'] = {
@@ -208,8 +251,17 @@ export async function startCognito(options: CognitoOptions): Promise<Cognito> {
     new servicesLib.LambdaService(config.TriggerFunctions, new AWS.Lambda(config.LambdaClient)),
     new CryptoService(config.KMSConfig),
   );
-  const ses = new SESv2Client({ endpoint: options.mailEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  const sender = new SesMessageSender(ses, options.mailFrom ?? 'no-reply@verificationemail.com', userPool, log);
+  const ses = new SESv2Client({
+    endpoint: options.mailEndpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const sender = new SesMessageSender(
+    ses,
+    options.mailFrom ?? 'no-reply@verificationemail.com',
+    userPool,
+    log,
+  );
   const services: Services = {
     clock,
     cognito,
@@ -230,7 +282,10 @@ export async function startCognito(options: CognitoOptions): Promise<Cognito> {
       const user = await pool.getUserByUsername(context, req.Username);
       if (user?.ConfirmationCode && user.ConfirmationCode === req.ConfirmationCode) {
         const autoVerified = pool.options.AutoVerifiedAttributes ?? userPool.autoVerifiedAttributes;
-        await pool.saveUser(context, { ...user, Attributes: withVerifiedAttributes(user.Attributes, autoVerified) });
+        await pool.saveUser(context, {
+          ...user,
+          Attributes: withVerifiedAttributes(user.Attributes, autoVerified),
+        });
       }
       return baseConfirmSignUp(context, raw);
     },
@@ -239,19 +294,40 @@ export async function startCognito(options: CognitoOptions): Promise<Cognito> {
       const pool = await cognito.getUserPoolForClientId(context, req.ClientId);
       const user = await pool.getUserByUsername(context, req.Username);
       if (!user) throw new errors.UserNotFoundError();
-      if (user.UserStatus === 'CONFIRMED') throw new errors.InvalidParameterError('User is already confirmed.');
-      const delivery = selectAppropriateDeliveryMethod(pool.options.AutoVerifiedAttributes ?? [], user);
-      if (!delivery) throw new errors.InvalidParameterError('User has no attribute matching desired auto verified attributes');
+      if (user.UserStatus === 'CONFIRMED')
+        throw new errors.InvalidParameterError('User is already confirmed.');
+      const delivery = selectAppropriateDeliveryMethod(
+        pool.options.AutoVerifiedAttributes ?? [],
+        user,
+      );
+      if (!delivery)
+        throw new errors.InvalidParameterError(
+          'User has no attribute matching desired auto verified attributes',
+        );
       const code = otp();
-      await services.messages.deliver(context, 'ResendCode', req.ClientId, pool.options.Id, user, code, req.ClientMetadata, delivery);
-      await pool.saveUser(context, { ...user, ConfirmationCode: code, UserLastModifiedDate: clock.get() });
+      await services.messages.deliver(
+        context,
+        'ResendCode',
+        req.ClientId,
+        pool.options.Id,
+        user,
+        code,
+        req.ClientMetadata,
+        delivery,
+      );
+      await pool.saveUser(context, {
+        ...user,
+        ConfirmationCode: code,
+        UserLastModifiedDate: clock.get(),
+      });
       return { CodeDeliveryDetails: delivery };
     },
   };
   const router = (target: string): Target => {
     const local = localTargets[target];
     if (!local) return baseRouter(target);
-    return (context, req) => local({ ...context, logger: context.logger.child({ target }) } as Context, req);
+    return (context, req) =>
+      local({ ...context, logger: context.logger.child({ target }) } as Context, req);
   };
 
   const { userPoolId, clientId } = await ensurePoolAndClient();
@@ -284,7 +360,11 @@ export async function startCognito(options: CognitoOptions): Promise<Cognito> {
     if (saved && exists) {
       // Keep the ids (and users); bring settings in line with the current backend definition.
       await router('UpdateUserPool')(ctx, { UserPoolId: saved.userPoolId, ...poolSettings });
-      await router('UpdateUserPoolClient')(ctx, { UserPoolId: saved.userPoolId, ClientId: saved.clientId, ...clientSettings });
+      await router('UpdateUserPoolClient')(ctx, {
+        UserPoolId: saved.userPoolId,
+        ClientId: saved.clientId,
+        ...clientSettings,
+      });
       return saved;
     }
     const created = (await router('CreateUserPool')(ctx, {
@@ -296,7 +376,11 @@ export async function startCognito(options: CognitoOptions): Promise<Cognito> {
     const client = (await router('CreateUserPoolClient')(ctx, {
       UserPoolId: created.UserPool.Id,
       ClientName: CLIENT_NAME,
-      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      ExplicitAuthFlows: [
+        'ALLOW_USER_PASSWORD_AUTH',
+        'ALLOW_USER_SRP_AUTH',
+        'ALLOW_REFRESH_TOKEN_AUTH',
+      ],
       ...clientSettings,
     })) as { UserPoolClient: { ClientId: string } };
     const ids = { userPoolId: created.UserPool.Id, clientId: client.UserPoolClient.ClientId };
@@ -316,14 +400,17 @@ export async function startCognito(options: CognitoOptions): Promise<Cognito> {
   // cognito-local's discovery document names a fixed localhost:9229; answer it with the real values.
   const discovery = /^\/([^/]+)\/\.well-known\/openid-configuration$/;
   const server = http.createServer((req, res) => {
-    const match = req.method === 'GET' ? discovery.exec(new URL(req.url ?? '/', endpoint).pathname) : null;
+    const match =
+      req.method === 'GET' ? discovery.exec(new URL(req.url ?? '/', endpoint).pathname) : null;
     if (!match) return application(req, res);
     const body = JSON.stringify({
       issuer: `${LOCAL_ISSUER_DOMAIN}/${match[1]}`,
       jwks_uri: `${endpoint}/${match[1]}/.well-known/jwks.json`,
       id_token_signing_alg_values_supported: ['RS256'],
     });
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' }).end(body);
+    res
+      .writeHead(200, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' })
+      .end(body);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>

@@ -1,7 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DeleteItemCommand, type DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteItemCommand,
+  type DynamoDBClient,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventSourceMappingDefinition, TableDefinition } from './assembly';
 import {
@@ -11,7 +16,11 @@ import {
   localDynamoDbClient,
   startDynamoDbLocal,
 } from './dynamodb';
-import { type DynamoDbStreamLambdaRecord, type EventSourceMappings, startEventSourceMappings } from './event-sources';
+import {
+  type DynamoDbStreamLambdaRecord,
+  type EventSourceMappings,
+  startEventSourceMappings,
+} from './event-sources';
 import { freePort, LocalRuntimeError, spawnManaged, waitForPort } from './process-utils';
 
 /**
@@ -23,18 +32,23 @@ async function startDynamo(): Promise<DynamoDbLocal> {
   try {
     return await startDynamoDbLocal({ port });
   } catch (err) {
-    if (!(err instanceof LocalRuntimeError && err.message.includes('of unknown version'))) throw err;
+    if (!(err instanceof LocalRuntimeError && err.message.includes('of unknown version')))
+      throw err;
   }
   const emulator = dynamoDbLocalDirectory();
-  const proc = spawnManaged('java', [
-    `-Djava.library.path=${path.join(emulator, 'DynamoDBLocal_lib')}`,
-    '-jar',
-    path.join(emulator, 'DynamoDBLocal.jar'),
-    '-port',
-    String(port),
-    '-sharedDb',
-    '-inMemory',
-  ]);
+  const proc = spawnManaged(
+    'java',
+    [
+      `-Djava.library.path=${path.join(emulator, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      path.join(emulator, 'DynamoDBLocal.jar'),
+      '-port',
+      String(port),
+      '-sharedDb',
+      '-inMemory',
+    ],
+    { cwd: os.tmpdir() },
+  );
   await waitForPort(port, 30_000);
   return { endpoint: `http://127.0.0.1:${port}`, process: proc, stop: proc.stop };
 }
@@ -48,7 +62,10 @@ const table = (name: string): TableDefinition => ({
   streamViewType: 'NEW_AND_OLD_IMAGES',
 });
 
-const mappingFor = (tableName: string, overrides: Partial<EventSourceMappingDefinition> = {}): EventSourceMappingDefinition => ({
+const mappingFor = (
+  tableName: string,
+  overrides: Partial<EventSourceMappingDefinition> = {},
+): EventSourceMappingDefinition => ({
   functionName: 'notifier',
   tableName,
   batchSize: 25,
@@ -61,7 +78,8 @@ const mappingFor = (tableName: string, overrides: Partial<EventSourceMappingDefi
 });
 
 type Event = { Records: DynamoDbStreamLambdaRecord[] };
-const idsOf = (event: Event) => event.Records.map((r) => r.dynamodb.Keys?.id as { S: string }).map((k) => k.S);
+const idsOf = (event: Event) =>
+  event.Records.map((r) => r.dynamodb.Keys?.id as { S: string }).map((k) => k.S);
 
 let dynamo: DynamoDbLocal;
 let client: DynamoDBClient;
@@ -99,7 +117,7 @@ async function start(
 }
 
 describe('event source mappings', () => {
-  it('delivers INSERT, MODIFY and REMOVE in order with Lambda\'s record shape, from LATEST', async () => {
+  it("delivers INSERT, MODIFY and REMOVE in order with Lambda's record shape, from LATEST", async () => {
     await put('Shape', 'before-start');
     const events: Event[] = [];
     const { mappings } = await start('Shape', (event) => {
@@ -147,7 +165,9 @@ describe('event source mappings', () => {
       const index = ids.indexOf('p3');
       if (index >= 0 && !failedOnce) {
         failedOnce = true;
-        return { batchItemFailures: [{ itemIdentifier: event.Records[index]?.dynamodb.SequenceNumber }] };
+        return {
+          batchItemFailures: [{ itemIdentifier: event.Records[index]?.dynamodb.SequenceNumber }],
+        };
       }
       return { batchItemFailures: [] };
     });
@@ -200,12 +220,22 @@ describe('event source mappings', () => {
     expect(failures).toHaveLength(1);
     const [failure] = failures;
     expect(failure).toMatchObject({
-      requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3, functionArn: expect.stringContaining(':function:notifier') },
+      requestContext: {
+        condition: 'RetryAttemptsExhausted',
+        approximateInvokeCount: 3,
+        functionArn: expect.stringContaining(':function:notifier'),
+      },
       responseContext: { statusCode: 500, executedVersion: '$LATEST' },
       version: '1.0',
-      DDBStreamBatchInfo: { batchSize: 1, streamArn: expect.stringContaining('table/Poison/stream/'), shardId: expect.any(String) },
+      DDBStreamBatchInfo: {
+        batchSize: 1,
+        streamArn: expect.stringContaining('table/Poison/stream/'),
+        shardId: expect.any(String),
+      },
     });
-    expect(failure?.DDBStreamBatchInfo.startSequenceNumber).toBe(failure?.DDBStreamBatchInfo.endSequenceNumber);
+    expect(failure?.DDBStreamBatchInfo.startSequenceNumber).toBe(
+      failure?.DDBStreamBatchInfo.endSequenceNumber,
+    );
     expect(poisonAttempts).toBe(3);
     expect(new Set(delivered)).toEqual(new Set(ids.filter((id) => id !== 'poison')));
     await put('Poison', 'after');

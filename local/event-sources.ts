@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
@@ -88,9 +95,7 @@ type ShardState = { after?: string; done?: boolean };
 type MappingState = { streamArn: string; shards: Record<string, ShardState> };
 
 type Outcome =
-  | { kind: 'success' }
-  | { kind: 'partial'; index: number }
-  | { kind: 'error'; error: unknown };
+  { kind: 'success' } | { kind: 'partial'; index: number } | { kind: 'error'; error: unknown };
 
 /** The stream records as Lambda delivers them: plain JSON, binary as base64, times in seconds. */
 function toJson(value: unknown): unknown {
@@ -99,13 +104,19 @@ function toJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toJson);
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).filter(([key, v]) => v !== undefined && key !== '$unknown').map(([key, v]) => [key, toJson(v)]),
+      Object.entries(value)
+        .filter(([key, v]) => v !== undefined && key !== '$unknown')
+        .map(([key, v]) => [key, toJson(v)]),
     );
   }
   return value;
 }
 
-function toLambdaRecord(record: StreamRecord, streamArn: string, region: string): DynamoDbStreamLambdaRecord {
+function toLambdaRecord(
+  record: StreamRecord,
+  streamArn: string,
+  region: string,
+): DynamoDbStreamLambdaRecord {
   return {
     eventID: record.eventID ?? '',
     eventName: record.eventName as DynamoDbStreamLambdaRecord['eventName'],
@@ -137,12 +148,15 @@ function errorName(err: unknown): string {
  * partial batch responses, an on-failure destination (`failures.jsonl`) once retries are
  * exhausted, and per-shard checkpoints that survive restarts.
  */
-export async function startEventSourceMappings(options: EventSourceMappingOptions): Promise<EventSourceMappings> {
+export async function startEventSourceMappings(
+  options: EventSourceMappingOptions,
+): Promise<EventSourceMappings> {
   const log = options.log ?? (() => {});
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const retryDelayMs = options.retryDelayMs ?? 250;
   const functionArn =
-    options.functionArn ?? ((name: string) => `arn:aws:lambda:${LOCAL_REGION}:000000000000:function:${name}`);
+    options.functionArn ??
+    ((name: string) => `arn:aws:lambda:${LOCAL_REGION}:000000000000:function:${name}`);
   mkdirSync(options.stateDirectory, { recursive: true });
   const failuresFile = path.join(options.stateDirectory, 'failures.jsonl');
   const dynamodb = localDynamoDbClient(options.dynamoDbEndpoint);
@@ -189,7 +203,9 @@ export async function startEventSourceMappings(options: EventSourceMappingOption
       options.stateDirectory,
       `${mapping.functionName}--${mapping.tableName}.json`.replace(/[^a-zA-Z0-9._-]/g, '_'),
     );
-    const saved = existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as MappingState) : undefined;
+    const saved = existsSync(stateFile)
+      ? (JSON.parse(readFileSync(stateFile, 'utf8')) as MappingState)
+      : undefined;
     // A recreated table has a new stream: its old checkpoints mean nothing.
     const firstStart = !saved || saved.streamArn !== streamArn;
     const state: MappingState = firstStart ? { streamArn, shards: {} } : saved;
@@ -202,7 +218,9 @@ export async function startEventSourceMappings(options: EventSourceMappingOption
       const shards: Shard[] = [];
       let start: string | undefined;
       do {
-        const page = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: start }));
+        const page = await streams.send(
+          new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: start }),
+        );
         shards.push(...(page.StreamDescription?.Shards ?? []));
         start = page.StreamDescription?.LastEvaluatedShardId;
       } while (start);
@@ -235,7 +253,9 @@ export async function startEventSourceMappings(options: EventSourceMappingOption
           let iterator = await iteratorFor(id);
           let last: string | undefined;
           while (iterator) {
-            const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+            const page = await streams.send(
+              new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
+            );
             const records = page.Records ?? [];
             if (!records.length) break;
             last = sequenceOf(records[records.length - 1] as StreamRecord);
@@ -281,22 +301,35 @@ export async function startEventSourceMappings(options: EventSourceMappingOption
         try {
           iterator ??= await iteratorFor(shardId);
           if (!iterator) break;
-          const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: mapping.batchSize }));
+          const page = await streams.send(
+            new GetRecordsCommand({ ShardIterator: iterator, Limit: mapping.batchSize }),
+          );
           records = page.Records ?? [];
           next = page.NextShardIterator;
           // Batching window: gather more records before invoking, up to batchSize.
           const windowEnds = Date.now() + mapping.maximumBatchingWindowSeconds * 1000;
-          while (records.length && next && records.length < mapping.batchSize && Date.now() < windowEnds && !stopped) {
+          while (
+            records.length &&
+            next &&
+            records.length < mapping.batchSize &&
+            Date.now() < windowEnds &&
+            !stopped
+          ) {
             await sleep(Math.min(pollIntervalMs, windowEnds - Date.now()));
             const more = await streams.send(
-              new GetRecordsCommand({ ShardIterator: next, Limit: mapping.batchSize - records.length }),
+              new GetRecordsCommand({
+                ShardIterator: next,
+                Limit: mapping.batchSize - records.length,
+              }),
             );
             records.push(...(more.Records ?? []));
             next = more.NextShardIterator;
           }
         } catch (err) {
           if (stopped) break;
-          if (!(err instanceof ExpiredIteratorException || err instanceof TrimmedDataAccessException)) {
+          if (!(
+            err instanceof ExpiredIteratorException || err instanceof TrimmedDataAccessException
+          )) {
             log(`stream ${tag}: reading ${shardId} failed (${errorName(err)}); retrying`);
             await sleep(1000);
           }
@@ -344,24 +377,44 @@ export async function startEventSourceMappings(options: EventSourceMappingOption
       } catch (error) {
         return { kind: 'error', error };
       }
-      if (!mapping.reportBatchItemFailures || result === null || typeof result !== 'object') return { kind: 'success' };
+      if (!mapping.reportBatchItemFailures || result === null || typeof result !== 'object')
+        return { kind: 'success' };
       const failures = (result as { batchItemFailures?: unknown }).batchItemFailures;
-      if (failures === undefined || failures === null || (Array.isArray(failures) && failures.length === 0)) {
+      if (
+        failures === undefined ||
+        failures === null ||
+        (Array.isArray(failures) && failures.length === 0)
+      ) {
         return { kind: 'success' };
       }
       const indices = Array.isArray(failures)
         ? failures.map((f: { itemIdentifier?: unknown } | null) =>
-            batch.findIndex((r) => typeof f?.itemIdentifier === 'string' && f.itemIdentifier !== '' && sequenceOf(r) === f.itemIdentifier),
+            batch.findIndex(
+              (r) =>
+                typeof f?.itemIdentifier === 'string' &&
+                f.itemIdentifier !== '' &&
+                sequenceOf(r) === f.itemIdentifier,
+            ),
           )
         : [-1];
       // As on AWS, an identifier that is empty or not in the batch fails the whole batch.
       if (indices.some((i) => i < 0)) {
-        return { kind: 'error', error: new Error(`batchItemFailures names records not in the batch: ${JSON.stringify(failures)}`) };
+        return {
+          kind: 'error',
+          error: new Error(
+            `batchItemFailures names records not in the batch: ${JSON.stringify(failures)}`,
+          ),
+        };
       }
       return { kind: 'partial', index: Math.min(...indices) };
     }
 
-    function recordFailure(shardId: string, batch: StreamRecord[], invokeCount: number, outcome: Outcome): void {
+    function recordFailure(
+      shardId: string,
+      batch: StreamRecord[],
+      invokeCount: number,
+      outcome: Outcome,
+    ): void {
       const error = outcome.kind === 'error' ? outcome.error : undefined;
       const isFunctionError = !!error && typeof error === 'object' && 'errorType' in error;
       const record: StreamFailureRecord = {
@@ -397,7 +450,9 @@ export async function startEventSourceMappings(options: EventSourceMappingOption
 
     /** Delivers one batch until every record succeeded or went to the failure destination. */
     async function deliver(shardId: string, records: StreamRecord[]): Promise<void> {
-      const queue: { batch: StreamRecord[]; attempts: number }[] = [{ batch: records, attempts: 0 }];
+      const queue: { batch: StreamRecord[]; attempts: number }[] = [
+        { batch: records, attempts: 0 },
+      ];
       while (queue.length && !stopped) {
         const { batch, attempts } = queue.shift() as { batch: StreamRecord[]; attempts: number };
         const outcome = await invokeBatch(batch);
@@ -411,15 +466,21 @@ export async function startEventSourceMappings(options: EventSourceMappingOption
           if (outcome.index > 0) checkpoint(shardId, batch[outcome.index - 1] as StreamRecord);
           failed = batch.slice(outcome.index);
         } else {
-          log(`stream ${tag}: batch of ${batch.length} failed (attempt ${attempts + 1}): ${errorName(outcome.error)}`);
+          log(
+            `stream ${tag}: batch of ${batch.length} failed (attempt ${attempts + 1}): ${errorName(outcome.error)}`,
+          );
         }
         // Bisection isolates a bad record without using up the retry budget of the good ones.
         if (outcome.kind === 'error' && mapping.bisectBatchOnFunctionError && failed.length > 1) {
           const middle = Math.ceil(failed.length / 2);
-          queue.unshift({ batch: failed.slice(0, middle), attempts }, { batch: failed.slice(middle), attempts });
+          queue.unshift(
+            { batch: failed.slice(0, middle), attempts },
+            { batch: failed.slice(middle), attempts },
+          );
           continue;
         }
-        const exhausted = mapping.maximumRetryAttempts >= 0 && attempts >= mapping.maximumRetryAttempts;
+        const exhausted =
+          mapping.maximumRetryAttempts >= 0 && attempts >= mapping.maximumRetryAttempts;
         if (exhausted) {
           recordFailure(shardId, failed, attempts + 1, outcome);
           checkpoint(shardId, failed[failed.length - 1] as StreamRecord);
@@ -436,7 +497,9 @@ export async function startEventSourceMappings(options: EventSourceMappingOption
       while (!stopped) {
         await sleep(1000);
         if (stopped) break;
-        discovering = discover().catch((err: unknown) => log(`stream ${tag}: listing shards failed (${errorName(err)})`));
+        discovering = discover().catch((err: unknown) =>
+          log(`stream ${tag}: listing shards failed (${errorName(err)})`),
+        );
         await discovering;
       }
     })();

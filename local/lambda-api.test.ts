@@ -28,28 +28,50 @@ afterAll(async () => {
 
 describe('lambda invoke api', () => {
   it('answers an SDK v3 Invoke with the payload', async () => {
-    const client = new LambdaClient({ endpoint: api.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const client = new LambdaClient({
+      endpoint: api.url,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
     const out = await client.send(
-      new InvokeCommand({ FunctionName: 'post-confirmation', Payload: JSON.stringify({ userName: 'ada' }) }),
+      new InvokeCommand({
+        FunctionName: 'post-confirmation',
+        Payload: JSON.stringify({ userName: 'ada' }),
+      }),
     );
     expect(out.StatusCode).toBe(200);
     expect(out.FunctionError).toBeUndefined();
-    expect(JSON.parse(Buffer.from(out.Payload ?? []).toString())).toEqual({ userName: 'ada', response: { seen: 'ada' } });
+    expect(JSON.parse(Buffer.from(out.Payload ?? []).toString())).toEqual({
+      userName: 'ada',
+      response: { seen: 'ada' },
+    });
   });
 
   it('marks a function error with X-Amz-Function-Error: Unhandled, as aws-sdk v2 (cognito-local) reads it', async () => {
-    const lambda = new AWS.Lambda({ endpoint: api.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-    const out = await lambda.invoke({ FunctionName: 'failing', InvocationType: 'RequestResponse', Payload: '{}' }).promise();
+    const lambda = new AWS.Lambda({
+      endpoint: api.url,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    const out = await lambda
+      .invoke({ FunctionName: 'failing', InvocationType: 'RequestResponse', Payload: '{}' })
+      .promise();
     expect(out.FunctionError).toBe('Unhandled');
-    expect(JSON.parse(String(out.Payload))).toMatchObject({ errorType: 'RangeError', errorMessage: 'out of range' });
+    expect(JSON.parse(String(out.Payload))).toMatchObject({
+      errorType: 'RangeError',
+      errorMessage: 'out of range',
+    });
   });
 
   it('accepts an ARN, runs Event invocations in the background and 404s unknown functions', async () => {
     const arn = `${runner.arn('post-confirmation')}:$LATEST`;
-    const ok = await fetch(`${api.url}/2015-03-31/functions/${encodeURIComponent(arn)}/invocations`, {
-      method: 'POST',
-      body: '{"userName":"bo"}',
-    });
+    const ok = await fetch(
+      `${api.url}/2015-03-31/functions/${encodeURIComponent(arn)}/invocations`,
+      {
+        method: 'POST',
+        body: '{"userName":"bo"}',
+      },
+    );
     expect(await ok.json()).toMatchObject({ response: { seen: 'bo' } });
     const event = await fetch(`${api.url}/2015-03-31/functions/post-confirmation/invocations`, {
       method: 'POST',
@@ -57,7 +79,10 @@ describe('lambda invoke api', () => {
       body: '{}',
     });
     expect(event.status).toBe(202);
-    const missing = await fetch(`${api.url}/2015-03-31/functions/nope/invocations`, { method: 'POST', body: '{}' });
+    const missing = await fetch(`${api.url}/2015-03-31/functions/nope/invocations`, {
+      method: 'POST',
+      body: '{}',
+    });
     expect(missing.status).toBe(404);
     expect(missing.headers.get('x-amzn-errortype')).toBe('ResourceNotFoundException');
   });

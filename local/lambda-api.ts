@@ -30,7 +30,12 @@ function sendJson(
   res.end(body);
 }
 
-function sendServiceError(res: http.ServerResponse, status: number, type: string, message: string): void {
+function sendServiceError(
+  res: http.ServerResponse,
+  status: number,
+  type: string,
+  message: string,
+): void {
   sendJson(res, status, JSON.stringify({ Type: 'User', message }), { 'x-amzn-ErrorType': type });
 }
 
@@ -53,21 +58,36 @@ export async function startLambdaApi(options: {
     req.on('end', () => {
       void handle(req, res, Buffer.concat(chunks).toString('utf8')).catch((err: unknown) => {
         log(`lambda api: ${err instanceof Error ? err.message : String(err)}`);
-        if (!res.headersSent) sendServiceError(res, 500, 'ServiceException', 'Internal error of the local Lambda API.');
+        if (!res.headersSent)
+          sendServiceError(res, 500, 'ServiceException', 'Internal error of the local Lambda API.');
       });
     });
   });
 
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): Promise<void> {
+  async function handle(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    body: string,
+  ): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const match = INVOKE_PATH.exec(url.pathname);
     if (req.method !== 'POST' || !match?.[1]) {
-      sendServiceError(res, 404, 'UnknownOperationException', `Unsupported operation: ${req.method} ${url.pathname}`);
+      sendServiceError(
+        res,
+        404,
+        'UnknownOperationException',
+        `Unsupported operation: ${req.method} ${url.pathname}`,
+      );
       return;
     }
     const name = functionNameOf(decodeURIComponent(match[1]));
     if (!runner.has(name)) {
-      sendServiceError(res, 404, 'ResourceNotFoundException', `Function not found: ${runner.arn(name)}`);
+      sendServiceError(
+        res,
+        404,
+        'ResourceNotFoundException',
+        `Function not found: ${runner.arn(name)}`,
+      );
       return;
     }
     let event: unknown = {};
@@ -75,7 +95,12 @@ export async function startLambdaApi(options: {
       try {
         event = JSON.parse(body);
       } catch {
-        sendServiceError(res, 400, 'InvalidRequestContentException', 'Could not parse request body into json');
+        sendServiceError(
+          res,
+          400,
+          'InvalidRequestContentException',
+          'Could not parse request body into json',
+        );
         return;
       }
     }
@@ -87,7 +112,9 @@ export async function startLambdaApi(options: {
     }
     if (invocationType === 'Event') {
       runner.invoke(name, event).catch((err: unknown) => {
-        log(`lambda api: async invocation of ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+        log(
+          `lambda api: async invocation of ${name} failed: ${err instanceof Error ? err.message : String(err)}`,
+        );
       });
       res.writeHead(202, versionHeader).end();
       return;
@@ -97,7 +124,10 @@ export async function startLambdaApi(options: {
       sendJson(res, 200, JSON.stringify(result ?? null), versionHeader);
     } catch (err) {
       if (err instanceof LambdaFunctionError) {
-        sendJson(res, 200, JSON.stringify(err.payload()), { ...versionHeader, 'X-Amz-Function-Error': 'Unhandled' });
+        sendJson(res, 200, JSON.stringify(err.payload()), {
+          ...versionHeader,
+          'X-Amz-Function-Error': 'Unhandled',
+        });
         return;
       }
       throw err;

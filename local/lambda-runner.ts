@@ -85,7 +85,10 @@ function sdkLocation(): { nodeModules: string; parentUrl: string } | undefined {
     const require = createRequire(import.meta.url);
     const pkg = require.resolve('@aws-sdk/client-dynamodb/package.json');
     const nodeModules = path.resolve(path.dirname(pkg), '..', '..');
-    return { nodeModules, parentUrl: pathToFileURL(path.join(nodeModules, '..', 'package.json')).href };
+    return {
+      nodeModules,
+      parentUrl: pathToFileURL(path.join(nodeModules, '..', 'package.json')).href,
+    };
   } catch {
     return undefined;
   }
@@ -136,9 +139,20 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
     const { definition } = pool;
     const child = fork(
       WORKER,
-      [JSON.stringify({ codeDirectory: definition.codeDirectory, handler: definition.handler, sdkParentUrl: sdk?.parentUrl })],
+      [
+        JSON.stringify({
+          codeDirectory: definition.codeDirectory,
+          handler: definition.handler,
+          sdkParentUrl: sdk?.parentUrl,
+        }),
+      ],
       // execArgv is inherited by default; a function must not run under the host's loaders and flags.
-      { cwd: definition.codeDirectory, env: pool.env, execArgv: ['--enable-source-maps'], silent: true },
+      {
+        cwd: definition.codeDirectory,
+        env: pool.env,
+        execArgv: ['--enable-source-maps'],
+        silent: true,
+      },
     );
     const prefix = `[${definition.name}] `;
     const forward = (chunk: Buffer) => {
@@ -150,11 +164,13 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
     const worker: Worker = { child, dead: false, ready: Promise.resolve() };
     worker.ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(new LambdaFunctionError(definition.name, {
-          errorType: 'Runtime.InitTimeout',
-          errorMessage: `Init phase did not complete within ${INIT_TIMEOUT_MS / 1000} seconds`,
-          trace: [],
-        }));
+        reject(
+          new LambdaFunctionError(definition.name, {
+            errorType: 'Runtime.InitTimeout',
+            errorMessage: `Init phase did not complete within ${INIT_TIMEOUT_MS / 1000} seconds`,
+            trace: [],
+          }),
+        );
         kill(worker);
       }, INIT_TIMEOUT_MS);
       child.on('message', (message: WorkerMessage) => {
@@ -182,20 +198,24 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
         pool.all.delete(worker);
         const index = pool.idle.indexOf(worker);
         if (index >= 0) pool.idle.splice(index, 1);
-        reject(new LambdaFunctionError(definition.name, {
-          errorType: 'Runtime.ExitError',
-          errorMessage: `Runtime exited during init with ${signal ?? `exit status ${code}`}`,
-          trace: [],
-        }));
+        reject(
+          new LambdaFunctionError(definition.name, {
+            errorType: 'Runtime.ExitError',
+            errorMessage: `Runtime exited during init with ${signal ?? `exit status ${code}`}`,
+            trace: [],
+          }),
+        );
         const pending = worker.current;
         if (pending) {
           clearTimeout(pending.timer);
           worker.current = undefined;
-          pending.reject(new LambdaFunctionError(definition.name, {
-            errorType: 'Runtime.ExitError',
-            errorMessage: `RequestId: ${pending.id} Error: Runtime exited with error: ${signal ? `signal: ${signal}` : `exit status ${code}`}`,
-            trace: [],
-          }));
+          pending.reject(
+            new LambdaFunctionError(definition.name, {
+              errorType: 'Runtime.ExitError',
+              errorMessage: `RequestId: ${pending.id} Error: Runtime exited with error: ${signal ? `signal: ${signal}` : `exit status ${code}`}`,
+              trace: [],
+            }),
+          );
         }
       });
     });
@@ -207,7 +227,8 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
 
   function kill(worker: Worker): void {
     worker.dead = true;
-    if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+    if (worker.child.exitCode === null && worker.child.signalCode === null)
+      worker.child.kill('SIGKILL');
   }
 
   async function acquire(pool: Pool): Promise<Worker> {
@@ -236,7 +257,10 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
 
   async function invoke(name: string, event: unknown): Promise<unknown> {
     if (stopped) {
-      throw new LocalRuntimeError(`Cannot invoke ${name}: the Lambda runner is stopped.`, 'Start the local runtime again.');
+      throw new LocalRuntimeError(
+        `Cannot invoke ${name}: the Lambda runner is stopped.`,
+        'Start the local runtime again.',
+      );
     }
     const pool = pools.get(name);
     if (!pool) {
@@ -255,11 +279,13 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
         const timer = setTimeout(() => {
           worker.current = undefined;
           kill(worker);
-          reject(new LambdaFunctionError(definition.name, {
-            errorType: 'Sandbox.Timedout',
-            errorMessage: `${new Date().toISOString()} ${awsRequestId} Task timed out after ${definition.timeoutSeconds.toFixed(2)} seconds`,
-            trace: [],
-          }));
+          reject(
+            new LambdaFunctionError(definition.name, {
+              errorType: 'Sandbox.Timedout',
+              errorMessage: `${new Date().toISOString()} ${awsRequestId} Task timed out after ${definition.timeoutSeconds.toFixed(2)} seconds`,
+              trace: [],
+            }),
+          );
         }, timeoutMs);
         worker.current = { id: awsRequestId, resolve, reject, timer };
         worker.child.send({
@@ -279,7 +305,11 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
         });
       });
     } catch (err) {
-      if (err instanceof LambdaFunctionError && !worker.dead && /^Runtime\.(ImportModuleError|HandlerNotFound)/.test(err.errorType)) {
+      if (
+        err instanceof LambdaFunctionError &&
+        !worker.dead &&
+        /^Runtime\.(ImportModuleError|HandlerNotFound)/.test(err.errorType)
+      ) {
         kill(worker);
       }
       throw err;
@@ -297,14 +327,17 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
       const workers = [...new Set([...pools.values()].flatMap((pool) => [...pool.all]))];
       for (const pool of new Set(pools.values())) {
         for (const waiter of pool.waiting.splice(0)) {
-          waiter(new LocalRuntimeError('The Lambda runner stopped.', 'Start the local runtime again.'));
+          waiter(
+            new LocalRuntimeError('The Lambda runner stopped.', 'Start the local runtime again.'),
+          );
         }
       }
       await Promise.all(
         workers.map(
           (worker) =>
             new Promise<void>((resolve) => {
-              if (worker.child.exitCode !== null || worker.child.signalCode !== null) return resolve();
+              if (worker.child.exitCode !== null || worker.child.signalCode !== null)
+                return resolve();
               worker.child.once('exit', () => resolve());
               worker.child.kill('SIGTERM');
               setTimeout(() => kill(worker), 2000).unref();

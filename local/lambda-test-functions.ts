@@ -5,7 +5,10 @@ import type { FunctionDefinition } from './assembly';
 
 /** Writes small handler bundles to a temp folder, as the synth would, for the runner's tests. */
 export function writeTestFunctions(
-  sources: Record<string, { code: string; timeoutSeconds?: number; environment?: Record<string, string> }>,
+  sources: Record<
+    string,
+    { code: string; timeoutSeconds?: number; environment?: Record<string, string> }
+  >,
 ): FunctionDefinition[] {
   const root = mkdtempSync(path.join(os.tmpdir(), 'steward-lambda-'));
   return Object.entries(sources).map(([name, source]) => {

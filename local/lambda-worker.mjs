@@ -39,7 +39,9 @@ function resolveHandler() {
   const modulePath = config.handler.slice(0, dot);
   const exportName = config.handler.slice(dot + 1);
   const base = path.resolve(config.codeDirectory, modulePath);
-  const file = ['.mjs', '.js', '.cjs'].map((ext) => base + ext).find((candidate) => existsSync(candidate));
+  const file = ['.mjs', '.js', '.cjs']
+    .map((ext) => base + ext)
+    .find((candidate) => existsSync(candidate));
   if (!file) {
     const error = new Error(`Cannot find module '${modulePath}'`);
     error.name = 'Runtime.ImportModuleError';
@@ -54,9 +56,12 @@ async function loadHandler() {
   try {
     mod = await import(pathToFileURL(file).href);
   } catch (err) {
-    throw Object.assign(new Error(`Error: ${err instanceof Error ? err.message : String(err)}`, { cause: err }), {
-      name: 'Runtime.ImportModuleError',
-    });
+    throw Object.assign(
+      new Error(`Error: ${err instanceof Error ? err.message : String(err)}`, { cause: err }),
+      {
+        name: 'Runtime.ImportModuleError',
+      },
+    );
   }
   const handler = mod[exportName] ?? mod.default?.[exportName];
   if (typeof handler !== 'function') {
@@ -105,7 +110,11 @@ try {
 }
 
 process.on('unhandledRejection', (reason) => {
-  if (current) finish(current.id, { ok: false, error: toLambdaError(reason, 'Runtime.UnhandledPromiseRejection') });
+  if (current)
+    finish(current.id, {
+      ok: false,
+      error: toLambdaError(reason, 'Runtime.UnhandledPromiseRejection'),
+    });
   process.exit(128);
 });
 process.on('uncaughtException', (err) => {
@@ -130,7 +139,9 @@ process.on('message', (message) => {
     const result =
       handler.length >= 3
         ? new Promise((resolve, reject) => {
-            const maybe = handler(event, context, (err, value) => (err ? reject(err) : resolve(value)));
+            const maybe = handler(event, context, (err, value) =>
+              err ? reject(err) : resolve(value),
+            );
             if (maybe && typeof maybe.then === 'function') maybe.then(resolve, reject);
           })
         : handler(event, context);

@@ -12,7 +12,11 @@ describe('mail', () => {
     const dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'steward-mail-'));
     const port = await freePort();
     const mail = await startMail({ port, dataDirectory });
-    const v2 = new SESv2Client({ endpoint: mail.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const v2 = new SESv2Client({
+      endpoint: mail.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
     await v2.send(
       new SendEmailCommand({
         FromEmailAddress: 'steward@example.com',
@@ -20,7 +24,10 @@ describe('mail', () => {
         Content: {
           Simple: {
             Subject: { Data: 'Work order WO-1 assigned' },
-            Body: { Text: { Data: 'Please look at WO-1.' }, Html: { Data: '<p>Please look at WO-1.</p>' } },
+            Body: {
+              Text: { Data: 'Please look at WO-1.' },
+              Html: { Data: '<p>Please look at WO-1.</p>' },
+            },
           },
         },
       }),
@@ -52,7 +59,11 @@ describe('mail', () => {
       html: '<p>Please look at WO-1.</p>',
     });
     expect(before[0]?.date).toBeInstanceOf(Date);
-    expect(before[1]).toMatchObject({ to: ['bo@example.com'], subject: 'Low stock', text: 'Filters are low.' });
+    expect(before[1]).toMatchObject({
+      to: ['bo@example.com'],
+      subject: 'Low stock',
+      text: 'Filters are low.',
+    });
     expect((await fetch(mail.url)).headers.get('content-type')).toContain('text/html');
 
     await mail.stop();

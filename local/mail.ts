@@ -53,7 +53,11 @@ let running = false;
  * appended to `mail.jsonl` there and loaded back on the next start, so mail survives restarts
  * (clearing the mailbox in its UI clears the file too).
  */
-export async function startMail(options: { port: number; host?: string; dataDirectory?: string }): Promise<Mail> {
+export async function startMail(options: {
+  port: number;
+  host?: string;
+  dataDirectory?: string;
+}): Promise<Mail> {
   if (running) {
     throw new LocalRuntimeError(
       'The SES emulator is already running in this process.',
@@ -64,8 +68,11 @@ export async function startMail(options: { port: number; host?: string; dataDire
   // The package is CommonJS and calls its store through the module object, which is what lets
   // the save and clear functions be wrapped here without forking the package.
   const store = require('aws-ses-v2-local/dist/store.js') as SesStoreModule;
-  const startServer = (require('aws-ses-v2-local') as { default: (config: { host: string; port: number }) => Promise<Server> })
-    .default;
+  const startServer = (
+    require('aws-ses-v2-local') as {
+      default: (config: { host: string; port: number }) => Promise<Server>;
+    }
+  ).default;
 
   const file = options.dataDirectory ? path.join(options.dataDirectory, MAIL_FILE) : undefined;
   store.clearStore();
@@ -136,11 +143,22 @@ export async function readMailbox(url: string): Promise<MailMessage[]> {
         res.on('end', () =>
           res.statusCode === 200
             ? resolve(Buffer.concat(chunks).toString('utf8'))
-            : reject(new LocalRuntimeError(`The mailbox at ${url} answered ${res.statusCode}.`, 'Check that the SES emulator is running.')),
+            : reject(
+                new LocalRuntimeError(
+                  `The mailbox at ${url} answered ${res.statusCode}.`,
+                  'Check that the SES emulator is running.',
+                ),
+              ),
         );
       })
       .on('error', (err) =>
-        reject(new LocalRuntimeError(`The mailbox at ${url} did not answer.`, 'Check that the SES emulator is running.', { cause: err })),
+        reject(
+          new LocalRuntimeError(
+            `The mailbox at ${url} did not answer.`,
+            'Check that the SES emulator is running.',
+            { cause: err },
+          ),
+        ),
       );
   });
   const body = JSON.parse(text) as { emails: StoredEmail[] };
