@@ -96,7 +96,12 @@ export const configureAmplify = (outputs: AmplifyOutputsFile): Environment => {
     // Must precede the first subscription: the realtime client reads the global at connect time.
     routeLocalRealtimeOverPlainWebSocket();
     // cognito-local has user pools only, so any identity pool of the outputs is left out.
-    const { identityPoolId, identityPoolEndpoint, allowGuestAccess, ...userPool } = cognito;
+    const {
+      identityPoolId: _identityPoolId,
+      identityPoolEndpoint: _identityPoolEndpoint,
+      allowGuestAccess: _allowGuestAccess,
+      ...userPool
+    } = cognito;
     config.Auth = {
       Cognito: {
         ...userPool,
