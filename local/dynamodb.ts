@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import {
@@ -26,20 +27,16 @@ export function dynamoDbLocalDirectory(): string {
 
 /** Throws a clear error when no Java 17+ is on the PATH. */
 export function assertJava(): string {
-  let text: string;
-  try {
-    text = execFileSync('java', ['-version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (err) {
-    const e = err as { stderr?: string; code?: string };
-    if (e.code === 'ENOENT') {
-      throw new LocalRuntimeError(
-        'Java was not found: DynamoDB Local needs Java 17 or newer.',
-        'Install it (Debian/Ubuntu: `sudo apt-get install -y openjdk-17-jre-headless`; macOS: `brew install openjdk@17`) and try again.',
-        { cause: err },
-      );
-    }
-    text = e.stderr ?? '';
+  // `java -version` prints to stderr.
+  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (result.error) {
+    throw new LocalRuntimeError(
+      'Java was not found: DynamoDB Local needs Java 17 or newer.',
+      'Install it (Debian/Ubuntu: `sudo apt-get install -y openjdk-17-jre-headless`; macOS: `brew install openjdk@17`) and try again.',
+      { cause: result.error },
+    );
   }
+  const text = `${result.stderr}${result.stdout}`;
   const match = /version "(\d+)(?:\.(\d+))?/.exec(text);
   const major = match ? Number(match[1] === '1' ? match[2] : match[1]) : 0;
   if (major < 17) {
@@ -63,6 +60,8 @@ export async function startDynamoDbLocal(options: {
   const storage = options.dataDirectory
     ? (mkdirSync(options.dataDirectory, { recursive: true }), ['-dbPath', options.dataDirectory])
     : ['-inMemory'];
+  // DynamoDB Local writes a metadata file into its working directory: keep it out of the project.
+  const workingDirectory = options.dataDirectory ?? mkdtempSync(path.join(os.tmpdir(), 'steward-dynamodb-'));
   const proc = spawnManaged('java', [
     '-Xms64m',
     '-Xmx1g',
@@ -73,7 +72,7 @@ export async function startDynamoDbLocal(options: {
     String(options.port),
     '-sharedDb',
     ...storage,
-  ]);
+  ], { cwd: workingDirectory });
   try {
     await waitForPort(options.port, 30_000);
   } catch (err) {
