@@ -1,9 +1,11 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AmplifyAppSyncSimulatorAuthenticationType } from '@aws-amplify/amplify-appsync-simulator';
+import type { DocumentNode } from 'graphql';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { CloudAssembly } from '../assembly';
 import { LocalRuntimeError } from '../process-utils';
-import { LocalAppSyncSimulator } from './local-simulator';
+import { type ExecutionContext, LocalAppSyncSimulator } from './local-simulator';
 import { authorizationOf, readRealtimeHandshake, toQueryParameterUrl } from './realtime-handshake';
 import { type InvokeFunction, toSimulatorConfig } from './simulator-config';
 import { createTokenVerifier, TokenVerificationError, type TokenVerifier, tokenFromAuthorization } from './token-verifier';
@@ -168,16 +170,28 @@ function guardRealtime(server: Server, verify: TokenVerifier, log?: (line: strin
 }
 
 /** Verifies the token of each subscription `start` message, and keeps bad messages from crashing the server. */
-function guardSubscriptionStart(realtime: RealtimeInternals, verify: TokenVerifier, log?: (line: string) => void): void {
-  const subscribe = realtime.options.onSubscribeHandler;
+function guardSubscriptionStart(
+  simulator: LocalAppSyncSimulator,
+  realtime: RealtimeInternals,
+  verify: TokenVerifier,
+  log?: (line: string) => void,
+): void {
   realtime.options.onSubscribeHandler = async (doc, variables, headers, request, operationName) => {
     const token = tokenFromAuthorization(authorizationOf(headers));
+    let claims: Record<string, unknown>;
     try {
-      await verify(token);
+      claims = await verify(token);
     } catch (err) {
       return { data: null, errors: [{ errorType: 'UnauthorizedException', message: messageOf(err), errorCode: 401 }] };
     }
-    return subscribe(doc, variables, { ...headers, Authorization: token }, request, operationName);
+    const context: ExecutionContext = {
+      jwt: claims,
+      sourceIp: request.socket.remoteAddress,
+      headers: { ...headers, Authorization: token },
+      requestAuthorizationMode: AmplifyAppSyncSimulatorAuthenticationType.AMAZON_COGNITO_USER_POOLS,
+      appsyncErrors: [],
+    };
+    return simulator.startSubscription(doc as DocumentNode, variables as Record<string, unknown> | undefined, context, operationName);
   };
   const onMessage = realtime.onMessage;
   realtime.onMessage = (context, raw) => {
@@ -220,7 +234,7 @@ export async function startAppSync(options: AppSyncOptions): Promise<AppSyncServ
   guardHttp(httpServer, verify, options.log);
   const refuser = guardRealtime(httpServer, verify, options.log);
   const realtime = internals._realTimeSubscriptionServer;
-  guardSubscriptionStart(realtime.realtimeServer, verify, options.log);
+  guardSubscriptionStart(simulator, realtime.realtimeServer, verify, options.log);
 
   // Listening here rather than with simulator.start(): it binds every interface and picks no host.
   realtime.start();

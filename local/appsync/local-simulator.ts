@@ -4,7 +4,8 @@ import {
   type AppSyncSimulatorServerConfig,
   VelocityTemplate,
 } from '@aws-amplify/amplify-appsync-simulator';
-import type { GraphQLFieldResolver, GraphQLResolveInfo } from 'graphql';
+import { createRequire } from 'node:module';
+import type { DocumentNode, GraphQLFieldResolver, GraphQLResolveInfo } from 'graphql';
 import {
   AppSyncJsEarlyReturn,
   AppSyncJsError,
@@ -22,6 +23,13 @@ import {
   toSubscriptionFilter,
   validateSubscriptionFilter,
 } from './subscription-filter';
+
+/**
+ * The simulator's own CommonJS copy of graphql (15.x). An ESM `import 'graphql'` would load the
+ * .mjs build, a second realm whose functions reject the simulator's schema.
+ */
+const simulatorRequire = createRequire(createRequire(import.meta.url).resolve('@aws-amplify/amplify-appsync-simulator'));
+const { isNonNullType, specifiedRules, subscribe, validate } = simulatorRequire('graphql') as typeof import('graphql');
 
 /** The simulator's per-request GraphQL context, plus the filter a subscription resolver set. */
 export type ExecutionContext = {
@@ -81,7 +89,7 @@ function setSubscriptionFilter(context: ExecutionContext, filter: unknown, info?
 type RenderContext = {
   util: Record<string, unknown> & { transform: Record<string, unknown> };
   utils: unknown;
-  ctx: { identity?: { put?: (key: string, value: unknown) => unknown; get?: (key: string) => unknown } | null };
+  ctx: { identity?: { put?: (key: string, value: unknown) => unknown; containsKey?: (key: string) => boolean } | null };
   context: unknown;
   extensions?: unknown;
 };
@@ -124,7 +132,7 @@ class ExtendedVelocityTemplate extends VelocityTemplate {}
     };
     const identity = rendered.ctx.identity;
     const groups = requestContext.jwt?.['cognito:groups'];
-    if (identity?.put && identity.get?.('groups') === undefined) identity.put('groups', Array.isArray(groups) ? groups : null);
+    if (identity?.put && !identity.containsKey?.('groups')) identity.put('groups', Array.isArray(groups) ? groups : null);
     return rendered;
   };
 }
@@ -360,6 +368,7 @@ export class LocalAppSyncSimulator extends AmplifyAppSyncSimulator {
     }
     super.init(config);
     this.filterSubscriptions();
+    this.raiseErrorsOfNonNullFields();
   }
 
   override getMappingTemplate(path: string): VelocityTemplate {
@@ -386,11 +395,41 @@ export class LocalAppSyncSimulator extends AmplifyAppSyncSimulator {
     return this.getDataLoader(name) as unknown as DataLoader;
   }
 
-  /** Replaces every Subscription field's subscribe with one that filters per subscriber. */
+  /**
+   * Starts a subscription as AppSync does: the subscription resolver runs once (auth, filters,
+   * `util.unauthorized()`), its return value is ignored, and events are filtered per subscriber.
+   * Replaces the simulator's runSubscription, which executes the subscription as a query and so
+   * fails on non-null subscription types.
+   */
+  async startSubscription(
+    document: DocumentNode,
+    variables: Record<string, unknown> | undefined,
+    context: ExecutionContext,
+    operationName?: string,
+  ): Promise<AsyncIterator<unknown> | { data: null; errors: unknown[] }> {
+    const invalid = validate(this.schema, document, specifiedRules);
+    if (invalid.length) return { data: null, errors: invalid };
+    const result = await subscribe({ schema: this.schema, document, variableValues: variables, contextValue: context, operationName });
+    if (context.appsyncErrors.length) {
+      if (Symbol.asyncIterator in result) await result.return?.();
+      return { data: null, errors: context.appsyncErrors.map((e) => appSyncErrorJson(e)) };
+    }
+    if ('errors' in result && result.errors) return { data: null, errors: result.errors };
+    return result as AsyncIterator<unknown>;
+  }
+
+  /** Replaces every Subscription field's subscribe with one that runs the resolver, then filters per subscriber. */
   private filterSubscriptions(): void {
     const fields = this.schema.getSubscriptionType()?.getFields() ?? {};
     for (const [fieldName, field] of Object.entries(fields)) {
-      const subscribe: GraphQLFieldResolver<unknown, ExecutionContext, Record<string, unknown>> = (_source, args, context) => {
+      // The simulator's resolve (behind its auth directive) runs the resolver when there is no source.
+      const resolve = field.resolve;
+      const subscribe: GraphQLFieldResolver<unknown, ExecutionContext, Record<string, unknown>> = async (_source, args, context, info) => {
+        try {
+          await resolve?.(undefined, args, context, info);
+        } catch (err) {
+          context.appsyncErrors.push(err);
+        }
         if (context.appsyncErrors.length) throw new Error('Subscription failed');
         const filter = context.subscriptionFilter;
         return filteredIterator(this.pubsub.asyncIterator<unknown>(fieldName), (payload) => {
@@ -402,4 +441,33 @@ export class LocalAppSyncSimulator extends AmplifyAppSyncSimulator {
       field.subscribe = subscribe as typeof field.subscribe;
     }
   }
+
+  /**
+   * A non-null root field whose resolver reported an error answers with that error alone, as on
+   * AWS, rather than the simulator's extra "Cannot return null for non-nullable field".
+   */
+  private raiseErrorsOfNonNullFields(): void {
+    for (const type of [this.schema.getQueryType(), this.schema.getMutationType()]) {
+      for (const field of Object.values(type?.getFields() ?? {})) {
+        const resolve = field.resolve;
+        if (!resolve || !isNonNullType(field.type)) continue;
+        field.resolve = async (source, args, context: ExecutionContext, info) => {
+          const before = context.appsyncErrors.length;
+          const result: unknown = await resolve(source, args, context, info);
+          if ((result === null || result === undefined) && context.appsyncErrors.length > before) {
+            const [first] = context.appsyncErrors.splice(before, 1);
+            throw first;
+          }
+          return result;
+        };
+      }
+    }
+  }
+}
+
+/** An error as AppSync's real-time protocol shows it: `{ message, errorType, … }`. */
+export function appSyncErrorJson(error: unknown): Record<string, unknown> {
+  const e = error as { message?: string; extensions?: Record<string, unknown> };
+  if (e?.extensions && Object.keys(e.extensions).length) return { message: e.message, ...e.extensions };
+  return { message: e?.message ?? String(error) };
 }
