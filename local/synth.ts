@@ -49,10 +49,9 @@ export async function synthesize(options: {
   const hash = backendHash(options.root);
   const directory = path.join(options.cacheDirectory, hash);
   if (existsSync(path.join(directory, 'manifest.json'))) return { directory, cached: true };
-  for (const stale of existsSync(options.cacheDirectory) ? readdirSync(options.cacheDirectory) : []) {
-    rmSync(path.join(options.cacheDirectory, stale), { recursive: true, force: true });
-  }
-  const staging = `${directory}.partial`;
+  pruneCache(options.cacheDirectory, 3);
+  // A unique staging folder: two runtimes (or a test and a runtime) may synthesize at once.
+  const staging = `${directory}.${process.pid}.${Date.now()}.partial`;
   options.log?.('synthesizing amplify/backend.ts');
   const tsx = path.join(options.root, 'node_modules', '.bin', 'tsx');
   const output: string[] = [];
@@ -73,6 +72,24 @@ export async function synthesize(options: {
       `Fix the error below and start again:\n${output.join('').split('\n').filter((l) => !/^\s+at /.test(l)).slice(-40).join('\n')}`,
     );
   }
-  renameSync(staging, directory);
+  if (existsSync(path.join(directory, 'manifest.json'))) {
+    rmSync(staging, { recursive: true, force: true });
+  } else {
+    renameSync(staging, directory);
+  }
   return { directory, cached: false };
+}
+
+/** Keeps the newest `keep` synthesized backends; older ones may still be in use, so not fewer. */
+function pruneCache(cacheDirectory: string, keep: number): void {
+  if (!existsSync(cacheDirectory)) return;
+  const entries = readdirSync(cacheDirectory)
+    .map((name) => ({ name, mtime: statSync(path.join(cacheDirectory, name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  const hourAgo = Date.now() - 3_600_000;
+  for (const entry of entries.slice(keep)) {
+    // Partial folders of a synth still running are young; leave those alone.
+    if (entry.name.endsWith('.partial') && entry.mtime > hourAgo) continue;
+    rmSync(path.join(cacheDirectory, entry.name), { recursive: true, force: true });
+  }
 }
