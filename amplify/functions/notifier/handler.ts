@@ -1,1 +1,34 @@
-export const handler = async (event: unknown) => { return event; };
+import { Logger } from '@aws-lambda-powertools/logger';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { env } from '$amplify/env/notifier';
+import { z } from 'zod';
+import { createDocumentClient } from '../api/stores/dynamo-items';
+import { DynamoMembershipStore } from '../api/stores/dynamo-membership-store';
+import { createNotifierHandler } from './process-stream';
+import { DynamoNotificationStore } from './stores/dynamo-notification-store';
+import { SesMailer } from './stores/ses-mailer';
+
+/** Fails the cold start loudly when backend.ts did not wire a table or the mail settings. */
+const config = z
+  .object({
+    NOTIFICATION_TABLE: z.string().min(1),
+    ORGANIZATIONMEMBER_TABLE: z.string().min(1),
+    MAIL_FROM: z.string().min(3),
+    APP_URL: z.string().url(),
+  })
+  .parse(env);
+
+const logger = new Logger({ serviceName: 'notifier' });
+const db = createDocumentClient();
+const ses = new SESv2Client({});
+
+/** The DynamoDB stream handler that sends notifications exactly once per change. */
+export const handler = createNotifierHandler({
+  clock: { now: () => new Date() },
+  memberships: new DynamoMembershipStore(db, config.ORGANIZATIONMEMBER_TABLE),
+  notifications: new DynamoNotificationStore(db, config.NOTIFICATION_TABLE),
+  mailer: new SesMailer(ses),
+  mailFrom: config.MAIL_FROM,
+  appUrl: config.APP_URL,
+  logger,
+});

@@ -1,0 +1,152 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  FakeClock,
+  FakeMailer,
+  InMemoryNotifications,
+  InMemoryTables,
+} from '../../../core/testing/fakes';
+import { createNotifierHandler } from './process-stream';
+
+const workOrder = {
+  __typename: 'WorkOrder',
+  id: 'wo-1',
+  organizationId: 'org-1',
+  number: 12,
+  title: 'Boiler is noisy',
+  status: 'NEW',
+  priority: 'HIGH',
+  version: 1,
+};
+
+let sequence = 100;
+const change = (oldImage: object | undefined, newImage: object | undefined): DynamoDBRecord => ({
+  eventID: `e-${sequence}`,
+  eventName: oldImage ? 'MODIFY' : 'INSERT',
+  dynamodb: {
+    SequenceNumber: String(sequence++),
+    ...(oldImage ? { OldImage: marshall(oldImage) as never } : {}),
+    ...(newImage ? { NewImage: marshall(newImage) as never } : {}),
+  },
+});
+const batch = (...records: DynamoDBRecord[]): DynamoDBStreamEvent => ({ Records: records });
+const assignment = change(workOrder, {
+  ...workOrder,
+  status: 'ASSIGNED',
+  assigneeId: 'tech-1',
+  version: 2,
+});
+
+describe('notifier', () => {
+  let tables: InMemoryTables;
+  let notifications: InMemoryNotifications;
+  let mailer: FakeMailer;
+  let handler: ReturnType<typeof createNotifierHandler>;
+
+  beforeEach(() => {
+    tables = new InMemoryTables();
+    tables.addMember('org-1', 'tech-1', 'TECHNICIAN');
+    notifications = new InMemoryNotifications();
+    mailer = new FakeMailer();
+    handler = createNotifierHandler({
+      clock: new FakeClock(),
+      memberships: tables.memberships,
+      notifications,
+      mailer,
+      mailFrom: 'steward@example.org',
+      appUrl: 'http://localhost:5173',
+      logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+    });
+  });
+
+  it('emails the new assignee and records the delivery as SENT', async () => {
+    expect(await handler(batch(assignment))).toEqual({ batchItemFailures: [] });
+    expect(mailer.sent).toHaveLength(1);
+    expect(mailer.sent[0]).toMatchObject({
+      from: 'steward@example.org',
+      to: 'tech-1@example.org',
+      subject: 'WO-12 assigned to you: Boiler is noisy',
+    });
+    expect(mailer.sent[0]?.text).toContain('http://localhost:5173/work-orders/wo-1');
+    expect(notifications.records.get('assigned:wo-1:2:tech-1')).toEqual({
+      id: 'assigned:wo-1:2:tech-1',
+      organizationId: 'org-1',
+      recipientId: 'tech-1',
+      recipient: 'tech-1::tech-1',
+      email: 'tech-1@example.org',
+      kind: 'WORK_ORDER_ASSIGNED',
+      subject: 'WO-12 assigned to you: Boiler is noisy',
+      link: 'http://localhost:5173/work-orders/wo-1',
+      status: 'SENT',
+      attempts: 1,
+      messageId: 'msg-1',
+      createdAt: '2026-03-01T12:00:00.000Z',
+      updatedAt: '2026-03-01T12:00:00.000Z',
+    });
+  });
+
+  it('sends once however often the record is redelivered', async () => {
+    await handler(batch(assignment));
+    await handler(batch(assignment, assignment));
+    expect(mailer.sent).toHaveLength(1);
+  });
+
+  it('reports a failed send for retry and sends on the retry', async () => {
+    mailer.failNext = 1;
+    const other = change(workOrder, { ...workOrder, title: 'Renamed' });
+    expect(await handler(batch(other, assignment))).toEqual({
+      batchItemFailures: [{ itemIdentifier: assignment.dynamodb?.SequenceNumber }],
+    });
+    expect(notifications.records.get('assigned:wo-1:2:tech-1')).toMatchObject({
+      status: 'FAILED',
+      attempts: 1,
+    });
+    expect(await handler(batch(assignment))).toEqual({ batchItemFailures: [] });
+    expect(mailer.sent).toHaveLength(1);
+    expect(notifications.records.get('assigned:wo-1:2:tech-1')).toMatchObject({
+      status: 'SENT',
+      attempts: 2,
+    });
+  });
+
+  it('retries later while another attempt holds the delivery', async () => {
+    await notifications.claim(
+      {
+        id: 'assigned:wo-1:2:tech-1',
+        organizationId: 'org-1',
+        recipientId: 'tech-1',
+        recipient: 'tech-1::tech-1',
+        kind: 'WORK_ORDER_ASSIGNED',
+        subject: 's',
+        status: 'PENDING',
+        attempts: 1,
+        createdAt: '2026-03-01T11:59:00.000Z',
+        updatedAt: '2026-03-01T11:59:00.000Z',
+      },
+      '2026-03-01T12:01:00.000Z',
+    );
+    expect((await handler(batch(assignment))).batchItemFailures).toHaveLength(1);
+    expect(mailer.sent).toHaveLength(0);
+  });
+
+  it.each([
+    [
+      'an assignee who is no longer active',
+      () => tables.addMember('org-1', 'tech-1', 'TECHNICIAN', 'SUSPENDED'),
+    ],
+    ['an assignee of another organization only', () => tables.memberRows.clear()],
+  ])('skips %s without failing', async (_name, arrange) => {
+    arrange();
+    expect(await handler(batch(assignment))).toEqual({ batchItemFailures: [] });
+    expect(mailer.sent).toHaveLength(0);
+  });
+
+  it('ignores changes that notify nobody and removals', async () => {
+    const removal = change(workOrder, undefined);
+    const insert = change(undefined, workOrder);
+    expect(await handler(batch(removal, insert))).toEqual({ batchItemFailures: [] });
+    expect(mailer.sent).toHaveLength(0);
+  });
+});
