@@ -406,7 +406,7 @@ export class LocalAppSyncSimulator extends AmplifyAppSyncSimulator {
     variables: Record<string, unknown> | undefined,
     context: ExecutionContext,
     operationName?: string,
-  ): Promise<AsyncIterator<unknown> | { data: null; errors: unknown[] }> {
+  ): Promise<AsyncIterator<unknown> | { data: null; errors: readonly unknown[] }> {
     const invalid = validate(this.schema, document, specifiedRules);
     if (invalid.length) return { data: null, errors: invalid };
     const result = await subscribe({ schema: this.schema, document, variableValues: variables, contextValue: context, operationName });
