@@ -110,7 +110,7 @@ export function createApiHandler(ports: ApiPorts, logger: Logger) {
         logger.info('operation refused', {
           fieldName,
           code: err.code,
-          message: err.message,
+          reason: err.message,
           ms: Date.now() - started,
         });
         const message = err.resolution ? `${err.message} ${err.resolution}` : err.message;
