@@ -30,7 +30,8 @@ export type LocalPorts = {
 
 /** Default ports: a base (STEWARD_PORT_BASE, default 20000) plus an offset; the app on 5173. */
 export function defaultPorts(base = Number(process.env.STEWARD_PORT_BASE ?? 20000)): LocalPorts {
-  return { dynamodb: base + 1, cognito: base + 2, graphql: base + 3, mail: base + 4, lambda: base + 5, app: 5173 };
+  const app = process.env.STEWARD_APP_PORT ? Number(process.env.STEWARD_APP_PORT) : base === 20000 ? 5173 : base + 10;
+  return { dynamodb: base + 1, cognito: base + 2, graphql: base + 3, mail: base + 4, lambda: base + 5, app };
 }
 
 async function autoPorts(): Promise<LocalPorts> {

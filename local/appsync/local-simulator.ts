@@ -31,6 +31,20 @@ import {
 const simulatorRequire = createRequire(createRequire(import.meta.url).resolve('@aws-amplify/amplify-appsync-simulator'));
 const { isNonNullType, specifiedRules, subscribe, validate } = simulatorRequire('graphql') as typeof import('graphql');
 
+/**
+ * The simulator prints every Lambda data-source error with its stack, expected domain errors
+ * (CONFLICT, FORBIDDEN…) included. The error still reaches the resolver's template, and so the
+ * client, as AppSync reports it; only the console noise goes.
+ */
+type LambdaLoader = { _config: { invoke: (payload: unknown) => Promise<unknown> } };
+const lambdaModule = simulatorRequire('./data-loader/lambda/index.js') as {
+  LambdaDataLoader: { prototype: { load: (this: LambdaLoader, req: { operation: string; payload: unknown }, extra: unknown) => Promise<unknown> } };
+};
+const loadWithLogging = lambdaModule.LambdaDataLoader.prototype.load;
+lambdaModule.LambdaDataLoader.prototype.load = function quietLoad(this: LambdaLoader, req, extra) {
+  return req.operation === 'BatchInvoke' ? loadWithLogging.call(this, req, extra) : this._config.invoke(req.payload);
+};
+
 /** The simulator's per-request GraphQL context, plus the filter a subscription resolver set. */
 export type ExecutionContext = {
   jwt?: Record<string, unknown>;
