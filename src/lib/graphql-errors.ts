@@ -1,9 +1,25 @@
 /** A GraphQL error as the Amplify client returns it (only the parts shown to people). */
 export type GraphqlErrorLike = { message?: string; errorType?: string };
 
+/**
+ * The realtime client reports a refused subscription as `Connection failed: {"errors":[…]}`;
+ * the server's own message inside is the useful part.
+ */
+const unwrapConnectionFailure = (message: string): string => {
+  const embedded = /^Connection failed: (\{.*\})$/s.exec(message)?.[1];
+  if (embedded === undefined) return message;
+  try {
+    const parsed = JSON.parse(embedded) as { errors?: GraphqlErrorLike[] };
+    const inner = parsed.errors?.map((error) => error.message ?? error.errorType).filter(Boolean);
+    return inner !== undefined && inner.length > 0 ? inner.join('; ') : message;
+  } catch {
+    return message;
+  }
+};
+
 const messagesOf = (errors: readonly GraphqlErrorLike[]): string =>
   errors
-    .map((error) => error.message ?? error.errorType ?? 'Unknown error')
+    .map((error) => unwrapConnectionFailure(error.message ?? error.errorType ?? 'Unknown error'))
     .filter((message, index, all) => all.indexOf(message) === index)
     .join('; ');
 
