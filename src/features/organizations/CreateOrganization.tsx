@@ -26,17 +26,29 @@ export function CreateOrganization({ onCreated }: CreateOrganizationProps) {
     }
     setBusy(true);
     setError(null);
+    let organizationId: string;
     try {
       const { data, errors } = await client.mutations.createOrganization({ name: trimmed });
       throwOnErrors(errors);
       if (data === null || data === undefined) throw new Error('The server returned nothing.');
-      // The new Cognito groups (read access to the organization) exist only in a new token.
-      await fetchAuthSession({ forceRefresh: true });
-      await onCreated(data.id);
+      organizationId = data.id;
     } catch (err) {
       setError(errorMessage(err));
       setBusy(false);
+      return;
     }
+    try {
+      // The new Cognito groups (read access to the organization) exist only in a new token.
+      await fetchAuthSession({ forceRefresh: true });
+    } catch (err) {
+      // The organization exists; trying again here would create a second one.
+      setError(
+        `The organization was created, but your session could not be refreshed ` +
+          `(${errorMessage(err)}). Sign out and in again to open it.`,
+      );
+      return;
+    }
+    await onCreated(organizationId);
   };
 
   return (
