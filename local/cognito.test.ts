@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   AdminAddUserToGroupCommand,
+  GetTokensFromRefreshTokenCommand,
   AdminGetUserCommand,
   AdminRemoveUserFromGroupCommand,
   CodeMismatchException,
@@ -248,6 +249,36 @@ describe('cognito', () => {
     );
     const without = await signIn();
     expect(claims(without.id)['cognito:groups']).toBeUndefined();
+  });
+
+  it('refuses to create a group that exists, keeping its members', async () => {
+    const group = { UserPoolId: cognito.userPoolId, GroupName: 'org-2' };
+    await client.send(new CreateGroupCommand(group));
+    await client.send(new AdminAddUserToGroupCommand({ ...group, Username: email }));
+    await expect(client.send(new CreateGroupCommand(group))).rejects.toMatchObject({
+      name: 'GroupExistsException',
+    });
+    expect(claims((await signIn()).access)['cognito:groups']).toEqual(['org-2']);
+    await client.send(new AdminRemoveUserFromGroupCommand({ ...group, Username: email }));
+  });
+
+  it('refreshes tokens with GetTokensFromRefreshToken, as aws-amplify v6 does', async () => {
+    const first = await client.send(
+      new InitiateAuthCommand({
+        ClientId: cognito.clientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: email, PASSWORD: password },
+      }),
+    );
+    const refreshed = await client.send(
+      new GetTokensFromRefreshTokenCommand({
+        ClientId: cognito.clientId,
+        RefreshToken: first.AuthenticationResult?.RefreshToken,
+      }),
+    );
+    expect(claims(refreshed.AuthenticationResult?.AccessToken).sub).toBe(
+      claims(first.AuthenticationResult?.AccessToken).sub,
+    );
   });
 
   it('mails a forgot-password code', async () => {

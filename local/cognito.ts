@@ -78,6 +78,7 @@ type UserRequest = {
 type Errors = {
   UserNotFoundError: new () => Error;
   InvalidParameterError: new (message?: string) => Error;
+  CognitoError: new (code: string, message: string) => Error;
 };
 
 /** Verification mail through SES, so a person reads codes in the local mailbox. */
@@ -322,6 +323,29 @@ export async function startCognito(options: CognitoOptions): Promise<Cognito> {
       });
       return { CodeDeliveryDetails: delivery };
     },
+  };
+  const baseInitiateAuth = baseRouter('InitiateAuth');
+  const baseCreateGroup = baseRouter('CreateGroup');
+  // Cognito refuses to create a group that exists; cognito-local replaces it, members and all.
+  localTargets.CreateGroup = async (context, raw) => {
+    const req = raw as { UserPoolId: string; GroupName: string };
+    const pool = await cognito.getUserPool(context, req.UserPoolId);
+    // getGroupByGroupName throws while the pool has no group at all; listing does not.
+    if ((await pool.listGroups(context)).some((g) => g.GroupName === req.GroupName)) {
+      throw new errors.CognitoError('GroupExistsException', 'A group with the name already exists.');
+    }
+    return baseCreateGroup(context, raw);
+  };
+  // aws-amplify v6 refreshes tokens with GetTokensFromRefreshToken, which cognito-local lacks;
+  // it is the REFRESH_TOKEN_AUTH flow under another name.
+  localTargets.GetTokensFromRefreshToken = async (context, raw) => {
+    const req = raw as { ClientId: string; RefreshToken: string; ClientMetadata?: Record<string, string> };
+    return baseInitiateAuth(context, {
+      AuthFlow: 'REFRESH_TOKEN_AUTH',
+      ClientId: req.ClientId,
+      AuthParameters: { REFRESH_TOKEN: req.RefreshToken },
+      ClientMetadata: req.ClientMetadata,
+    });
   };
   const router = (target: string): Target => {
     const local = localTargets[target];

@@ -1,5 +1,6 @@
 import {
   AdminConfirmSignUpCommand,
+  AdminUpdateUserAttributesCommand,
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
   SignUpCommand,
@@ -86,6 +87,17 @@ export class LocalCognito {
       return;
     }
     await this.client.send(new AdminConfirmSignUpCommand({ UserPoolId: this.userPoolId, Username: email }));
+    // An administrator vouches for the address; without it the app asks to verify it first.
+    await this.client.send(
+      new AdminUpdateUserAttributesCommand({
+        UserPoolId: this.userPoolId,
+        Username: email,
+        UserAttributes: [
+          { Name: 'email', Value: email },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+      }),
+    );
   }
 
   /** Signs in with a password (cognito-local has no SRP). */
