@@ -38,6 +38,8 @@ export type MemberRecord = {
   id: string;
   organizationId: string;
   userId?: string;
+  /** The member's Cognito username when the server knew it; server-only, not in the schema. */
+  username?: string;
   email: string;
   displayName?: string;
   role: Role;
@@ -133,6 +135,17 @@ export const membershipId = (organizationId: string, userId: string): string =>
 
 /** The owner-field value the generated resolvers compare with `<sub>::<username>` of the caller. */
 export const ownerValue = (sub: string, username: string): string => `${sub}::${username}`;
+
+/**
+ * The owner-field value for a member who is not the caller. With the username it is the
+ * standard `<sub>::<username>`; without it, the bare sub, which the generated owner rule also
+ * accepts (its filter is `eq "<sub>::<username>"` OR `eq "<sub>"` OR `eq "<username>"`) whatever
+ * the username is — `<sub>::<sub>` would only match where usernames equal subs.
+ */
+export const memberOwnerValue = (
+  member: Pick<MemberRecord, 'userId' | 'username'>,
+  userId: string,
+): string => (member.username ? ownerValue(userId, member.username) : userId);
 
 /** How a member is shown to others. */
 export const memberName = (member: Pick<MemberRecord, 'displayName' | 'email'>): string =>

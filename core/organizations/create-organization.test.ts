@@ -37,6 +37,7 @@ describe('createOrganization', () => {
     expect(tables.memberRows.get('org-id-1#user-1')).toMatchObject({
       organizationId: 'org-id-1',
       userId: 'user-1',
+      username: 'user-1',
       email: 'ann@example.org',
       role: 'OWNER',
       status: 'ACTIVE',

@@ -64,6 +64,7 @@ export async function createOrganization(
     id: membershipId(organization.id, caller.userId),
     organizationId: organization.id,
     userId: caller.userId,
+    username: caller.username,
     email: profile.email,
     ...(profile.displayName ? { displayName: profile.displayName } : {}),
     role: 'OWNER',

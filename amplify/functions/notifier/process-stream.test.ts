@@ -74,7 +74,7 @@ describe('notifier', () => {
       id: 'assigned:wo-1:2:tech-1',
       organizationId: 'org-1',
       recipientId: 'tech-1',
-      recipient: 'tech-1::tech-1',
+      recipient: 'tech-1',
       email: 'tech-1@example.org',
       kind: 'WORK_ORDER_ASSIGNED',
       subject: 'WO-12 assigned to you: Boiler is noisy',
@@ -85,6 +85,15 @@ describe('notifier', () => {
       createdAt: '2026-03-01T12:00:00.000Z',
       updatedAt: '2026-03-01T12:00:00.000Z',
     });
+  });
+
+  it('uses the standard owner value when the membership records the username', async () => {
+    const member = tables.addMember('org-1', 'tech-1', 'TECHNICIAN');
+    tables.memberRows.set(member.id, { ...member, username: 'sam@example.org' });
+    await handler(batch(assignment));
+    expect(notifications.records.get('assigned:wo-1:2:tech-1')?.recipient).toBe(
+      'tech-1::sam@example.org',
+    );
   });
 
   it('sends once however often the record is redelivered', async () => {

@@ -10,7 +10,7 @@ import {
   type PlannedNotification,
 } from '../../../core/notifications/rules';
 import type { Clock, Mailer, MembershipStore, NotificationStore } from '../../../core/ports';
-import { ownerValue, type NotificationRecord } from '../../../core/records';
+import { memberOwnerValue, type NotificationRecord } from '../../../core/records';
 
 /** How long a claimed delivery is reserved for the attempt that claimed it (the Lambda times out at 30 s). */
 const LEASE_MS = 2 * 60_000;
@@ -55,8 +55,7 @@ async function deliver(
     id: planned.dedupeKey,
     organizationId: planned.organizationId,
     recipientId: planned.recipientId,
-    // With email sign-in the Cognito username is the sub, which makes the owner `<sub>::<sub>`.
-    recipient: ownerValue(planned.recipientId, planned.recipientId),
+    recipient: memberOwnerValue(member, planned.recipientId),
     email: member.email,
     kind: planned.kind,
     subject: content.subject,
