@@ -150,7 +150,7 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
       {
         cwd: definition.codeDirectory,
         env: pool.env,
-        execArgv: ['--enable-source-maps', '--disable-warning=NodeVersionSupportWarning'],
+        execArgv: ['--enable-source-maps'],
         silent: true,
       },
     );
