@@ -42,8 +42,9 @@ apiLambda.addToRolePolicy(
 );
 
 const notifierLambda = backend.notifier.resources.lambda;
-wireNotifier(notifierLambda, [tables.WorkOrder]);
-for (const model of ['Notification', 'OrganizationMember', 'WorkOrder'] as const) {
+// Work-order changes (assignment, status) and memberships (invitations) are what people hear about.
+wireNotifier(notifierLambda, [tables.WorkOrder, tables.OrganizationMember]);
+for (const model of ['Notification', 'Organization', 'OrganizationMember', 'WorkOrder'] as const) {
   tables[model].grantReadWriteData(notifierLambda);
   backend.notifier.addEnvironment(`${model.toUpperCase()}_TABLE`, tables[model].tableName);
 }

@@ -54,6 +54,7 @@ describe('the synthesized backend', () => {
         'workOrdersByOrganizationIdAndStatusAndCreatedAt',
         'workOrdersByRequesterIdAndCreatedAt',
         'workOrdersByAssigneeIdAndCreatedAt',
+        'workOrdersByOrganizationIdAndOpenDueAt',
       ],
     ],
     ['WorkOrderEvent', ['workOrderEventsByWorkOrderIdAndAt']],
@@ -76,7 +77,19 @@ describe('the synthesized backend', () => {
 
   it('generates no create, update or delete mutations for tenant data', () => {
     const mutations = assembly.resolvers.filter((r) => r.typeName === 'Mutation').map((r) => r.fieldName);
-    expect(mutations.sort()).toEqual(['assignWorkOrder', 'createOrganization', 'submitWorkOrder']);
+    expect(mutations.sort()).toEqual([
+      'acceptInvitation',
+      'addWorkOrderComment',
+      'assignWorkOrder',
+      'createOrganization',
+      'inviteMember',
+      'removeMember',
+      'setMemberSuspended',
+      'submitWorkOrder',
+      'transferOwnership',
+      'transitionWorkOrder',
+      'updateMemberRole',
+    ]);
     for (const model of ['WorkOrder', 'Organization', 'OrganizationMember', 'InventoryItem', 'Notification']) {
       expect(assembly.schema).not.toMatch(new RegExp(`\\b(update|delete)${model}\\(`));
       expect(assembly.schema).not.toMatch(new RegExp(`\\bcreate${model}\\(input:`));
@@ -96,19 +109,21 @@ describe('the synthesized backend', () => {
     expect(api?.environment.AMPLIFY_SSM_ENV_CONFIG).toBe('{}');
   });
 
-  it('feeds the notifier from the WorkOrder stream with bounded retries, bisect, partial failures and a failure queue', () => {
-    const workOrders = assembly.tables.find((t) => t.modelName === 'WorkOrder');
-    expect(workOrders?.streamViewType).toBe('NEW_AND_OLD_IMAGES');
-    expect(assembly.eventSourceMappings).toEqual([
-      expect.objectContaining({
-        functionName: 'notifier',
-        tableName: workOrders?.tableName,
-        maximumRetryAttempts: 3,
-        bisectBatchOnFunctionError: true,
-        reportBatchItemFailures: true,
-        onFailureDestination: expect.stringContaining(':sqs:'),
-      }),
-    ]);
+  it('feeds the notifier from the WorkOrder and OrganizationMember streams with bounded retries, bisect, partial failures and a failure queue', () => {
+    const watched = ['WorkOrder', 'OrganizationMember'].map((model) => assembly.tables.find((t) => t.modelName === model));
+    expect(watched.map((t) => t?.streamViewType)).toEqual(['NEW_AND_OLD_IMAGES', 'NEW_AND_OLD_IMAGES']);
+    expect(assembly.eventSourceMappings).toEqual(
+      watched.map((table) =>
+        expect.objectContaining({
+          functionName: 'notifier',
+          tableName: table?.tableName,
+          maximumRetryAttempts: 3,
+          bisectBatchOnFunctionError: true,
+          reportBatchItemFailures: true,
+          onFailureDestination: expect.stringContaining(':sqs:'),
+        }),
+      ),
+    );
     expect(resourcesOfType(directory, 'AWS::SQS::Queue')).toHaveLength(1);
   });
 
@@ -123,7 +138,7 @@ describe('the synthesized backend', () => {
   it('filters the custom subscription with an APPSYNC_JS handler', () => {
     const subscription = assembly.resolvers.find((r) => r.fieldName === 'onWorkOrderChanged');
     expect(subscription?.kind).toBe('PIPELINE');
-    expect(assembly.schema).toMatch(/onWorkOrderChanged\(organizationId: ID!\): WorkOrder!\s*@aws_subscribe\(mutations: \["submitWorkOrder", ?"assignWorkOrder"\]\)/);
+    expect(assembly.schema).toMatch(/onWorkOrderChanged\(organizationId: ID!\): WorkOrder!\s*@aws_subscribe\(mutations: \["submitWorkOrder", ?"assignWorkOrder", ?"transitionWorkOrder"\]\)/);
     const fn = assembly.pipelineFunctions.find((f) => f.runtime === 'APPSYNC_JS');
     expect(fn?.runtime === 'APPSYNC_JS' && fn.code).toContain('setSubscriptionFilter');
   });

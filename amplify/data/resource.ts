@@ -46,7 +46,13 @@ const schema = a
         ownerId: a.string().required(),
         /** The last work-order number handed out (WO-n); only ever incremented. */
         workOrderCounter: a.integer().required(),
+        /** ACTIVE and INVITED members, counted against the plan's member limit. */
         memberCount: a.integer().required(),
+        /** Work orders submitted in `usageMonth` (YYYY-MM), against the plan's monthly limit. */
+        usageMonth: a.string(),
+        workOrdersThisMonth: a.integer(),
+        storageBytes: a.float(),
+        settings: a.json(),
       })
       .secondaryIndexes((index) => [index('slug').queryField('organizationsBySlug')])
       .disableOperations(SERVER_ONLY)
@@ -65,6 +71,8 @@ const schema = a
         invitedAt: a.datetime(),
         inviteExpiresAt: a.datetime(),
         joinedAt: a.datetime(),
+        suspendedAt: a.datetime(),
+        version: a.integer(),
       })
       .secondaryIndexes((index) => [
         index('organizationId').sortKeys(['email']).queryField('membersByOrganization'),
@@ -102,6 +110,13 @@ const schema = a
         closedAt: a.datetime(),
         laborMinutes: a.integer(),
         completionNotes: a.string(),
+        /** dueAt while the work order is open, absent once done: a sparse index of what can be overdue. */
+        openDueAt: a.datetime(),
+        /** Lower-cased title, for a search within one organization. */
+        titleLower: a.string(),
+        /** Accumulated minutes IN_PROGRESS, and when the current IN_PROGRESS stretch began. */
+        workedMinutes: a.integer(),
+        inProgressSince: a.datetime(),
         createdAt: a.datetime().required(),
         updatedAt: a.datetime().required(),
       })
@@ -112,6 +127,7 @@ const schema = a
           .queryField('workOrdersByOrganizationAndStatus'),
         index('assigneeId').sortKeys(['createdAt']).queryField('workOrdersByAssignee'),
         index('requesterId').sortKeys(['createdAt']).queryField('workOrdersByRequester'),
+        index('organizationId').sortKeys(['openDueAt']).queryField('openWorkOrdersByDueDate'),
       ])
       .disableOperations(SERVER_ONLY)
       .authorization((allow) => [
@@ -205,6 +221,8 @@ const schema = a
     Me: a.customType({
       profile: a.ref('Profile').required(),
       memberships: a.ref('Membership').required().array().required(),
+      /** Open invitations addressed to the caller's verified email. */
+      invitations: a.ref('Membership').required().array(),
     }),
 
     me: a
@@ -248,10 +266,75 @@ const schema = a
       .authorization((allow) => [allow.authenticated()])
       .handler(a.handler.function(api)),
 
+    inviteMember: a
+      .mutation()
+      .arguments({ organizationId: a.id().required(), email: a.string().required(), role: a.ref('Role').required() })
+      .returns(a.ref('OrganizationMember').required())
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(api)),
+
+    acceptInvitation: a
+      .mutation()
+      .arguments({ memberId: a.id().required(), token: a.string().required() })
+      .returns(a.ref('OrganizationMember').required())
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(api)),
+
+    updateMemberRole: a
+      .mutation()
+      .arguments({ memberId: a.id().required(), role: a.ref('Role').required() })
+      .returns(a.ref('OrganizationMember').required())
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(api)),
+
+    /** Suspends (suspended: true) or reactivates a member; a suspended member can write nothing. */
+    setMemberSuspended: a
+      .mutation()
+      .arguments({ memberId: a.id().required(), suspended: a.boolean().required() })
+      .returns(a.ref('OrganizationMember').required())
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(api)),
+
+    removeMember: a
+      .mutation()
+      .arguments({ memberId: a.id().required() })
+      .returns(a.ref('OrganizationMember').required())
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(api)),
+
+    /** Makes another ACTIVE member the OWNER; the previous owner becomes an ADMIN. */
+    transferOwnership: a
+      .mutation()
+      .arguments({ organizationId: a.id().required(), memberId: a.id().required() })
+      .returns(a.ref('Organization').required())
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(api)),
+
+    transitionWorkOrder: a
+      .mutation()
+      .arguments({
+        id: a.id().required(),
+        to: a.ref('WorkOrderStatus').required(),
+        expectedVersion: a.integer().required(),
+        note: a.string(),
+        laborMinutes: a.integer(),
+        completionNotes: a.string(),
+      })
+      .returns(a.ref('WorkOrder').required())
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(api)),
+
+    addWorkOrderComment: a
+      .mutation()
+      .arguments({ workOrderId: a.id().required(), body: a.string().required() })
+      .returns(a.ref('WorkOrderEvent').required())
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(api)),
+
     /** Live updates of one organization's work orders; MEMBERs receive only their own. */
     onWorkOrderChanged: a
       .subscription()
-      .for([a.ref('submitWorkOrder'), a.ref('assignWorkOrder')])
+      .for([a.ref('submitWorkOrder'), a.ref('assignWorkOrder'), a.ref('transitionWorkOrder')])
       .arguments({ organizationId: a.id().required() })
       .authorization((allow) => [allow.authenticated()])
       .handler(a.handler.custom({ entry: './on-work-order-changed.js' })),
