@@ -1,4 +1,5 @@
 import { defineBackend } from '@aws-amplify/backend';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { auth } from './auth/resource';
 import { postConfirmation } from './auth/post-confirmation/resource';
@@ -12,6 +13,12 @@ import { wireNotifier } from './custom/notification-stream';
 const backend = defineBackend({ auth, data, api, notifier, postConfirmation });
 
 const tables = backend.data.resources.tables;
+/** A model's table; a missing one is a wiring mistake, so fail the synth loudly. */
+const tableOf = (model: string): ITable => {
+  const table = tables[model];
+  if (!table) throw new Error(`amplify/backend.ts: the data schema has no model ${model}`);
+  return table;
+};
 const userPool = backend.auth.resources.userPool;
 
 const profiles = createProfileTable(userPool);
@@ -43,10 +50,10 @@ apiLambda.addToRolePolicy(
 
 const notifierLambda = backend.notifier.resources.lambda;
 // Work-order changes (assignment, status) and memberships (invitations) are what people hear about.
-wireNotifier(notifierLambda, [tables.WorkOrder, tables.OrganizationMember]);
-for (const model of ['Notification', 'Organization', 'OrganizationMember', 'WorkOrder'] as const) {
-  tables[model].grantReadWriteData(notifierLambda);
-  backend.notifier.addEnvironment(`${model.toUpperCase()}_TABLE`, tables[model].tableName);
+wireNotifier(notifierLambda, [tableOf('WorkOrder'), tableOf('OrganizationMember')]);
+for (const model of ['Notification', 'Organization', 'OrganizationMember', 'WorkOrder']) {
+  tableOf(model).grantReadWriteData(notifierLambda);
+  backend.notifier.addEnvironment(`${model.toUpperCase()}_TABLE`, tableOf(model).tableName);
 }
 backend.notifier.addEnvironment('MAIL_FROM', process.env.STEWARD_MAIL_FROM ?? 'steward@example.com');
 backend.notifier.addEnvironment('APP_URL', process.env.STEWARD_APP_URL ?? 'http://localhost:5173');

@@ -6,7 +6,7 @@ export const auth = defineAuth({
   loginWith: {
     email: {
       verificationEmailSubject: 'Your Steward verification code',
-      verificationEmailBody: (code) => `Your Steward verification code is ${code()}`,
+      verificationEmailBody: (code: () => string) => `Your Steward verification code is ${code()}`,
     },
   },
   userAttributes: {

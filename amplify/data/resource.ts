@@ -48,9 +48,9 @@ const schema = a
         workOrderCounter: a.integer().required(),
         /** ACTIVE and INVITED members, counted against the plan's member limit. */
         memberCount: a.integer().required(),
-        /** Work orders submitted in `usageMonth` (YYYY-MM), against the plan's monthly limit. */
-        usageMonth: a.string(),
-        workOrdersThisMonth: a.integer(),
+        /** Work orders submitted in `workOrdersMonth` (YYYY-MM), against the plan's monthly limit. */
+        workOrdersMonth: a.string(),
+        workOrdersInMonth: a.integer(),
         storageBytes: a.float(),
         settings: a.json(),
       })
@@ -114,9 +114,6 @@ const schema = a
         openDueAt: a.datetime(),
         /** Lower-cased title, for a search within one organization. */
         titleLower: a.string(),
-        /** Accumulated minutes IN_PROGRESS, and when the current IN_PROGRESS stretch began. */
-        workedMinutes: a.integer(),
-        inProgressSince: a.datetime(),
         createdAt: a.datetime().required(),
         updatedAt: a.datetime().required(),
       })
