@@ -1,4 +1,5 @@
 import { Authenticator } from '@aws-amplify/ui-react';
+import { BrowserRouter } from 'react-router-dom';
 import type { Environment } from '../lib/amplify-config';
 import { localAuthServices } from '../features/auth/local-auth-services';
 import { Workspace } from './Workspace';
@@ -6,11 +7,26 @@ import { Workspace } from './Workspace';
 /** Props of {@link App}. */
 export type AppProps = { environment: Environment };
 
-/** Sign-in (with sign-up, confirmation and password reset), then the workspace. */
+/** Someone opening an invitation link most likely has no account yet. */
+const opensOnSignUp = (): boolean => window.location.pathname.startsWith('/invitations/');
+
+/**
+ * Sign-in (with sign-up, confirmation and password reset), then the workspace. The router sits
+ * outside the Authenticator, so a deep link opened signed-out keeps its URL through sign-in.
+ */
 export function App({ environment }: AppProps) {
+  return (
+    <BrowserRouter>
+      <SignedIn environment={environment} />
+    </BrowserRouter>
+  );
+}
+
+function SignedIn({ environment }: AppProps) {
   const local = environment.mode === 'local' ? environment : undefined;
   return (
     <Authenticator
+      initialState={opensOnSignUp() ? 'signUp' : 'signIn'}
       services={local !== undefined ? localAuthServices : undefined}
       components={{
         Header: () => (

@@ -1,13 +1,37 @@
-import type { Role } from '../../core/organizations/roles';
+import { lazy, Suspense, useMemo } from 'react';
+import { NavLink, Route, Routes, useMatch } from 'react-router-dom';
+import { can } from '../../core/organizations/permissions';
 import type { Environment } from '../lib/amplify-config';
 import { CreateOrganization } from '../features/organizations/CreateOrganization';
 import { OrganizationSwitcher } from '../features/organizations/OrganizationSwitcher';
 import { useCurrentOrganization } from '../features/organizations/use-current-organization';
-import { useMe, type Membership } from '../features/organizations/use-me';
-import { RequestForm } from '../features/work-orders/RequestForm';
-import { WorkOrderList } from '../features/work-orders/WorkOrderList';
-import { useWorkOrders } from '../features/work-orders/use-work-orders';
+import { useMe, type Me, type Membership } from '../features/organizations/use-me';
 import { AppHeader } from './AppHeader';
+import { WorkspaceContext, type WorkspaceContextValue } from './workspace-context';
+
+// Pages load on first visit, so sign-in ships only the shell (bundle budget: 300 KB gzip).
+const WorkOrdersPage = lazy(() =>
+  import('../features/work-orders/WorkOrdersPage').then((m) => ({ default: m.WorkOrdersPage })),
+);
+const WorkOrderDetailPage = lazy(() =>
+  import('../features/work-orders/WorkOrderDetailPage').then((m) => ({
+    default: m.WorkOrderDetailPage,
+  })),
+);
+const MyWorkPage = lazy(() =>
+  import('../features/work-orders/MyWorkPage').then((m) => ({ default: m.MyWorkPage })),
+);
+const MembersPage = lazy(() =>
+  import('../features/members/MembersPage').then((m) => ({ default: m.MembersPage })),
+);
+const AcceptInvitationPage = lazy(() =>
+  import('../features/invitations/AcceptInvitationPage').then((m) => ({
+    default: m.AcceptInvitationPage,
+  })),
+);
+const SettingsPage = lazy(() =>
+  import('../features/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })),
+);
 
 /** Props of {@link Workspace}. */
 export type WorkspaceProps = {
@@ -19,25 +43,34 @@ export type WorkspaceProps = {
 
 const NO_MEMBERSHIPS: Membership[] = [];
 
-/** A VIEWER reads everything and changes nothing, so they get no request form. */
-const canRequest = (role: Role): boolean => role !== 'VIEWER';
+const pageLoading = (
+  <p className="muted" data-testid="page-loading">
+    Loading…
+  </p>
+);
 
-/** Everything after sign-in: who the person is, which organization, its work. */
+/** Everything after sign-in: who the person is, which organization, and its pages. */
 export function Workspace({ userId, loginId, environment, onSignOut }: WorkspaceProps) {
   const { state, reload } = useMe();
   const memberships = state.status === 'ready' ? state.me.memberships : NO_MEMBERSHIPS;
   const { active, current, select } = useCurrentOrganization(userId, memberships);
   const mailboxUrl = environment.mode === 'local' ? environment.mailboxUrl : undefined;
   const signedInAs = state.status === 'ready' ? state.me.profile.email : loginId;
+  // An invitation link works with or without an organization, so it is routed before the check.
+  const onInvitation = useMatch('/invitations/:memberId') !== null;
 
   return (
     <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <AppHeader signedInAs={signedInAs} mailboxUrl={mailboxUrl} onSignOut={onSignOut}>
         {current !== undefined && (
           <OrganizationSwitcher memberships={active} current={current} onSelect={select} />
         )}
       </AppHeader>
-      <main className="content" id="main">
+      {current !== undefined && <MainNav membership={current} />}
+      <main className="content" id="main" tabIndex={-1}>
         {state.status === 'loading' && (
           <p className="muted" data-testid="me-loading">
             Loading your organizations…
@@ -53,7 +86,17 @@ export function Workspace({ userId, loginId, environment, onSignOut }: Workspace
             </button>
           </div>
         )}
-        {state.status === 'ready' && current === undefined && (
+        {state.status === 'ready' && onInvitation && (
+          <Suspense fallback={pageLoading}>
+            <Routes>
+              <Route
+                path="/invitations/:memberId"
+                element={<AcceptInvitationPage me={state.me} reload={reload} select={select} />}
+              />
+            </Routes>
+          </Suspense>
+        )}
+        {state.status === 'ready' && !onInvitation && current === undefined && (
           <CreateOrganization
             onCreated={async (organizationId) => {
               await reload();
@@ -61,30 +104,65 @@ export function Workspace({ userId, loginId, environment, onSignOut }: Workspace
             }}
           />
         )}
-        {current !== undefined && (
-          // Keyed by organization so the list and form start afresh on a switch.
-          <OrganizationHome key={current.organizationId} membership={current} />
+        {state.status === 'ready' && !onInvitation && current !== undefined && (
+          // Keyed by organization so every page starts afresh on a switch.
+          <OrganizationPages
+            key={current.organizationId}
+            userId={userId}
+            me={state.me}
+            membership={current}
+            reload={reload}
+            select={select}
+          />
         )}
       </main>
     </>
   );
 }
 
-function OrganizationHome({ membership }: { membership: Membership }) {
-  const workOrders = useWorkOrders(membership.organizationId);
+function MainNav({ membership }: { membership: Membership }) {
+  const staff = can(membership.role, 'workOrders.readAll');
   return (
-    <div className="home">
-      {canRequest(membership.role) && (
-        <RequestForm organizationId={membership.organizationId} onSubmitted={workOrders.upsert} />
-      )}
-      <WorkOrderList
-        heading={membership.role === 'MEMBER' ? 'My requests' : 'Work orders'}
-        items={workOrders.items}
-        status={workOrders.status}
-        error={workOrders.error}
-        live={workOrders.live}
-        liveError={workOrders.liveError}
-      />
-    </div>
+    <nav className="main-nav" aria-label="Main">
+      <NavLink to="/" end>
+        {staff ? 'Work orders' : 'My requests'}
+      </NavLink>
+      {can(membership.role, 'workOrders.progress') && <NavLink to="/my-work">My work</NavLink>}
+      <NavLink to="/members">Members</NavLink>
+      <NavLink to="/settings">Settings</NavLink>
+    </nav>
+  );
+}
+
+function OrganizationPages(props: WorkspaceContextValue & { me: Me }) {
+  const { userId, me, membership, reload, select } = props;
+  const value = useMemo(
+    () => ({ userId, me, membership, reload, select }),
+    [userId, me, membership, reload, select],
+  );
+  return (
+    <WorkspaceContext.Provider value={value}>
+      <Suspense fallback={pageLoading}>
+        <Routes>
+          <Route path="/" element={<WorkOrdersPage />} />
+          <Route path="/work-orders/:id" element={<WorkOrderDetailPage />} />
+          <Route path="/my-work" element={<MyWorkPage />} />
+          <Route path="/members" element={<MembersPage />} />
+          <Route path="/settings" element={<SettingsPage />} />
+          <Route path="*" element={<NotFound />} />
+        </Routes>
+      </Suspense>
+    </WorkspaceContext.Provider>
+  );
+}
+
+function NotFound() {
+  return (
+    <section className="card" data-testid="not-found">
+      <h1>Page not found</h1>
+      <p>
+        Nothing lives at this address. <NavLink to="/">Go to the work orders</NavLink>.
+      </p>
+    </section>
   );
 }

@@ -42,7 +42,31 @@ export const errorMessage = (error: unknown): string => {
   return 'Something went wrong.';
 };
 
+/** An operation's GraphQL errors as one Error that keeps their `errorType`s (CONFLICT, …). */
+export class GraphqlOperationError extends Error {
+  constructor(readonly errors: readonly GraphqlErrorLike[]) {
+    super(messagesOf(errors));
+    this.name = 'GraphqlOperationError';
+  }
+
+  /** Whether any of the errors has this type, e.g. `CONFLICT`. */
+  hasType(errorType: string): boolean {
+    return this.errors.some((error) => error.errorType === errorType);
+  }
+}
+
+/** Whether an error (thrown or returned) carries the given GraphQL `errorType`. */
+export const hasErrorType = (error: unknown, errorType: string): boolean => {
+  if (error instanceof GraphqlOperationError) return error.hasType(errorType);
+  const errors = Array.isArray(error)
+    ? (error as GraphqlErrorLike[])
+    : typeof error === 'object' && error !== null && Array.isArray((error as { errors?: unknown }).errors)
+      ? ((error as { errors: GraphqlErrorLike[] }).errors)
+      : [];
+  return errors.some((e) => e.errorType === errorType);
+};
+
 /** Throws the GraphQL errors of a response, so callers handle one failure path. */
 export const throwOnErrors = (errors: readonly GraphqlErrorLike[] | undefined): void => {
-  if (errors !== undefined && errors.length > 0) throw new Error(messagesOf(errors));
+  if (errors !== undefined && errors.length > 0) throw new GraphqlOperationError(errors);
 };

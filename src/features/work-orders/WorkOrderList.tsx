@@ -1,5 +1,7 @@
+import { Link } from 'react-router-dom';
 import { workOrderLabel } from '../../../core/work-orders/vocabulary';
 import { humanize } from '../../lib/labels';
+import type { ReactNode } from 'react';
 import type { LiveState, WorkOrder, WorkOrdersState } from './use-work-orders';
 
 /** Props of {@link WorkOrderList}. */
@@ -8,33 +10,86 @@ export type WorkOrderListProps = Pick<
   'items' | 'status' | 'error' | 'live' | 'liveError'
 > & {
   heading: string;
+  /** What to say when there is nothing to show (depends on the page and its filters). */
+  emptyText?: string;
+  /** Shown beside the heading (the view switch). */
+  tools?: ReactNode;
 };
 
-const LIVE_TEXT: Record<LiveState, string> = {
+/** What the live badge says for each connection state. */
+export const LIVE_TEXT: Record<LiveState, string> = {
   connecting: 'Connecting…',
   live: 'Live',
   interrupted: 'Reconnecting…',
   failed: 'Not live',
 };
 
-const assigneeText = (workOrder: WorkOrder): string =>
+/** Who the work is with, for people. */
+export const assigneeText = (workOrder: WorkOrder): string =>
   workOrder.assigneeName ?? (workOrder.assigneeId ? 'Assigned' : 'Unassigned');
 
 /** The organization's work orders, newest first, with a badge saying whether it is live. */
-export function WorkOrderList({ heading, items, status, error, live, liveError }: WorkOrderListProps) {
+export function WorkOrderList({
+  heading,
+  items,
+  status,
+  error,
+  live,
+  liveError,
+  emptyText,
+  tools,
+}: WorkOrderListProps) {
   return (
-    <section className="card" aria-labelledby="work-orders-heading" aria-busy={status === 'loading'}>
+    <section
+      className="card"
+      aria-labelledby="work-orders-heading"
+      aria-busy={status === 'loading'}
+    >
       <div className="section-head">
         <h2 id="work-orders-heading">{heading}</h2>
-        <span
-          className={`live live-${live}`}
-          data-testid="live-status"
-          data-live={live}
-          title={liveError ?? undefined}
-        >
-          {LIVE_TEXT[live]}
-        </span>
+        {tools}
+        <LiveBadge live={live} liveError={liveError} />
       </div>
+      <StatusLines
+        items={items}
+        status={status}
+        error={error}
+        live={live}
+        liveError={liveError}
+        emptyText={emptyText}
+      />
+      {items.length > 0 && <WorkOrderRows items={items} />}
+    </section>
+  );
+}
+
+/** The badge that says whether changes made elsewhere arrive. */
+export function LiveBadge({ live, liveError }: Pick<WorkOrdersState, 'live' | 'liveError'>) {
+  return (
+    <span
+      className={`live live-${live}`}
+      data-testid="live-status"
+      data-live={live}
+      title={liveError ?? undefined}
+    >
+      {LIVE_TEXT[live]}
+    </span>
+  );
+}
+
+/** Loading, empty, error and "not live" lines of a work-order view. */
+export function StatusLines({
+  items,
+  status,
+  error,
+  live,
+  liveError,
+  emptyText,
+}: Pick<WorkOrdersState, 'items' | 'status' | 'error' | 'live' | 'liveError'> & {
+  emptyText?: string;
+}) {
+  return (
+    <>
       {live === 'failed' && liveError !== null && (
         <p className="warning" role="status">
           Live updates stopped: {liveError}. Reload the page to see new changes.
@@ -52,43 +107,51 @@ export function WorkOrderList({ heading, items, status, error, live, liveError }
       )}
       {status === 'ready' && items.length === 0 && (
         <p className="empty" data-testid="work-orders-empty">
-          No work orders yet. Requests you submit appear here, and so do everyone else’s as they
-          come in.
+          {emptyText ??
+            'No work orders yet. Requests you submit appear here, and so do everyone else’s as they come in.'}
         </p>
       )}
-      {items.length > 0 && (
-        <ul className="work-orders" data-testid="work-order-list">
-          {items.map((workOrder) => (
-            <li
-              key={workOrder.id}
-              className="work-order"
-              data-testid="work-order-row"
-              data-id={workOrder.id}
-              data-status={workOrder.status}
-              data-priority={workOrder.priority}
-            >
-              <span className="wo-number">{workOrderLabel(workOrder.number)}</span>
-              <span className="wo-title" data-testid="work-order-title">
-                {workOrder.title}
-              </span>
-              <span className="wo-meta">
-                <span className={`badge status-${workOrder.status.toLowerCase()}`}>
-                  <span className="visually-hidden">Status: </span>
-                  {humanize(workOrder.status)}
-                </span>
-                <span className={`badge priority-${workOrder.priority.toLowerCase()}`}>
-                  <span className="visually-hidden">Priority: </span>
-                  {humanize(workOrder.priority)}
-                </span>
-                <span className="assignee">
-                  <span className="visually-hidden">Assignee: </span>
-                  {assigneeText(workOrder)}
-                </span>
-              </span>
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
+    </>
+  );
+}
+
+/** Work orders as rows, each linking to its page. */
+export function WorkOrderRows({ items }: { items: readonly WorkOrder[] }) {
+  return (
+    <ul className="work-orders" data-testid="work-order-list">
+      {items.map((workOrder) => (
+        <li
+          key={workOrder.id}
+          className="work-order"
+          data-testid="work-order-row"
+          data-id={workOrder.id}
+          data-status={workOrder.status}
+          data-priority={workOrder.priority}
+        >
+          <span className="wo-number">{workOrderLabel(workOrder.number)}</span>
+          <Link
+            className="wo-title"
+            to={`/work-orders/${workOrder.id}`}
+            data-testid="work-order-title"
+          >
+            {workOrder.title}
+          </Link>
+          <span className="wo-meta">
+            <span className={`badge status-${workOrder.status.toLowerCase()}`}>
+              <span className="visually-hidden">Status: </span>
+              {humanize(workOrder.status)}
+            </span>
+            <span className={`badge priority-${workOrder.priority.toLowerCase()}`}>
+              <span className="visually-hidden">Priority: </span>
+              {humanize(workOrder.priority)}
+            </span>
+            <span className="assignee">
+              <span className="visually-hidden">Assignee: </span>
+              {assigneeText(workOrder)}
+            </span>
+          </span>
+        </li>
+      ))}
+    </ul>
   );
 }

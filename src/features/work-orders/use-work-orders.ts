@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
-import { CONNECTION_STATE_CHANGE, ConnectionState } from 'aws-amplify/api';
-import { Hub } from 'aws-amplify/utils';
+import type { Category, Priority, WorkOrderStatus } from '../../../core/work-orders/vocabulary';
 import { client, type Schema } from '../../lib/amplify-client';
 import { errorMessage } from '../../lib/graphql-errors';
+import { listenToLiveState, type LiveState } from '../../lib/realtime-state';
+
+export type { LiveState };
 
 /** A work order as the list and the live updates deliver it. */
 export type WorkOrder = Schema['WorkOrder']['type'];
@@ -21,31 +23,6 @@ export type WorkOrdersState = {
   liveError: string | null;
 };
 
-/** The realtime connection as people need to know it. */
-export type LiveState = 'connecting' | 'live' | 'interrupted' | 'failed';
-
-const liveStateOf = (state: ConnectionState): LiveState | undefined => {
-  switch (state) {
-    case ConnectionState.Connected:
-      return 'live';
-    case ConnectionState.Connecting:
-      return 'connecting';
-    case ConnectionState.ConnectionDisrupted:
-    case ConnectionState.ConnectionDisruptedPendingNetwork:
-    case ConnectionState.ConnectedPendingNetwork:
-    case ConnectionState.ConnectedPendingKeepAlive:
-      return 'interrupted';
-    case ConnectionState.ConnectedPendingDisconnect:
-    case ConnectionState.Disconnected:
-      // Between subscriptions (an organization switch); the subscription's own error says more.
-      return undefined;
-    default: {
-      const unknown: never = state;
-      return unknown;
-    }
-  }
-};
-
 const newestFirst = (a: WorkOrder, b: WorkOrder): number =>
   b.createdAt.localeCompare(a.createdAt) || b.number - a.number;
 
@@ -61,6 +38,84 @@ export const mergeWorkOrder = (items: readonly WorkOrder[], changed: WorkOrder):
   return next.sort(newestFirst);
 };
 
+/** Which work orders a list shows: an organization's (narrowed by filters) or one assignee's. */
+export type WorkOrderSource =
+  | { kind: 'organization'; organizationId: string; filters?: WorkOrderFilters }
+  | { kind: 'assignee'; organizationId: string; assigneeId: string };
+
+/** The filters of the work-order page; absent fields do not narrow. */
+export type WorkOrderFilters = {
+  status?: WorkOrderStatus;
+  priority?: Priority;
+  category?: Category;
+  /** Part of the title, any case. */
+  search?: string;
+};
+
+/** Whether a work order belongs in a list of this source (applied to live events). */
+export const matchesSource = (source: WorkOrderSource, workOrder: WorkOrder): boolean => {
+  if (workOrder.organizationId !== source.organizationId) return false;
+  if (source.kind === 'assignee') return workOrder.assigneeId === source.assigneeId;
+  const { status, priority, category, search } = source.filters ?? {};
+  const needle = search?.trim().toLowerCase() ?? '';
+  return (
+    (status === undefined || workOrder.status === status) &&
+    (priority === undefined || workOrder.priority === priority) &&
+    (category === undefined || workOrder.category === category) &&
+    (needle === '' || (workOrder.titleLower ?? workOrder.title.toLowerCase()).includes(needle))
+  );
+};
+
+/** Inserts, replaces or (when it no longer matches) removes one work order. */
+export const applyChange = (
+  items: readonly WorkOrder[],
+  changed: WorkOrder,
+  matches: (workOrder: WorkOrder) => boolean,
+): WorkOrder[] => {
+  const existing = items.find((item) => item.id === changed.id);
+  if (existing !== undefined && existing.version > changed.version) return [...items];
+  if (!matches(changed)) return items.filter((item) => item.id !== changed.id);
+  return mergeWorkOrder(items, changed);
+};
+
+type WorkOrderFilterInput = NonNullable<
+  NonNullable<Parameters<typeof client.models.WorkOrder.workOrdersByOrganization>[1]>['filter']
+>;
+
+const serverFilter = (filters: WorkOrderFilters): WorkOrderFilterInput | undefined => {
+  const parts: WorkOrderFilterInput[] = [];
+  if (filters.priority !== undefined) parts.push({ priority: { eq: filters.priority } });
+  if (filters.category !== undefined) parts.push({ category: { eq: filters.category } });
+  const needle = filters.search?.trim().toLowerCase() ?? '';
+  if (needle !== '') parts.push({ titleLower: { contains: needle } });
+  if (parts.length === 0) return undefined;
+  return parts.length === 1 ? parts[0] : { and: parts };
+};
+
+/** Reads the first page of a source with the narrowest index that serves it. */
+const fetchSource = (source: WorkOrderSource) => {
+  const options = { sortDirection: 'DESC' as const, limit: WORK_ORDER_PAGE_SIZE };
+  if (source.kind === 'assignee') {
+    return client.models.WorkOrder.workOrdersByAssignee({ assigneeId: source.assigneeId }, options);
+  }
+  const filters = source.filters ?? {};
+  const filter = serverFilter(filters);
+  if (filters.status !== undefined) {
+    // The sort key is `status#createdAt`: beginsWith on the status alone selects one column.
+    return client.models.WorkOrder.workOrdersByOrganizationAndStatus(
+      { organizationId: source.organizationId, statusCreatedAt: { beginsWith: { status: filters.status } } },
+      { ...options, filter },
+    );
+  }
+  return client.models.WorkOrder.workOrdersByOrganization(
+    { organizationId: source.organizationId },
+    { ...options, filter },
+  );
+};
+
+/** A stable string for a source, so effects rerun only when what is asked for changes. */
+const sourceKey = (source: WorkOrderSource): string => JSON.stringify(source);
+
 const initialState: WorkOrdersState = {
   items: [],
   status: 'loading',
@@ -70,49 +125,47 @@ const initialState: WorkOrdersState = {
 };
 
 /**
- * The newest work orders of an organization, kept current by `onWorkOrderChanged` (fired by
- * submitWorkOrder and assignWorkOrder). The subscription opens before the list is read so no
- * change falls between the two; it ends with the component or when the organization changes.
+ * The newest work orders of a source, kept current by `onWorkOrderChanged` (fired by
+ * submitWorkOrder, assignWorkOrder and transitionWorkOrder). The subscription opens before the
+ * list is read so no change falls between the two; it ends with the component or the source.
  */
 export const useWorkOrders = (
-  organizationId: string,
+  source: WorkOrderSource,
 ): WorkOrdersState & { upsert: (workOrder: WorkOrder) => void } => {
   const [state, setState] = useState<WorkOrdersState>(initialState);
+  const key = sourceKey(source);
 
   useEffect(() => {
-    let current = true;
+    const current: WorkOrderSource = JSON.parse(key) as WorkOrderSource;
+    const { organizationId } = current;
+    const matches = (workOrder: WorkOrder) => matchesSource(current, workOrder);
+    let active = true;
     setState(initialState);
 
-    const stopListening = Hub.listen('api', ({ payload }) => {
-      if (!current || payload.event !== CONNECTION_STATE_CHANGE) return;
-      const { connectionState } = payload.data as { connectionState: ConnectionState };
-      const live = liveStateOf(connectionState);
-      if (live !== undefined) setState((s) => (s.live === 'failed' ? s : { ...s, live }));
+    const stopListening = listenToLiveState((live) => {
+      if (active) setState((s) => (s.live === 'failed' ? s : { ...s, live }));
     });
 
     const subscription = client.subscriptions.onWorkOrderChanged({ organizationId }).subscribe({
       next: (changed) => {
-        if (!current || changed === null || changed === undefined) return;
+        if (!active || changed === null || changed === undefined) return;
         // The server filters by organization; this guards against a stale socket after a switch.
         if (changed.organizationId !== organizationId) return;
-        setState((s) => ({ ...s, items: mergeWorkOrder(s.items, changed) }));
+        setState((s) => ({ ...s, items: applyChange(s.items, changed, matches) }));
       },
       error: (err: unknown) => {
-        if (current) setState((s) => ({ ...s, live: 'failed', liveError: errorMessage(err) }));
+        if (active) setState((s) => ({ ...s, live: 'failed', liveError: errorMessage(err) }));
       },
     });
 
-    client.models.WorkOrder.workOrdersByOrganization(
-      { organizationId },
-      { sortDirection: 'DESC', limit: WORK_ORDER_PAGE_SIZE },
-    ).then(
+    fetchSource(current).then(
       ({ data, errors }) => {
-        if (!current) return;
+        if (!active) return;
         const rows: WorkOrder[] = data ?? [];
         const failed = errors !== undefined && errors.length > 0;
         setState((s) => {
           // Rows that arrived live while the list was loading are kept (merge is by id).
-          const items = rows.reduce(mergeWorkOrder, s.items);
+          const items = rows.filter(matches).reduce(mergeWorkOrder, s.items);
           return {
             ...s,
             items,
@@ -122,20 +175,27 @@ export const useWorkOrders = (
         });
       },
       (err: unknown) => {
-        if (current) setState((s) => ({ ...s, status: 'error', error: errorMessage(err) }));
+        if (active) setState((s) => ({ ...s, status: 'error', error: errorMessage(err) }));
       },
     );
 
     return () => {
-      current = false;
+      active = false;
       stopListening();
       subscription.unsubscribe();
     };
-  }, [organizationId]);
+  }, [key]);
 
-  const upsert = useCallback((workOrder: WorkOrder) => {
-    setState((s) => ({ ...s, items: mergeWorkOrder(s.items, workOrder) }));
-  }, []);
+  const upsert = useCallback(
+    (workOrder: WorkOrder) => {
+      const current = JSON.parse(key) as WorkOrderSource;
+      setState((s) => ({
+        ...s,
+        items: applyChange(s.items, workOrder, (w) => matchesSource(current, w)),
+      }));
+    },
+    [key],
+  );
 
   return { ...state, upsert };
 };

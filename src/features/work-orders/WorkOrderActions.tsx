@@ -1,0 +1,300 @@
+import { useId, useState, type FormEvent } from 'react';
+import { can } from '../../../core/organizations/permissions';
+import type { Role } from '../../../core/organizations/roles';
+import type { WorkOrderStatus } from '../../../core/work-orders/vocabulary';
+import { Dialog } from '../../app/Dialog';
+import { client } from '../../lib/amplify-client';
+import { errorMessage, hasErrorType, throwOnErrors } from '../../lib/graphql-errors';
+import { humanize } from '../../lib/labels';
+import { memberLabel, useMembers } from '../members/use-members';
+import { actionsFor, type WorkOrderAction } from './work-order-actions';
+import type { WorkOrder } from './use-work-orders';
+
+/** Props of {@link WorkOrderActions}. */
+export type WorkOrderActionsProps = {
+  workOrder: WorkOrder;
+  userId: string;
+  role: Role;
+  /** Receives the server's answer, so the page updates before the live event. */
+  onChanged: (workOrder: WorkOrder) => void;
+  /** Someone else changed the work order first: read it again. */
+  onConflict: () => Promise<void>;
+};
+
+/** What the server answered: the changed work order, or an error to show. */
+type Outcome = { message: string; conflict: boolean } | null;
+
+const CONFLICT_TEXT = 'Someone else changed this work order — reloaded. Check it and try again.';
+
+/** The buttons the caller's role and the work order's state allow, with their dialogs. */
+export function WorkOrderActions({ workOrder, userId, role, onChanged, onConflict }: WorkOrderActionsProps) {
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const [dialog, setDialog] = useState<WorkOrderAction | null>(null);
+  const actions = actionsFor(workOrder, { userId, role });
+
+  const run = async (operation: () => Promise<{ data?: WorkOrder | null; errors?: readonly { message?: string; errorType?: string }[] }>) => {
+    setBusy(true);
+    setOutcome(null);
+    try {
+      const { data, errors } = await operation();
+      throwOnErrors(errors);
+      if (data === null || data === undefined) throw new Error('The server returned nothing.');
+      onChanged(data);
+      setDialog(null);
+    } catch (err) {
+      if (hasErrorType(err, 'CONFLICT')) {
+        setDialog(null);
+        setOutcome({ message: CONFLICT_TEXT, conflict: true });
+        await onConflict();
+      } else {
+        setOutcome({ message: errorMessage(err), conflict: false });
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const assign = (assigneeId: string | undefined) =>
+    run(() =>
+      client.mutations.assignWorkOrder({
+        id: workOrder.id,
+        expectedVersion: workOrder.version,
+        ...(assigneeId !== undefined ? { assigneeId } : {}),
+      }),
+    );
+
+  const transition = (to: WorkOrderStatus, extra: { note?: string; laborMinutes?: number; completionNotes?: string } = {}) =>
+    run(() =>
+      client.mutations.transitionWorkOrder({
+        id: workOrder.id,
+        to,
+        expectedVersion: workOrder.version,
+        ...extra,
+      }),
+    );
+
+  if (actions.length === 0 && outcome === null) return null;
+
+  return (
+    <section className="card" aria-labelledby="actions-heading">
+      <h2 id="actions-heading" className="visually-hidden">
+        Actions
+      </h2>
+      <div className="actions" data-testid="work-order-actions">
+        {actions.map((action) => {
+          switch (action.kind) {
+            case 'take':
+              return (
+                <button key="take" type="button" className="primary" disabled={busy} onClick={() => void assign(userId)}>
+                  Take it
+                </button>
+              );
+            case 'assign':
+              return (
+                <button key="assign" type="button" disabled={busy} onClick={() => setDialog(action)}>
+                  {workOrder.assigneeId ? 'Reassign…' : 'Assign…'}
+                </button>
+              );
+            case 'unassign':
+              return (
+                <button key="unassign" type="button" disabled={busy} onClick={() => void assign(undefined)}>
+                  Unassign
+                </button>
+              );
+            case 'transition':
+              return (
+                <button
+                  key={`to-${action.to}`}
+                  type="button"
+                  className={action.to === 'CANCELLED' ? 'danger' : action.to === 'IN_PROGRESS' || action.to === 'COMPLETED' || action.to === 'CLOSED' ? 'primary' : undefined}
+                  disabled={busy}
+                  data-testid={`action-${action.to}`}
+                  onClick={() => (action.needsDialog ? setDialog(action) : void transition(action.to))}
+                >
+                  {action.label}
+                </button>
+              );
+            default: {
+              const unknown: never = action;
+              return unknown;
+            }
+          }
+        })}
+      </div>
+      {outcome !== null && (
+        <p className={outcome.conflict ? 'warning' : 'error'} role="alert" data-testid="action-error">
+          {outcome.message}
+        </p>
+      )}
+      {dialog?.kind === 'assign' && (
+        <AssignDialog
+          organizationId={workOrder.organizationId}
+          currentAssigneeId={workOrder.assigneeId ?? undefined}
+          busy={busy}
+          onAssign={(assigneeId) => void assign(assigneeId)}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog?.kind === 'transition' && dialog.to === 'COMPLETED' && (
+        <CompleteDialog
+          busy={busy}
+          onComplete={(completionNotes, laborMinutes) =>
+            void transition('COMPLETED', { completionNotes, laborMinutes })
+          }
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog?.kind === 'transition' && dialog.to !== 'COMPLETED' && (
+        <ReasonDialog
+          title={dialog.label}
+          confirmText={dialog.to === 'CANCELLED' ? 'Cancel work order' : 'Send back to work'}
+          busy={busy}
+          onConfirm={(note) => void transition(dialog.to, note === '' ? {} : { note })}
+          onClose={() => setDialog(null)}
+        />
+      )}
+    </section>
+  );
+}
+
+function AssignDialog(props: {
+  organizationId: string;
+  currentAssigneeId: string | undefined;
+  busy: boolean;
+  onAssign: (assigneeId: string) => void;
+  onClose: () => void;
+}) {
+  const id = useId();
+  const members = useMembers(props.organizationId);
+  // Only ACTIVE members who may progress work can be given it (the server checks the same).
+  const candidates = members.members.filter(
+    (m) => m.status === 'ACTIVE' && m.userId && can(m.role, 'workOrders.progress'),
+  );
+  const [chosen, setChosen] = useState('');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (chosen !== '') props.onAssign(chosen);
+  };
+  return (
+    <Dialog title="Assign work order" open onClose={props.onClose} testId="assign-dialog">
+      <form onSubmit={submit}>
+        {members.status === 'loading' && <p className="muted">Loading members…</p>}
+        {members.status === 'error' && <p className="error" role="alert">{members.message}</p>}
+        {members.status === 'ready' && candidates.length === 0 && (
+          <p className="empty">No active technicians yet. Invite one from the Members page.</p>
+        )}
+        {candidates.length > 0 && (
+          <div className="field">
+            <label htmlFor={`${id}-assignee`}>Assign to</label>
+            <select id={`${id}-assignee`} value={chosen} onChange={(e) => setChosen(e.target.value)} required>
+              <option value="">Choose a person…</option>
+              {candidates.map((m) => (
+                <option key={m.id} value={m.userId ?? ''} disabled={m.userId === props.currentAssigneeId}>
+                  {memberLabel(m)} ({humanize(m.role)})
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        <div className="actions">
+          <button type="submit" className="primary" disabled={props.busy || chosen === ''}>
+            Assign
+          </button>
+          <button type="button" onClick={props.onClose}>
+            Back
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function CompleteDialog(props: {
+  busy: boolean;
+  onComplete: (completionNotes: string | undefined, laborMinutes: number | undefined) => void;
+  onClose: () => void;
+}) {
+  const id = useId();
+  const [notes, setNotes] = useState('');
+  const [minutes, setMinutes] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const trimmed = minutes.trim();
+    const parsed = trimmed === '' ? undefined : Number(trimmed);
+    if (parsed !== undefined && (!Number.isInteger(parsed) || parsed < 0)) {
+      setError('Labour is a whole number of minutes, 0 or more.');
+      return;
+    }
+    setError(null);
+    props.onComplete(notes.trim() === '' ? undefined : notes.trim(), parsed);
+  };
+  return (
+    <Dialog title="Complete work order" open onClose={props.onClose} testId="complete-dialog">
+      <form onSubmit={submit} noValidate>
+        <div className="field">
+          <label htmlFor={`${id}-notes`}>What was done</label>
+          <textarea id={`${id}-notes`} rows={4} maxLength={4000} value={notes} onChange={(e) => setNotes(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-minutes`}>Labour (minutes)</label>
+          <input
+            id={`${id}-minutes`}
+            inputMode="numeric"
+            value={minutes}
+            onChange={(e) => setMinutes(e.target.value)}
+            aria-describedby={`${id}-minutes-hint`}
+            aria-invalid={error !== null}
+          />
+          <span id={`${id}-minutes-hint`} className="muted small">
+            Leave empty to use the time tracked between start and completion.
+          </span>
+        </div>
+        {error !== null && <p className="error" role="alert">{error}</p>}
+        <div className="actions">
+          <button type="submit" className="primary" disabled={props.busy}>
+            Mark completed
+          </button>
+          <button type="button" onClick={props.onClose}>
+            Back
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function ReasonDialog(props: {
+  title: string;
+  confirmText: string;
+  busy: boolean;
+  onConfirm: (note: string) => void;
+  onClose: () => void;
+}) {
+  const id = useId();
+  const [note, setNote] = useState('');
+  return (
+    <Dialog title={props.title} open onClose={props.onClose} testId="reason-dialog">
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          props.onConfirm(note.trim());
+        }}
+      >
+        <div className="field">
+          <label htmlFor={`${id}-note`}>Reason (shown on the timeline)</label>
+          <textarea id={`${id}-note`} rows={3} maxLength={2000} value={note} onChange={(e) => setNote(e.target.value)} />
+        </div>
+        <div className="actions">
+          <button type="submit" className="primary" disabled={props.busy}>
+            {props.confirmText}
+          </button>
+          <button type="button" onClick={props.onClose}>
+            Back
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
