@@ -6,8 +6,10 @@ export function parseInput<S extends z.ZodTypeAny>(schema: S, input: unknown): z
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const field = issue?.path.join('.') || 'input';
-  const message = issue?.message ?? 'is invalid';
+  // An unknown key is reported on the object itself; name the key instead.
+  const unknownKey = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+  const field = [...(issue?.path ?? []), ...(unknownKey ? [unknownKey] : [])].join('.') || 'input';
+  const message = unknownKey ? 'is not a known field' : (issue?.message ?? 'is invalid');
   throw new DomainError('VALIDATION', `${field}: ${message}.`, {
     field,
     resolution: `Correct ${field} and try again.`,

@@ -79,6 +79,8 @@ export type WorkOrderStore = {
     expectedVersion: number;
     event: WorkOrderEventRecord;
   }): Promise<'UPDATED' | 'STALE'>;
+  /** Writes an event that changes nothing else (a comment); its id must be new. */
+  appendEvent(event: WorkOrderEventRecord): Promise<void>;
 };
 
 /** The user directory (Cognito): groups mirror memberships so generated read rules can see them. */

@@ -80,6 +80,12 @@ export type WorkOrderRecord = {
   closedAt?: string;
   laborMinutes?: number;
   completionNotes?: string;
+  /** dueAt while the work order is open, absent once done (the sparse overdue index). */
+  openDueAt?: string;
+  /** The title lower-cased, for search within one organization. */
+  titleLower?: string;
+  /** Who made the latest change, so notifications can skip the person who acted; server-only. */
+  updatedBy?: string;
   /** When the current IN_PROGRESS stretch began; server-only, not in the schema. */
   activeSince?: string;
   /** Seconds of earlier IN_PROGRESS stretches; server-only, not in the schema. */

@@ -1,8 +1,16 @@
 import { assertNever } from '../assert-never';
 import { workOrderLabel } from '../work-orders/vocabulary';
 
-/** What a notification is about. */
-export const NOTIFICATION_KINDS = ['WORK_ORDER_ASSIGNED'] as const;
+/**
+ * What a notification is about: work assigned to the recipient, or a step of a request the
+ * recipient made (assigned, completed, closed).
+ */
+export const NOTIFICATION_KINDS = [
+  'WORK_ORDER_ASSIGNED',
+  'REQUEST_ASSIGNED',
+  'REQUEST_COMPLETED',
+  'REQUEST_CLOSED',
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** One notification to deliver to one person, decided from one change of one work order. */
@@ -27,11 +35,32 @@ const integer = (image: Image | undefined, key: string): number | undefined => {
   return typeof value === 'number' && Number.isInteger(value) ? value : undefined;
 };
 
+/** The statuses a requester hears about, and what the notification is called. */
+const REQUESTER_HEARS: Readonly<Record<string, NotificationKind>> = {
+  ASSIGNED: 'REQUEST_ASSIGNED',
+  COMPLETED: 'REQUEST_COMPLETED',
+  CLOSED: 'REQUEST_CLOSED',
+};
+
 /**
- * Decides who hears about a work-order change. For now: when a work order gets a new assignee,
- * that assignee gets an email. A removal (no new image) notifies nobody.
+ * Decides who hears about a change of a stream record. Only WorkOrder items (by `__typename`)
+ * notify here: the notifier also reads other tables (memberships), whose records must never be
+ * taken for work orders. A removal (no new image) notifies nobody.
  */
 export function notificationsFor(
+  oldImage: Image | undefined,
+  newImage: Image | undefined,
+): PlannedNotification[] {
+  if (text(newImage, '__typename') !== 'WorkOrder') return [];
+  return workOrderNotifications(oldImage, newImage);
+}
+
+/**
+ * A work order's new assignee hears that it is theirs; its requester hears when it is assigned,
+ * completed and closed, unless they made that change themselves (or are the new assignee, who
+ * hears about it as such).
+ */
+function workOrderNotifications(
   oldImage: Image | undefined,
   newImage: Image | undefined,
 ): PlannedNotification[] {
@@ -39,16 +68,37 @@ export function notificationsFor(
   const organizationId = text(newImage, 'organizationId');
   if (!newImage || !workOrderId || !organizationId) return [];
   const notifications: PlannedNotification[] = [];
+  // The version identifies the change; updatedAt stands in for items written without one.
+  const change = integer(newImage, 'version') ?? text(newImage, 'updatedAt') ?? 'initial';
   const assigneeId = text(newImage, 'assigneeId');
   if (assigneeId && assigneeId !== text(oldImage, 'assigneeId')) {
-    // The version identifies the change; updatedAt stands in for items written without one.
-    const change = integer(newImage, 'version') ?? text(newImage, 'updatedAt') ?? 'initial';
     notifications.push({
       kind: 'WORK_ORDER_ASSIGNED',
       recipientId: assigneeId,
       workOrderId,
       organizationId,
       dedupeKey: `assigned:${workOrderId}:${change}:${assigneeId}`,
+    });
+  }
+  const status = text(newImage, 'status');
+  const kind = status === undefined ? undefined : REQUESTER_HEARS[status];
+  const requesterId = text(newImage, 'requesterId');
+  const actorId =
+    text(newImage, 'updatedBy') ??
+    (status === 'COMPLETED' ? text(newImage, 'completedBy') : undefined);
+  if (
+    kind &&
+    requesterId &&
+    status !== text(oldImage, 'status') &&
+    requesterId !== actorId &&
+    !(kind === 'REQUEST_ASSIGNED' && requesterId === assigneeId)
+  ) {
+    notifications.push({
+      kind,
+      recipientId: requesterId,
+      workOrderId,
+      organizationId,
+      dedupeKey: `${kind}:${workOrderId}:${change}:${requesterId}`,
     });
   }
   return notifications;
@@ -64,6 +114,8 @@ export type EmailWorkOrder = {
   dueAt?: string;
   locationText?: string;
   description?: string;
+  assigneeName?: string;
+  completionNotes?: string;
 };
 
 /** A rendered email: subject, HTML and plain-text bodies, and the link they point to. */
@@ -80,6 +132,8 @@ export function emailWorkOrderFrom(image: Image): EmailWorkOrder {
     dueAt: text(image, 'dueAt'),
     locationText: text(image, 'locationText'),
     description: text(image, 'description'),
+    assigneeName: text(image, 'assigneeName'),
+    completionNotes: text(image, 'completionNotes'),
   };
 }
 
@@ -113,34 +167,64 @@ export function buildEmail(input: {
   ];
   const shown = facts.filter((fact): fact is [string, string] => fact[1] !== undefined);
   const greeting = recipientName ? `Hello ${recipientName},` : 'Hello,';
+  const { subject, lead, extra } = headline(kind, label, title, workOrder);
+  const text = [
+    greeting,
+    '',
+    lead,
+    ...shown.map(([name, value]) => `${name}: ${value}`),
+    ...(extra ? ['', extra] : []),
+    '',
+    `Open it: ${link}`,
+    '',
+    '— Steward',
+  ].join('\n');
+  const html = [
+    `<p>${escapeHtml(greeting)}</p>`,
+    `<p>${escapeHtml(lead)}</p>`,
+    shown.length
+      ? `<ul>${shown.map(([name, value]) => `<li><strong>${escapeHtml(name)}:</strong> ${escapeHtml(value)}</li>`).join('')}</ul>`
+      : '',
+    extra ? `<p>${escapeHtml(extra)}</p>` : '',
+    `<p><a href="${escapeHtml(link)}">Open ${escapeHtml(label)} in Steward</a></p>`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+  return { subject, html, text, link };
+}
+
+/** The subject, first sentence and closing paragraph of each kind of email. */
+function headline(
+  kind: NotificationKind,
+  label: string,
+  title: string,
+  workOrder: EmailWorkOrder,
+): { subject: string; lead: string; extra?: string } {
   switch (kind) {
-    case 'WORK_ORDER_ASSIGNED': {
-      const subject = `${label} assigned to you: ${title}`;
-      const lead = `${label} “${title}” has been assigned to you.`;
-      const text = [
-        greeting,
-        '',
-        lead,
-        ...shown.map(([name, value]) => `${name}: ${value}`),
-        ...(workOrder.description ? ['', workOrder.description] : []),
-        '',
-        `Open it: ${link}`,
-        '',
-        '— Steward',
-      ].join('\n');
-      const html = [
-        `<p>${escapeHtml(greeting)}</p>`,
-        `<p>${escapeHtml(lead)}</p>`,
-        shown.length
-          ? `<ul>${shown.map(([name, value]) => `<li><strong>${escapeHtml(name)}:</strong> ${escapeHtml(value)}</li>`).join('')}</ul>`
-          : '',
-        workOrder.description ? `<p>${escapeHtml(workOrder.description)}</p>` : '',
-        `<p><a href="${escapeHtml(link)}">Open ${escapeHtml(label)} in Steward</a></p>`,
-      ]
-        .filter(Boolean)
-        .join('\n');
-      return { subject, html, text, link };
-    }
+    case 'WORK_ORDER_ASSIGNED':
+      return {
+        subject: `${label} assigned to you: ${title}`,
+        lead: `${label} “${title}” has been assigned to you.`,
+        extra: workOrder.description,
+      };
+    case 'REQUEST_ASSIGNED':
+      return {
+        subject: `Your request ${label} is assigned: ${title}`,
+        lead: workOrder.assigneeName
+          ? `Your request ${label} “${title}” has been assigned to ${workOrder.assigneeName}.`
+          : `Your request ${label} “${title}” has been assigned.`,
+      };
+    case 'REQUEST_COMPLETED':
+      return {
+        subject: `Your request ${label} is completed: ${title}`,
+        lead: `The work on your request ${label} “${title}” has been completed.`,
+        extra: workOrder.completionNotes,
+      };
+    case 'REQUEST_CLOSED':
+      return {
+        subject: `Your request ${label} is closed: ${title}`,
+        lead: `Your request ${label} “${title}” has been checked and closed.`,
+      };
     default:
       return assertNever(kind);
   }

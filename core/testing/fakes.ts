@@ -134,6 +134,11 @@ export class InMemoryTables {
       this.eventRows.push(structuredClone(event));
       return 'UPDATED';
     },
+    appendEvent: async (event) => {
+      this.beforeWrite?.();
+      if (this.eventRows.some((row) => row.id === event.id)) throw new Error('duplicate event id');
+      this.eventRows.push(structuredClone(event));
+    },
   };
 
   /** Adds a membership directly, as a test fixture. */

@@ -3,6 +3,7 @@ import { requireActiveMember } from '../organizations/membership-checks';
 import type { Caller, Clock, IdGenerator, MembershipStore, WorkOrderStore } from '../ports';
 import { memberName, type WorkOrderEventRecord, type WorkOrderRecord } from '../records';
 import { applyPatch, planAssignment } from './assignment';
+import { withDerivedFields } from './derived-fields';
 import { parseAssignWorkOrder } from './validation';
 
 const stale = (id: string) =>
@@ -52,9 +53,17 @@ export async function assignWorkOrder(
   if (plan === 'UNCHANGED') return workOrder;
 
   const at = now.toISOString();
-  const next = applyPatch(
-    { ...workOrder, status: plan.status, version: workOrder.version + 1, updatedAt: at },
-    plan.patch,
+  const next = withDerivedFields(
+    applyPatch(
+      {
+        ...workOrder,
+        status: plan.status,
+        version: workOrder.version + 1,
+        updatedAt: at,
+        updatedBy: caller.userId,
+      },
+      plan.patch,
+    ),
   );
   const event: WorkOrderEventRecord = {
     id: deps.ids.uuid(),

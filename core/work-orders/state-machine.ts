@@ -33,6 +33,7 @@ export const WORK_ORDER_EVENT_KINDS = [
   'REJECTED',
   'CLOSED',
   'CANCELLED',
+  'COMMENT',
 ] as const;
 export type WorkOrderEventKind = (typeof WORK_ORDER_EVENT_KINDS)[number];
 
@@ -46,6 +47,7 @@ export type LifecyclePatch = {
   activeSince?: string | null;
   laborSeconds?: number;
   laborMinutes?: number;
+  completionNotes?: string | null;
 };
 
 /** The outcome of a permitted transition. */
@@ -183,7 +185,7 @@ function stamps(
       return { assignedAt: at };
     case 'IN_PROGRESS':
       return state.status === 'COMPLETED'
-        ? { activeSince: at, completedAt: null, completedBy: null }
+        ? { activeSince: at, completedAt: null, completedBy: null, completionNotes: null }
         : { activeSince: at, startedAt: state.startedAt ?? at };
     case 'ON_HOLD':
       return leavingWork;

@@ -17,6 +17,7 @@ import {
   type WorkOrderEventRecord,
   type WorkOrderRecord,
 } from '../records';
+import { withDerivedFields } from './derived-fields';
 import { parseSubmitWorkOrder } from './validation';
 
 /** How often to retry when concurrent submissions race for the next number. */
@@ -68,7 +69,7 @@ export async function submitWorkOrder(
       organization.workOrdersMonth === month ? (organization.workOrdersInMonth ?? 0) + 1 : 1;
     assertWithinPlan(organization.plan, 'workOrdersPerMonth', count);
 
-    const workOrder: WorkOrderRecord = {
+    const workOrder: WorkOrderRecord = withDerivedFields({
       id,
       organizationId: organization.id,
       number: organization.workOrderCounter + 1,
@@ -87,7 +88,8 @@ export async function submitWorkOrder(
       version: 1,
       createdAt: at,
       updatedAt: at,
-    };
+      updatedBy: caller.userId,
+    });
     const event: WorkOrderEventRecord = {
       id: deps.ids.uuid(),
       organizationId: organization.id,

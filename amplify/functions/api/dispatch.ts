@@ -14,6 +14,8 @@ import type {
 import { getMe } from '../../../core/profiles/me';
 import { assignWorkOrder } from '../../../core/work-orders/assign-work-order';
 import { submitWorkOrder } from '../../../core/work-orders/submit-work-order';
+import { transitionWorkOrder } from '../../../core/work-orders/transition-work-order';
+import { addWorkOrderComment } from '../../../core/work-orders/add-work-order-comment';
 
 /** The ports every operation of the `api` function may use. */
 export type ApiPorts = {
@@ -48,6 +50,10 @@ const OPERATIONS = {
     submitWorkOrder(ports, caller, args),
   assignWorkOrder: (ports: ApiPorts, caller: Caller, args: unknown) =>
     assignWorkOrder(ports, caller, args),
+  transitionWorkOrder: (ports: ApiPorts, caller: Caller, args: unknown) =>
+    transitionWorkOrder(ports, caller, args),
+  addWorkOrderComment: (ports: ApiPorts, caller: Caller, args: unknown) =>
+    addWorkOrderComment(ports, caller, args),
 } as const;
 /** The field names this function resolves. */
 export type OperationName = keyof typeof OPERATIONS;

@@ -152,6 +152,55 @@ describe('notifier', () => {
     expect(mailer.sent).toHaveLength(0);
   });
 
+  it('emails the requester once when their request is completed by someone else', async () => {
+    tables.addMember('org-1', 'req-1', 'MEMBER');
+    const before = {
+      ...workOrder,
+      requesterId: 'req-1',
+      assigneeId: 'tech-1',
+      status: 'IN_PROGRESS',
+      version: 4,
+    };
+    const completed = change(before, {
+      ...before,
+      status: 'COMPLETED',
+      version: 5,
+      updatedBy: 'tech-1',
+      completionNotes: 'New valve fitted',
+    });
+    await handler(batch(completed, completed));
+    expect(mailer.sent).toHaveLength(1);
+    expect(mailer.sent[0]).toMatchObject({
+      to: 'req-1@example.org',
+      subject: 'Your request WO-12 is completed: Boiler is noisy',
+    });
+    expect(mailer.sent[0]?.text).toContain('New valve fitted');
+  });
+
+  it('sends no work-order email for membership records, whatever they contain', async () => {
+    tables.addMember('org-1', 'req-1', 'MEMBER');
+    const member = {
+      __typename: 'OrganizationMember',
+      id: 'org-1#tech-1',
+      organizationId: 'org-1',
+      userId: 'tech-1',
+      email: 'tech-1@example.org',
+      role: 'TECHNICIAN',
+      status: 'INVITED',
+    };
+    const joined = change(member, {
+      ...member,
+      status: 'ACTIVE',
+      assigneeId: 'tech-1',
+      requesterId: 'req-1',
+      version: 2,
+    });
+    expect(await handler(batch(change(undefined, member), joined))).toEqual({
+      batchItemFailures: [],
+    });
+    expect(mailer.sent.filter((m) => /WO-|request/i.test(m.subject))).toHaveLength(0);
+  });
+
   it('ignores changes that notify nobody and removals', async () => {
     const removal = change(workOrder, undefined);
     const insert = change(undefined, workOrder);

@@ -1,5 +1,6 @@
 import {
   GetCommand,
+  PutCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -18,6 +19,9 @@ export const workOrderItem = (workOrder: WorkOrderRecord) => ({
   ...typed('WorkOrder', workOrder),
   [STATUS_CREATED_AT]: `${workOrder.status}#${workOrder.createdAt}`,
 });
+
+/** How often `replace` tries when another transaction holds the work order. */
+const REPLACE_ATTEMPTS = 3;
 
 /** Work orders, their audit events and the organization counters that number them. */
 export class DynamoWorkOrderStore implements WorkOrderStore {
@@ -88,7 +92,22 @@ export class DynamoWorkOrderStore implements WorkOrderStore {
     next: WorkOrderRecord;
     expectedVersion: number;
     event: WorkOrderEventRecord;
-  }) {
+  }): Promise<'UPDATED' | 'STALE'> {
+    for (let attempt = 1; ; attempt += 1) {
+      const outcome = await this.replaceOnce(input);
+      if (outcome !== 'IN_FLIGHT') return outcome;
+      // Another transaction held the item: nothing was written, so trying again is safe and lets
+      // the version condition decide. After a few rounds the work order is clearly contended.
+      if (attempt >= REPLACE_ATTEMPTS) return 'STALE';
+      await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+    }
+  }
+
+  private async replaceOnce(input: {
+    next: WorkOrderRecord;
+    expectedVersion: number;
+    event: WorkOrderEventRecord;
+  }): Promise<'UPDATED' | 'STALE' | 'IN_FLIGHT'> {
     const { next, expectedVersion, event } = input;
     try {
       await this.db.send(
@@ -118,8 +137,21 @@ export class DynamoWorkOrderStore implements WorkOrderStore {
       );
       return 'UPDATED' as const;
     } catch (err) {
-      if (cancellationCodes(err)?.[0] === 'ConditionalCheckFailed') return 'STALE' as const;
+      const codes = cancellationCodes(err);
+      if (codes?.[0] === 'ConditionalCheckFailed') return 'STALE' as const;
+      if (codes?.includes('TransactionConflict')) return 'IN_FLIGHT' as const;
       throw err;
     }
+  }
+
+  async appendEvent(event: WorkOrderEventRecord): Promise<void> {
+    // One item, no transaction: a comment changes nothing else, and a PutItem is far cheaper.
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tables.events,
+        Item: typed('WorkOrderEvent', event),
+        ConditionExpression: 'attribute_not_exists(id)',
+      }),
+    );
   }
 }
