@@ -7,6 +7,10 @@ export const ERROR_CODES = [
   'CONFLICT',
   'LIMIT_EXCEEDED',
   'ILLEGAL_TRANSITION',
+  /** An invitation past its expiry; the resolution says to ask for a new one. */
+  'INVITATION_EXPIRED',
+  /** The change would leave an organization without an active OWNER. */
+  'LAST_OWNER',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

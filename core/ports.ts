@@ -15,6 +15,9 @@ export type Clock = { now(): Date };
 /** Fresh random identifiers. */
 export type IdGenerator = { uuid(): string };
 
+/** Unguessable secrets (invitation tokens): 32 random bytes, base64url. */
+export type SecretGenerator = { token(): string };
+
 /** The signed-in person calling an operation, as the token says. */
 export type Caller = {
   /** Cognito sub. */
@@ -53,7 +56,44 @@ export type MembershipStore = {
   /** The membership of a user in an organization, whatever its status. */
   find(organizationId: string, userId: string): Promise<MemberRecord | undefined>;
   listByUser(userId: string): Promise<MemberRecord[]>;
+  /** Strongly consistent read of one membership or invitation by its id. */
+  get(id: string): Promise<MemberRecord | undefined>;
+  /** Memberships and invitations of one (lower-case) email address, in every organization. */
+  listByEmail(email: string): Promise<MemberRecord[]>;
+  /** Writes a membership change and its organization counters in one transaction. */
+  commit(change: MembershipChange): Promise<MembershipCommitOutcome>;
 };
+
+/** One membership item before and after a change; undefined means absent. */
+export type MemberTransition = {
+  before: MemberRecord | undefined;
+  after: MemberRecord | undefined;
+};
+
+/**
+ * A change of memberships within one organization. Each item is written only if it is still
+ * as `before` says (same version and organization; absent when `before` is undefined), and the
+ * organization's counters move by the deltas, all or nothing.
+ */
+export type MembershipChange = {
+  organizationId: string;
+  members: MemberTransition[];
+  /** Added to Organization.memberCount (ACTIVE + INVITED). */
+  memberDelta: number;
+  /** When set and memberDelta > 0, memberCount after the change may not exceed it. */
+  memberLimit?: number;
+  /** Added to Organization.ownerCount (ACTIVE OWNERs); when negative, at least one must remain. */
+  ownerDelta: number;
+  /** A new Organization.ownerId (transfer of ownership). */
+  ownerId?: string;
+  at: string;
+};
+
+/**
+ * How a membership change ended: STALE when a membership was changed meanwhile, MEMBER_LIMIT
+ * or LAST_OWNER when the organization's condition failed; nothing was written unless DONE.
+ */
+export type MembershipCommitOutcome = 'DONE' | 'STALE' | 'MEMBER_LIMIT' | 'LAST_OWNER';
 
 /** Work orders and their audit events. */
 export type WorkOrderStore = {
@@ -85,12 +125,18 @@ export type WorkOrderStore = {
 
 /** The user directory (Cognito): groups mirror memberships so generated read rules can see them. */
 export type UserDirectory = {
-  findUser(username: string): Promise<{ email?: string; name?: string } | undefined>;
+  /** The user's attributes (AdminGetUser); `emailVerified` only when Cognito says so. */
+  findUser(username: string): Promise<DirectoryUser | undefined>;
   /** Creates the group unless it exists. */
   ensureGroup(name: string, description: string): Promise<void>;
   /** Adds the user to the group; adding twice is harmless. */
   addUserToGroup(username: string, group: string): Promise<void>;
+  /** Removes the user from the group; removing twice is harmless. */
+  removeUserFromGroup(username: string, group: string): Promise<void>;
 };
+
+/** What the directory knows about a user. */
+export type DirectoryUser = { email?: string; emailVerified?: boolean; name?: string };
 
 /** Notification deliveries: the exactly-once claim records. */
 export type NotificationStore = {

@@ -25,6 +25,12 @@ export type OrganizationRecord = {
   ownerId: string;
   workOrderCounter: number;
   memberCount: number;
+  /**
+   * ACTIVE OWNER members, kept by every membership change in the same transaction so the last
+   * owner can never be demoted, suspended or removed; server-only, not in the schema. Absent on
+   * organizations created before it existed, which counts as 1 (their creator).
+   */
+  ownerCount?: number;
   /** The month (`YYYY-MM`) that `workOrdersInMonth` counts; server-only, not in the schema. */
   workOrdersMonth?: string;
   /** Work orders submitted in `workOrdersMonth`, for the plan limit; server-only. */
@@ -47,7 +53,15 @@ export type MemberRecord = {
   invitedBy?: string;
   invitedAt?: string;
   inviteExpiresAt?: string;
+  /**
+   * The secret of an open invitation (32 random bytes, base64url), sent only in the invitation
+   * email; server-only, not in the schema, so no client can read it. Removed on acceptance.
+   */
+  inviteToken?: string;
   joinedAt?: string;
+  suspendedAt?: string;
+  /** Incremented by every membership change; absent on memberships written before it existed. */
+  version?: number;
   createdAt: string;
   updatedAt: string;
 };
@@ -138,6 +152,14 @@ export type NotificationRecord = {
 /** The id of the membership of `userId` in `organizationId`, so it can be read directly. */
 export const membershipId = (organizationId: string, userId: string): string =>
   `${organizationId}#${userId}`;
+
+/**
+ * The id of an invitation of `email` to `organizationId`. Deterministic, so two concurrent
+ * invitations of one address meet on one item; accepting re-keys the membership to
+ * `membershipId(organizationId, userId)`, which every membership check reads consistently.
+ */
+export const invitationId = (organizationId: string, email: string): string =>
+  `${organizationId}#invite#${email}`;
 
 /** The owner-field value the generated resolvers compare with `<sub>::<username>` of the caller. */
 export const ownerValue = (sub: string, username: string): string => `${sub}::${username}`;

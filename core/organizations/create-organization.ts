@@ -57,6 +57,7 @@ export async function createOrganization(
     ownerId: caller.userId,
     workOrderCounter: 0,
     memberCount: 1,
+    ownerCount: 1,
     createdAt: now,
     updatedAt: now,
   };

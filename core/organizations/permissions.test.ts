@@ -12,6 +12,7 @@ const MATRIX: Record<Action, string> = {
   'members.invite':        'Y     Y     .       .          .      .',
   'members.changeRole':    'Y     Y     .       .          .      .',
   'members.remove':        'Y     Y     .       .          .      .',
+  'members.suspend':       'Y     Y     .       .          .      .',
   'settings.update':       'Y     Y     .       .          .      .',
   'workOrders.submit':     'Y     Y     Y       Y          Y      .',
   'workOrders.readAll':    'Y     Y     Y       Y          .      Y',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseInput } from '../parse-input';
+import { ROLES } from './roles';
 
 /** Lower-case letters, digits and inner hyphens, 3–48 characters. */
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{1,46})[a-z0-9]$/;
@@ -53,3 +54,68 @@ export type CreateOrganizationInput = z.output<typeof createOrganizationSchema>;
 /** Validates `createOrganization` arguments; throws VALIDATION naming the field. */
 export const parseCreateOrganization = (input: unknown): CreateOrganizationInput =>
   parseInput(createOrganizationSchema, input);
+
+const id = (what: string) =>
+  z
+    .string({ required_error: 'is required' })
+    .trim()
+    .min(1, `must be ${what}`)
+    .max(300, 'is too long');
+
+/** An email address, trimmed and lower-cased so one person is one address. */
+const email = z
+  .string({ required_error: 'is required' })
+  .trim()
+  .toLowerCase()
+  .max(254, 'must be at most 254 characters')
+  .email('must be an email address');
+
+const role = z.enum(ROLES, {
+  errorMap: () => ({ message: `must be one of ${ROLES.join(', ')}` }),
+});
+
+/** The arguments of `inviteMember`; OWNER is given only through `transferOwnership`. */
+export const inviteMemberSchema = z.object({
+  organizationId: id('an organization id'),
+  email,
+  role: role.refine((value) => value !== 'OWNER', {
+    message: 'cannot be OWNER; invite as ADMIN and transfer ownership after they join',
+  }),
+});
+/** Validates `inviteMember` arguments; throws VALIDATION naming the field. */
+export const parseInviteMember = (input: unknown) => parseInput(inviteMemberSchema, input);
+
+/** Validates `acceptInvitation` arguments. */
+export const parseAcceptInvitation = (input: unknown) =>
+  parseInput(
+    z.object({ memberId: id('a member id'), token: id('the token of the invitation link') }),
+    input,
+  );
+
+/** Validates `updateMemberRole` arguments. */
+export const parseUpdateMemberRole = (input: unknown) =>
+  parseInput(z.object({ memberId: id('a member id'), role }), input);
+
+/** Validates `setMemberSuspended` arguments. */
+export const parseSetMemberSuspended = (input: unknown) =>
+  parseInput(
+    z.object({
+      memberId: id('a member id'),
+      suspended: z.boolean({
+        required_error: 'is required',
+        invalid_type_error: 'must be true or false',
+      }),
+    }),
+    input,
+  );
+
+/** Validates `removeMember` arguments. */
+export const parseRemoveMember = (input: unknown) =>
+  parseInput(z.object({ memberId: id('a member id') }), input);
+
+/** Validates `transferOwnership` arguments. */
+export const parseTransferOwnership = (input: unknown) =>
+  parseInput(
+    z.object({ organizationId: id('an organization id'), memberId: id('a member id') }),
+    input,
+  );

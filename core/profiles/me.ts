@@ -19,8 +19,8 @@ export type Membership = {
   inviteExpiresAt?: string;
 };
 
-/** The caller's profile and memberships (the GraphQL `Me`). */
-export type Me = { profile: ProfileRecord; memberships: Membership[] };
+/** The caller's profile, memberships and open invitations (the GraphQL `Me`). */
+export type Me = { profile: ProfileRecord; memberships: Membership[]; invitations: Membership[] };
 
 /** The profile a new user starts with. */
 export function newProfile(input: {
@@ -65,7 +65,27 @@ export async function ensureProfile(
   return outcome === 'CREATED' ? profile : ((await deps.profiles.get(caller.userId)) ?? profile);
 }
 
-/** `me`: the caller's profile and memberships, with organization names for a switcher. */
+/**
+ * Open invitations (INVITED, not expired) to the caller's email, only once Cognito has verified
+ * it: an unverified address may belong to someone else.
+ */
+async function openInvitations(
+  deps: { directory: UserDirectory; memberships: MembershipStore; clock: Clock },
+  caller: Caller,
+): Promise<MemberRecord[]> {
+  const user = await deps.directory.findUser(caller.username);
+  const email = user?.email?.trim().toLowerCase();
+  if (!email || user?.emailVerified !== true) return [];
+  const now = deps.clock.now().toISOString();
+  return (await deps.memberships.listByEmail(email)).filter(
+    (m) => m.status === 'INVITED' && m.inviteExpiresAt !== undefined && m.inviteExpiresAt > now,
+  );
+}
+
+/**
+ * `me`: the caller's profile and memberships, with organization names for a switcher, and the
+ * open invitations addressed to them, so the app can offer to accept.
+ */
 export async function getMe(
   deps: {
     profiles: ProfileStore;
@@ -76,29 +96,32 @@ export async function getMe(
   },
   caller: Caller,
 ): Promise<Me> {
-  const [profile, members] = await Promise.all([
+  const [profile, members, invited] = await Promise.all([
     ensureProfile(deps, caller),
     deps.memberships.listByUser(caller.userId),
+    openInvitations(deps, caller),
   ]);
   const organizations = await deps.organizations.getMany([
-    ...new Set(members.map((m) => m.organizationId)),
+    ...new Set([...members, ...invited].map((m) => m.organizationId)),
   ]);
   const names = new Map(organizations.map((o) => [o.id, o.name]));
-  const memberships = members.flatMap((member): Membership[] => {
-    const organizationName = names.get(member.organizationId);
-    // A membership of a deleted organization is not worth showing.
-    if (organizationName === undefined) return [];
-    return [
-      {
-        memberId: member.id,
-        organizationId: member.organizationId,
-        organizationName,
-        role: member.role,
-        status: member.status,
-        ...(member.inviteExpiresAt ? { inviteExpiresAt: member.inviteExpiresAt } : {}),
-      },
-    ];
-  });
-  memberships.sort((a, b) => a.organizationName.localeCompare(b.organizationName));
-  return { profile, memberships };
+  const shown = (list: MemberRecord[]) =>
+    list
+      .flatMap((member): Membership[] => {
+        const organizationName = names.get(member.organizationId);
+        // A membership of a deleted organization is not worth showing.
+        if (organizationName === undefined) return [];
+        return [
+          {
+            memberId: member.id,
+            organizationId: member.organizationId,
+            organizationName,
+            role: member.role,
+            status: member.status,
+            ...(member.inviteExpiresAt ? { inviteExpiresAt: member.inviteExpiresAt } : {}),
+          },
+        ];
+      })
+      .sort((a, b) => a.organizationName.localeCompare(b.organizationName));
+  return { profile, memberships: shown(members), invitations: shown(invited) };
 }

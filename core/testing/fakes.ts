@@ -1,6 +1,7 @@
 import type {
   Caller,
   Clock,
+  DirectoryUser,
   IdGenerator,
   Mailer,
   MembershipStore,
@@ -8,6 +9,7 @@ import type {
   OrganizationStore,
   OutgoingEmail,
   ProfileStore,
+  SecretGenerator,
   UserDirectory,
   WorkOrderStore,
 } from '../ports';
@@ -39,6 +41,14 @@ export class SequentialIds implements IdGenerator {
   private next = 1;
   uuid(): string {
     return `id-${this.next++}`;
+  }
+}
+
+/** Predictable secrets: `token-1`, `token-2`, … */
+export class SequentialSecrets implements SecretGenerator {
+  private next = 1;
+  token(): string {
+    return `token-${this.next++}`;
   }
 }
 
@@ -105,6 +115,50 @@ export class InMemoryTables {
       [...this.memberRows.values()]
         .filter((m) => m.userId === userId)
         .map((m) => structuredClone(m)),
+    get: async (id) => copy(this.memberRows.get(id)),
+    listByEmail: async (email) =>
+      [...this.memberRows.values()].filter((m) => m.email === email).map((m) => structuredClone(m)),
+    commit: async (change) => {
+      this.beforeWrite?.();
+      const organization = this.organizationRows.get(change.organizationId);
+      if (!organization) return 'STALE';
+      // The same conditions as the DynamoDB transaction, all checked before anything is written.
+      if (change.ownerDelta < 0 && (organization.ownerCount ?? 1) + change.ownerDelta < 1) {
+        return 'LAST_OWNER';
+      }
+      if (
+        change.memberDelta > 0 &&
+        change.memberLimit !== undefined &&
+        organization.memberCount + change.memberDelta > change.memberLimit
+      ) {
+        return 'MEMBER_LIMIT';
+      }
+      for (const { before, after } of change.members) {
+        const id = before?.id ?? after?.id ?? '';
+        const stored = this.memberRows.get(id);
+        if (!before) {
+          if (stored) return 'STALE';
+        } else if (
+          !stored ||
+          stored.version !== before.version ||
+          stored.organizationId !== change.organizationId
+        ) {
+          return 'STALE';
+        }
+      }
+      for (const { before, after } of change.members) {
+        if (after) this.memberRows.set(after.id, structuredClone(after));
+        else if (before) this.memberRows.delete(before.id);
+      }
+      this.organizationRows.set(organization.id, {
+        ...organization,
+        memberCount: organization.memberCount + change.memberDelta,
+        ownerCount: (organization.ownerCount ?? 1) + change.ownerDelta,
+        ...(change.ownerId ? { ownerId: change.ownerId } : {}),
+        updatedAt: change.at,
+      });
+      return 'DONE';
+    },
   };
 
   readonly workOrders: WorkOrderStore = {
@@ -187,12 +241,34 @@ export class InMemoryTables {
 const copy = <T>(value: T | undefined): T | undefined =>
   value === undefined ? undefined : structuredClone(value);
 
-/** A user directory that records groups and memberships; set `failAdd` to simulate an outage. */
+/**
+ * A user directory that records groups and memberships. `failAdd` / `failRemove` simulate an
+ * outage of every call; `failNextCalls` fails only the next n group calls (a blip).
+ */
 export class FakeDirectory implements UserDirectory {
-  readonly users = new Map<string, { email?: string; name?: string }>();
+  readonly users = new Map<string, DirectoryUser>();
   readonly groups = new Set<string>();
   readonly userGroups = new Map<string, Set<string>>();
   failAdd: Error | undefined;
+  failRemove: Error | undefined;
+  failNextCalls = 0;
+
+  private blip(): void {
+    if (this.failNextCalls > 0) {
+      this.failNextCalls -= 1;
+      throw new Error('directory unavailable');
+    }
+  }
+
+  /** The groups a user is in, sorted. */
+  groupsOf(username: string): string[] {
+    return [...(this.userGroups.get(username) ?? [])].sort();
+  }
+  async removeUserFromGroup(username: string, group: string): Promise<void> {
+    if (this.failRemove) throw this.failRemove;
+    this.blip();
+    this.userGroups.get(username)?.delete(group);
+  }
 
   async findUser(username: string) {
     return this.users.get(username);
@@ -202,6 +278,7 @@ export class FakeDirectory implements UserDirectory {
   }
   async addUserToGroup(username: string, group: string): Promise<void> {
     if (this.failAdd) throw this.failAdd;
+    this.blip();
     if (!this.groups.has(group)) throw new Error(`no group ${group}`);
     const set = this.userGroups.get(username) ?? new Set<string>();
     set.add(group);

@@ -6,6 +6,7 @@ import {
   FakeDirectory,
   InMemoryTables,
   SequentialIds,
+  SequentialSecrets,
 } from '../../../core/testing/fakes';
 import { callerFrom, createApiHandler, type AppSyncResolverEvent } from './dispatch';
 
@@ -47,7 +48,13 @@ describe('api handler', () => {
     directory.users.set('user-2', { email: 'bob@example.org' });
     const logger = new Logger({ serviceName: 'api-test', logLevel: 'SILENT' });
     handler = createApiHandler(
-      { ...tables, directory, clock: new FakeClock(), ids: new SequentialIds() },
+      {
+        ...tables,
+        directory,
+        clock: new FakeClock(),
+        ids: new SequentialIds(),
+        secrets: new SequentialSecrets(),
+      },
       logger,
     );
   });
@@ -61,6 +68,7 @@ describe('api handler', () => {
         createdAt: '2026-03-01T12:00:00.000Z',
       },
       memberships: [],
+      invitations: [],
     });
     const organization = (await handler(
       event('createOrganization', { name: 'Grace Chapel', slug: null }),

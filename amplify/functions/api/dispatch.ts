@@ -1,6 +1,14 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DomainError, isDomainError } from '../../../core/errors';
+import { acceptInvitation } from '../../../core/organizations/accept-invitation';
 import { createOrganization } from '../../../core/organizations/create-organization';
+import { inviteMember } from '../../../core/organizations/invite-member';
+import {
+  removeMember,
+  setMemberSuspended,
+  updateMemberRole,
+} from '../../../core/organizations/manage-members';
+import { transferOwnership } from '../../../core/organizations/transfer-ownership';
 import type {
   Caller,
   Clock,
@@ -8,6 +16,7 @@ import type {
   MembershipStore,
   OrganizationStore,
   ProfileStore,
+  SecretGenerator,
   UserDirectory,
   WorkOrderStore,
 } from '../../../core/ports';
@@ -21,6 +30,7 @@ import { addWorkOrderComment } from '../../../core/work-orders/add-work-order-co
 export type ApiPorts = {
   clock: Clock;
   ids: IdGenerator;
+  secrets: SecretGenerator;
   profiles: ProfileStore;
   organizations: OrganizationStore;
   memberships: MembershipStore;
@@ -50,6 +60,18 @@ const OPERATIONS = {
     submitWorkOrder(ports, caller, args),
   assignWorkOrder: (ports: ApiPorts, caller: Caller, args: unknown) =>
     assignWorkOrder(ports, caller, args),
+  inviteMember: (ports: ApiPorts, caller: Caller, args: unknown) =>
+    inviteMember(ports, caller, args),
+  acceptInvitation: (ports: ApiPorts, caller: Caller, args: unknown) =>
+    acceptInvitation(ports, caller, args),
+  updateMemberRole: (ports: ApiPorts, caller: Caller, args: unknown) =>
+    updateMemberRole(ports, caller, args),
+  setMemberSuspended: (ports: ApiPorts, caller: Caller, args: unknown) =>
+    setMemberSuspended(ports, caller, args),
+  removeMember: (ports: ApiPorts, caller: Caller, args: unknown) =>
+    removeMember(ports, caller, args),
+  transferOwnership: (ports: ApiPorts, caller: Caller, args: unknown) =>
+    transferOwnership(ports, caller, args),
   transitionWorkOrder: (ports: ApiPorts, caller: Caller, args: unknown) =>
     transitionWorkOrder(ports, caller, args),
   addWorkOrderComment: (ports: ApiPorts, caller: Caller, args: unknown) =>

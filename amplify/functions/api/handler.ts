@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { env } from '$amplify/env/api';
@@ -33,12 +33,16 @@ export const handler = createApiHandler(
   {
     clock: { now: () => new Date() },
     ids: { uuid: randomUUID },
+    secrets: { token: () => randomBytes(32).toString('base64url') },
     profiles: new DynamoProfileStore(db, config.PROFILE_TABLE),
     organizations: new DynamoOrganizationStore(db, {
       organizations: config.ORGANIZATION_TABLE,
       members: config.ORGANIZATIONMEMBER_TABLE,
     }),
-    memberships: new DynamoMembershipStore(db, config.ORGANIZATIONMEMBER_TABLE),
+    memberships: new DynamoMembershipStore(db, {
+      members: config.ORGANIZATIONMEMBER_TABLE,
+      organizations: config.ORGANIZATION_TABLE,
+    }),
     workOrders: new DynamoWorkOrderStore(db, {
       workOrders: config.WORKORDER_TABLE,
       events: config.WORKORDEREVENT_TABLE,

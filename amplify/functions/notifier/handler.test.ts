@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const WIRED = {
   NOTIFICATION_TABLE: 'Notification',
+  ORGANIZATION_TABLE: 'Organization',
   ORGANIZATIONMEMBER_TABLE: 'OrganizationMember',
   WORKORDER_TABLE: 'WorkOrder',
   MAIL_FROM: 'steward@example.org',

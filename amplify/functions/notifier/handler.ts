@@ -4,6 +4,7 @@ import { env } from '$amplify/env/notifier';
 import { z } from 'zod';
 import { createDocumentClient } from '../api/stores/dynamo-items';
 import { DynamoMembershipStore } from '../api/stores/dynamo-membership-store';
+import { DynamoOrganizationStore } from '../api/stores/dynamo-organization-store';
 import { createNotifierHandler } from './process-stream';
 import { DynamoNotificationStore } from './stores/dynamo-notification-store';
 import { SesMailer } from './stores/ses-mailer';
@@ -12,6 +13,7 @@ import { SesMailer } from './stores/ses-mailer';
 const config = z
   .object({
     NOTIFICATION_TABLE: z.string().min(1),
+    ORGANIZATION_TABLE: z.string().min(1),
     ORGANIZATIONMEMBER_TABLE: z.string().min(1),
     MAIL_FROM: z.string().min(3),
     APP_URL: z.string().url(),
@@ -20,12 +22,17 @@ const config = z
 
 const logger = new Logger({ serviceName: 'notifier' });
 const db = createDocumentClient();
+const tables = {
+  members: config.ORGANIZATIONMEMBER_TABLE,
+  organizations: config.ORGANIZATION_TABLE,
+};
 const ses = new SESv2Client({});
 
 /** The DynamoDB stream handler that sends notifications exactly once per change. */
 export const handler = createNotifierHandler({
   clock: { now: () => new Date() },
-  memberships: new DynamoMembershipStore(db, config.ORGANIZATIONMEMBER_TABLE),
+  memberships: new DynamoMembershipStore(db, tables),
+  organizations: new DynamoOrganizationStore(db, tables),
   notifications: new DynamoNotificationStore(db, config.NOTIFICATION_TABLE),
   mailer: new SesMailer(ses),
   mailFrom: config.MAIL_FROM,

@@ -53,6 +53,7 @@ describe('notifier', () => {
     handler = createNotifierHandler({
       clock: new FakeClock(),
       memberships: tables.memberships,
+      organizations: tables.organizations,
       notifications,
       mailer,
       mailFrom: 'steward@example.org',

@@ -9,8 +9,16 @@ import {
   type Image,
   type PlannedNotification,
 } from '../../../core/notifications/rules';
-import type { Clock, Mailer, MembershipStore, NotificationStore } from '../../../core/ports';
+import { invitationFor } from '../../../core/notifications/invitations';
+import type {
+  Clock,
+  Mailer,
+  MembershipStore,
+  NotificationStore,
+  OrganizationStore,
+} from '../../../core/ports';
 import { memberOwnerValue, type NotificationRecord } from '../../../core/records';
+import { deliverInvitation } from './deliver-invitation';
 
 /** How long a claimed delivery is reserved for the attempt that claimed it (the Lambda times out at 30 s). */
 const LEASE_MS = 2 * 60_000;
@@ -19,6 +27,8 @@ const LEASE_MS = 2 * 60_000;
 export type NotifierDeps = {
   clock: Clock;
   memberships: MembershipStore;
+  /** Organization names for invitation emails. */
+  organizations: Pick<OrganizationStore, 'get'>;
   notifications: NotificationStore;
   mailer: Mailer;
   mailFrom: string;
@@ -108,6 +118,12 @@ async function processRecord(deps: NotifierDeps, record: DynamoDBRecord): Promis
   const newImage = imageOf(record.dynamodb?.NewImage);
   const oldImage = imageOf(record.dynamodb?.OldImage);
   if (!newImage) return;
+  // The notifier also consumes the OrganizationMember stream: invitations are all it mails there.
+  if (newImage.__typename === 'OrganizationMember') {
+    const invitation = invitationFor(oldImage, newImage);
+    if (invitation) await deliverInvitation(deps, invitation);
+    return;
+  }
   for (const planned of notificationsFor(oldImage, newImage)) {
     await deliver(deps, planned, newImage);
   }

@@ -1,10 +1,11 @@
 import {
   AdminAddUserToGroupCommand,
   AdminGetUserCommand,
+  AdminRemoveUserFromGroupCommand,
   CreateGroupCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { UserDirectory } from '../../../../core/ports';
+import type { DirectoryUser, UserDirectory } from '../../../../core/ports';
 
 /** The Cognito user pool as the user directory: groups mirror memberships. */
 export class CognitoUserDirectory implements UserDirectory {
@@ -13,7 +14,7 @@ export class CognitoUserDirectory implements UserDirectory {
     private readonly userPoolId: string,
   ) {}
 
-  async findUser(username: string): Promise<{ email?: string; name?: string } | undefined> {
+  async findUser(username: string): Promise<DirectoryUser | undefined> {
     try {
       const user = await this.cognito.send(
         new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: username }),
@@ -21,6 +22,7 @@ export class CognitoUserDirectory implements UserDirectory {
       const attribute = (name: string) => user.UserAttributes?.find((a) => a.Name === name)?.Value;
       return {
         email: attribute('email'),
+        emailVerified: attribute('email_verified') === 'true',
         name: attribute('preferred_username') ?? attribute('name'),
       };
     } catch (err) {
@@ -48,6 +50,16 @@ export class CognitoUserDirectory implements UserDirectory {
   async addUserToGroup(username: string, group: string): Promise<void> {
     await this.cognito.send(
       new AdminAddUserToGroupCommand({
+        UserPoolId: this.userPoolId,
+        Username: username,
+        GroupName: group,
+      }),
+    );
+  }
+
+  async removeUserFromGroup(username: string, group: string): Promise<void> {
+    await this.cognito.send(
+      new AdminRemoveUserFromGroupCommand({
         UserPoolId: this.userPoolId,
         Username: username,
         GroupName: group,

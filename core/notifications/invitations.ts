@@ -1,0 +1,133 @@
+import { ROLES, type Role } from '../organizations/roles';
+import { escapeHtml } from './escape-html';
+
+/** The notification kind of an invitation email. */
+export const INVITATION_KIND = 'MEMBER_INVITED';
+
+/** An invitation email to send, decided from one change of one OrganizationMember item. */
+export type PlannedInvitation = {
+  memberId: string;
+  organizationId: string;
+  email: string;
+  role: Role;
+  token: string;
+  inviteExpiresAt?: string;
+  invitedBy?: string;
+  /** One per (invitation, token): a re-invite mails again, a redelivered record does not. */
+  dedupeKey: string;
+};
+
+/** A stream image as a plain object (already unmarshalled); nothing in it is trusted to exist. */
+type Image = Readonly<Record<string, unknown>>;
+
+const text = (image: Image | undefined, key: string): string | undefined => {
+  const value = image?.[key];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+};
+const isRole = (value: string | undefined): value is Role =>
+  value !== undefined && (ROLES as readonly string[]).includes(value);
+
+/**
+ * A short fingerprint of the token for the dedupe key (FNV-1a, 2 × 32 bits), so the key — the id
+ * of a Notification item — identifies the token without containing the secret.
+ */
+export function tokenFingerprint(token: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let i = 0; i < token.length; i += 1) {
+    const code = token.charCodeAt(i);
+    a = Math.imul(a ^ code, 0x01000193) >>> 0;
+    b = Math.imul(b ^ code, 0x01000193) >>> 0;
+    b = Math.imul(b ^ (a & 0xff), 0x01000193) >>> 0;
+  }
+  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
+}
+
+/**
+ * Decides whether a change of an OrganizationMember item sends an invitation email: only when
+ * it is INVITED and its token is new or changed (an invitation or a re-invitation). Acceptance,
+ * role changes, suspension and removal send nothing.
+ */
+export function invitationFor(
+  oldImage: Image | undefined,
+  newImage: Image | undefined,
+): PlannedInvitation | undefined {
+  const memberId = text(newImage, 'id');
+  const organizationId = text(newImage, 'organizationId');
+  const email = text(newImage, 'email');
+  const role = text(newImage, 'role');
+  const token = text(newImage, 'inviteToken');
+  if (!memberId || !organizationId || !email || !token || !isRole(role)) return undefined;
+  if (text(newImage, 'status') !== 'INVITED') return undefined;
+  if (token === text(oldImage, 'inviteToken')) return undefined;
+  const inviteExpiresAt = text(newImage, 'inviteExpiresAt');
+  const invitedBy = text(newImage, 'invitedBy');
+  return {
+    memberId,
+    organizationId,
+    email,
+    role,
+    token,
+    ...(inviteExpiresAt ? { inviteExpiresAt } : {}),
+    ...(invitedBy ? { invitedBy } : {}),
+    dedupeKey: `invitation:${memberId}:${tokenFingerprint(token)}`,
+  };
+}
+
+/** The web-app page that accepts an invitation; the token is the proof of having the email. */
+export const invitationLink = (appUrl: string, memberId: string, token: string): string =>
+  `${appUrl.replace(/\/+$/, '')}/invitations/${encodeURIComponent(memberId)}?token=${encodeURIComponent(token)}`;
+
+/** The same page without the token, for records that clients may read. */
+export const invitationPage = (appUrl: string, memberId: string): string =>
+  `${appUrl.replace(/\/+$/, '')}/invitations/${encodeURIComponent(memberId)}`;
+
+/** A role as a sentence reads it. */
+const ROLE_WORDS: Readonly<Record<Role, string>> = {
+  OWNER: 'an owner',
+  ADMIN: 'an administrator',
+  MANAGER: 'a manager',
+  TECHNICIAN: 'a technician',
+  MEMBER: 'a member',
+  VIEWER: 'a viewer',
+};
+
+/** Renders the invitation email (subject, HTML and text) with the accept link. */
+export function buildInvitationEmail(input: {
+  organizationName: string;
+  inviterName?: string;
+  role: Role;
+  expiresAt?: string;
+  link: string;
+}): { subject: string; html: string; text: string } {
+  const { organizationName, inviterName, role, expiresAt, link } = input;
+  const who = inviterName ?? 'Someone';
+  const subject = `${who} invited you to ${organizationName} on Steward`;
+  const lead = `${who} invited you to join ${organizationName} on Steward as ${ROLE_WORDS[role]} (${role}).`;
+  const expiry = expiresAt
+    ? `The invitation expires on ${expiresAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}.`
+    : undefined;
+  const after =
+    'Open the link, then sign in or create an account with this email address to accept.';
+  const text = [
+    'Hello,',
+    '',
+    lead,
+    '',
+    `Accept the invitation: ${link}`,
+    '',
+    after,
+    ...(expiry ? [expiry] : []),
+    'If you did not expect this invitation, you can ignore this email.',
+    '',
+    '— Steward',
+  ].join('\n');
+  const html = [
+    '<p>Hello,</p>',
+    `<p>${escapeHtml(lead)}</p>`,
+    `<p><a href="${escapeHtml(link)}">Accept the invitation to ${escapeHtml(organizationName)}</a></p>`,
+    `<p>${escapeHtml(after)}${expiry ? ` ${escapeHtml(expiry)}` : ''}</p>`,
+    '<p>If you did not expect this invitation, you can ignore this email.</p>',
+  ].join('\n');
+  return { subject, html, text };
+}
