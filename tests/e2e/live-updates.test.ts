@@ -85,7 +85,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app, live', () => {
 
     const title = `Leaking tap in the kitchen ${Date.now()}`;
     await member.getByLabel('What needs fixing?').fill(title);
-    await member.getByLabel('Priority').selectOption('HIGH');
+    await member.getByTestId('request-form').getByLabel('Priority').selectOption('HIGH');
     const submittedAt = Date.now();
     await member.getByRole('button', { name: 'Submit request' }).click();
 
