@@ -12,7 +12,12 @@ const startup = await startupScenario();
 for (const run of startup) {
   console.log(`${run.label}: ready in ${(run.readyMs / 1000).toFixed(1)} s, ${run.rssMiB} MiB RSS in ${run.processes} processes, ${run.orphans} left after Ctrl-C`);
 }
-const results = { date: new Date().toISOString(), command, machine, startup };
+const results = {
+  date: new Date().toISOString(),
+  command,
+  machine,
+  startup: startup.map(({ output: _output, ...figures }) => figures),
+};
 mkdirSync(path.join(PROJECT_ROOT, 'bench', 'results'), { recursive: true });
 writeFileSync(path.join(PROJECT_ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
 

@@ -5,7 +5,16 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../local/paths';
 
 /** One start of `npm start`'s program: time to the ready block, memory, and a clean stop. */
-export type StartupRun = { label: string; readyMs: number; rssMiB: number; processes: number; orphans: number };
+export type StartupRun = {
+  label: string;
+  readyMs: number;
+  rssMiB: number;
+  processes: number;
+  orphans: number;
+  orphanCommands: string[];
+  /** What the program printed up to its ready block. */
+  output: string;
+};
 
 /** Every process whose ancestry leads to root (read from /proc). */
 function processTree(root: number): number[] {
@@ -35,6 +44,14 @@ function rssKiB(pid: number): number {
     return 0;
   }
 }
+
+const commandOf = (pid: number): string => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').slice(0, 200);
+  } catch {
+    return '(gone)';
+  }
+};
 
 const alive = (pid: number) => {
   try {
@@ -79,9 +96,15 @@ export async function measureStart(label: string, home: string, portBase: number
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGINT');
   await exited;
-  await new Promise((r) => setTimeout(r, 1000));
-  const orphans = tree.filter((pid) => pid !== child.pid && alive(pid)).length;
-  return { label, readyMs, rssMiB: Math.round(rssMiB), processes: tree.length, orphans };
+  // Anything of the tree still alive 5 s after the program exited is an orphan.
+  const deadline = Date.now() + 5000;
+  let left = tree.filter((pid) => pid !== child.pid && alive(pid));
+  while (left.length && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    left = left.filter(alive);
+  }
+  const orphanCommands = left.map(commandOf);
+  return { label, readyMs, rssMiB: Math.round(rssMiB), processes: tree.length, orphans: left.length, orphanCommands, output };
 }
 
 /** First start (no synth cache, no data: synth, tables, demo seed) and a warm start after it. */

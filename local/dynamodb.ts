@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -56,6 +56,7 @@ export async function startDynamoDbLocal(options: {
   dataDirectory?: string;
 }): Promise<DynamoDbLocal> {
   assertJava();
+  if (options.dataDirectory) stopLeftover(options.dataDirectory);
   const emulator = dynamoDbLocalDirectory();
   const storage = options.dataDirectory
     ? (mkdirSync(options.dataDirectory, { recursive: true }), ['-dbPath', options.dataDirectory])
@@ -84,7 +85,35 @@ export async function startDynamoDbLocal(options: {
     );
   }
   const endpoint = `http://127.0.0.1:${options.port}`;
-  return { endpoint, process: proc, stop: proc.stop };
+  const pidFile = options.dataDirectory ? path.join(options.dataDirectory, PID_FILE) : undefined;
+  if (pidFile && proc.child.pid) writeFileSync(pidFile, String(proc.child.pid));
+  return {
+    endpoint,
+    process: proc,
+    stop: async () => {
+      await proc.stop();
+      if (pidFile) rmSync(pidFile, { force: true });
+    },
+  };
+}
+
+const PID_FILE = 'dynamodb-local.pid';
+
+/**
+ * A runtime killed with -9 leaves its DynamoDB Local running (the JVM cannot watch its parent);
+ * the next start ends that one, identified by the pid file and its own data folder.
+ */
+function stopLeftover(dataDirectory: string): void {
+  const pidFile = path.join(dataDirectory, PID_FILE);
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  try {
+    const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (command.includes('DynamoDBLocal.jar') && command.includes(dataDirectory)) process.kill(-pid, 'SIGKILL');
+  } catch {
+    // gone already, or not ours to stop
+  }
+  rmSync(pidFile, { force: true });
 }
 
 /** A DynamoDB client for a local endpoint. */

@@ -122,6 +122,9 @@ process.on('uncaughtException', (err) => {
   process.exit(129);
 });
 
+// The runtime went away (even by kill -9): an execution environment never outlives it.
+process.on('disconnect', () => process.exit(0));
+
 process.on('message', (message) => {
   if (!message || message.type !== 'invoke') return;
   const { id, event, context: info } = message;

@@ -6,7 +6,7 @@ import { startAppSync } from './appsync/index';
 import { bindPlaceholders, readCloudAssembly } from './cloud-assembly';
 import { startCognito } from './cognito';
 import { DEMO_PASSWORD, type DemoSummary, seedDemoData } from './demo-data';
-import { ensureTables, LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoDbClient, startDynamoDbLocal } from './dynamodb';
+import { assertJava, ensureTables, LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoDbClient, startDynamoDbLocal } from './dynamodb';
 import { startEventSourceMappings } from './event-sources';
 import { LocalCognito } from './graphql-client';
 import { startLambdaApi } from './lambda-api';
@@ -58,6 +58,8 @@ export type LocalRuntimeOptions = {
   writeOutputsFiles?: boolean;
   /** Access/ID token lifetime in seconds (default 3600, as on AWS). */
   tokenLifetimeSeconds?: number;
+  /** Aborting it (Ctrl-C during start-up) stops whatever has started and rejects. */
+  signal?: AbortSignal;
   log?: (line: string) => void;
 };
 
@@ -101,7 +103,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   };
   const step = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
     const started = Date.now();
+    options.signal?.throwIfAborted();
     const result = await work();
+    options.signal?.throwIfAborted();
     log(`  ✓ ${label} (${Date.now() - started} ms)`);
     return result;
   };
@@ -115,7 +119,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ['lambda', 'Lambda API'],
       ...(wantApp ? ([['app', 'web app']] as [keyof LocalPorts, string][]) : []),
     ];
+    // Preflight: fail in the first second on what the person must fix, not after the synth.
     for (const [key, name] of services) await assertPortFree(ports[key], name);
+    assertJava();
     mkdirSync(dataDirectory, { recursive: true });
 
     const synth = await step('backend synthesized', () =>
@@ -303,7 +309,17 @@ function readyBlock(runtime: LocalRuntime, startedMs: number): string {
 }
 
 async function main(argv: string[]): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
   const flags = new Set(argv);
+  // Ctrl-C while starting: stop what has started (the start rejects), then exit.
+  const starting = new AbortController();
+  const abortStart = () => {
+    console.log('\nStopping before Steward was ready…');
+    starting.abort();
+  };
+  process.once('SIGINT', abortStart);
+  process.once('SIGTERM', abortStart);
   const dataDirectory = path.join(STEWARD_DIRECTORY, 'data');
   if (flags.has('--clean')) {
     rmSync(dataDirectory, { recursive: true, force: true });
@@ -318,8 +334,13 @@ async function main(argv: string[]): Promise<void> {
       app: !flags.has('--no-app'),
       demo: !flags.has('--no-demo'),
       log: (line) => console.log(line),
+      signal: starting.signal,
     });
   } catch (err) {
+    if (starting.signal.aborted) {
+      console.log('Stopped.');
+      process.exit(130);
+    }
     if (err instanceof LocalRuntimeError) {
       console.error(`\n✗ ${err.message}\n  ${err.resolution.split('\n').join('\n  ')}\n`);
     } else {
@@ -327,6 +348,8 @@ async function main(argv: string[]): Promise<void> {
     }
     process.exit(1);
   }
+  process.removeListener('SIGINT', abortStart);
+  process.removeListener('SIGTERM', abortStart);
   console.log(readyBlock(runtime, Date.now() - started));
   let stopping = false;
   const shutdown = async (signal: string) => {
