@@ -1,0 +1,108 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  FakeClock,
+  FakeMailer,
+  InMemoryNotifications,
+  InMemoryTables,
+} from '../../../core/testing/fakes';
+import { createNotifierHandler } from './process-stream';
+
+const invited = {
+  __typename: 'OrganizationMember',
+  id: 'org-1#invite#zoe@example.org',
+  organizationId: 'org-1',
+  email: 'zoe@example.org',
+  role: 'TECHNICIAN',
+  status: 'INVITED',
+  invitedBy: 'owner-1',
+  inviteExpiresAt: '2026-03-08T12:00:00.000Z',
+  inviteToken: 'secret-1',
+  version: 1,
+};
+
+let sequence = 1;
+const change = (oldImage: object | undefined, newImage: object | undefined): DynamoDBRecord => ({
+  eventID: `e-${sequence}`,
+  dynamodb: {
+    SequenceNumber: String(sequence++),
+    ...(oldImage ? { OldImage: marshall(oldImage, { removeUndefinedValues: true }) as never } : {}),
+    ...(newImage ? { NewImage: marshall(newImage, { removeUndefinedValues: true }) as never } : {}),
+  },
+});
+
+describe('notifier: invitations', () => {
+  let tables: InMemoryTables;
+  let notifications: InMemoryNotifications;
+  let mailer: FakeMailer;
+  let handler: ReturnType<typeof createNotifierHandler>;
+
+  beforeEach(() => {
+    tables = new InMemoryTables();
+    tables.addOrganization('org-1', { name: 'Grace Chapel' });
+    tables.addMember('org-1', 'owner-1', 'OWNER');
+    notifications = new InMemoryNotifications();
+    mailer = new FakeMailer();
+    handler = createNotifierHandler({
+      clock: new FakeClock(),
+      memberships: tables.memberships,
+      organizations: tables.organizations,
+      notifications,
+      mailer,
+      mailFrom: 'steward@example.org',
+      appUrl: 'http://localhost:5173',
+      logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+    });
+  });
+
+  it('emails the invited address once per token, with the link', async () => {
+    const created = change(undefined, invited);
+    expect(await handler({ Records: [created, created] })).toEqual({ batchItemFailures: [] });
+    expect(mailer.sent).toHaveLength(1);
+    expect(mailer.sent[0]).toMatchObject({
+      to: 'zoe@example.org',
+      subject: 'owner-1 invited you to Grace Chapel on Steward',
+    });
+    expect(mailer.sent[0]?.text).toContain(
+      'http://localhost:5173/invitations/org-1%23invite%23zoe%40example.org?token=secret-1',
+    );
+    const [record] = [...notifications.records.values()];
+    expect(record).toMatchObject({
+      status: 'SENT',
+      kind: 'MEMBER_INVITED',
+      email: 'zoe@example.org',
+    });
+    // No client-readable trace of the secret.
+    expect(JSON.stringify(record)).not.toContain('secret-1');
+  });
+
+  it('emails again on a re-invitation, and never for other membership changes', async () => {
+    const reinvited = { ...invited, inviteToken: 'secret-2', version: 2 };
+    const { inviteToken: _t, ...accepted } = { ...reinvited, status: 'ACTIVE', userId: 'z' };
+    await handler({
+      Records: [
+        change(undefined, invited),
+        change(invited, reinvited),
+        change(reinvited, { ...reinvited, role: 'VIEWER' }),
+        change(reinvited, undefined),
+        change(undefined, accepted),
+      ],
+    });
+    expect(mailer.sent.map((m) => m.text.match(/token=(\S+)/)?.[1])).toEqual([
+      'secret-1',
+      'secret-2',
+    ]);
+  });
+
+  it('reports a failed send for retry and sends once when redelivered', async () => {
+    const created = change(undefined, invited);
+    mailer.failNext = 1;
+    expect(await handler({ Records: [created] })).toEqual({
+      batchItemFailures: [{ itemIdentifier: created.dynamodb?.SequenceNumber }],
+    });
+    await handler({ Records: [created] });
+    expect(mailer.sent).toHaveLength(1);
+  });
+});
