@@ -65,6 +65,7 @@ export async function startDynamoDbLocal(options: {
   const workingDirectory = options.dataDirectory ?? mkdtempSync(path.join(os.tmpdir(), 'steward-dynamodb-'));
   const proc = spawnManaged('java', [
     '-Xms64m',
+    '-XX:+UseSerialGC',
     '-Xmx1g',
     `-Djava.library.path=${path.join(emulator, 'DynamoDBLocal_lib')}`,
     '-jar',
