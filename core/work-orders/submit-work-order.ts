@@ -20,8 +20,11 @@ import {
 import { withDerivedFields } from './derived-fields';
 import { parseSubmitWorkOrder } from './validation';
 
-/** How often to retry when concurrent submissions race for the next number. */
-const NUMBER_ATTEMPTS = 5;
+/**
+ * How often to try when concurrent submissions race for the next number. Every round one of the
+ * racers wins, so this bounds the burst a single submission survives without an error.
+ */
+const NUMBER_ATTEMPTS = 10;
 
 /**
  * `submitWorkOrder`: an ACTIVE member (not a VIEWER) submits a request or saves a draft. The

@@ -83,7 +83,11 @@ export class DynamoWorkOrderStore implements WorkOrderStore {
       );
       return 'CREATED' as const;
     } catch (err) {
-      if (cancellationCodes(err)?.[0] === 'ConditionalCheckFailed') return 'COUNTER_MOVED' as const;
+      const codes = cancellationCodes(err);
+      // Either way another submission holds or took the number: nothing was written, read again.
+      if (codes?.[0] === 'ConditionalCheckFailed' || codes?.includes('TransactionConflict')) {
+        return 'COUNTER_MOVED' as const;
+      }
       throw err;
     }
   }

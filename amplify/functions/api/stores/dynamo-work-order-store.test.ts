@@ -1,0 +1,115 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import type { WorkOrderEventRecord, WorkOrderRecord } from '../../../../core/records';
+import { DynamoWorkOrderStore } from './dynamo-work-order-store';
+
+const cancelled = (...codes: string[]) =>
+  Object.assign(new Error(`Transaction cancelled [${codes.join(', ')}]`), {
+    name: 'TransactionCanceledException',
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
+
+/** A client whose sends answer in turn from the script (an Error is thrown, anything else returned). */
+function scripted(...answers: unknown[]) {
+  const sent: { input: Record<string, unknown> }[] = [];
+  const db = {
+    send: async (command: { input: Record<string, unknown> }) => {
+      sent.push(command);
+      const answer = answers.shift();
+      if (answer instanceof Error) throw answer;
+      return answer ?? {};
+    },
+  } as unknown as DynamoDBDocumentClient;
+  return { db, sent };
+}
+
+const next = {
+  id: 'wo-1',
+  organizationId: 'org-1',
+  status: 'IN_PROGRESS',
+  version: 3,
+  createdAt: '2026-03-01T00:00:00.000Z',
+} as WorkOrderRecord;
+const event = { id: 'ev-1', workOrderId: 'wo-1' } as WorkOrderEventRecord;
+const tables = { workOrders: 'WO', events: 'EV', organizations: 'ORG' };
+
+describe('DynamoWorkOrderStore.replace', () => {
+  it('writes the work order (with its status#createdAt key) and the event in one transaction', async () => {
+    const { db, sent } = scripted({});
+    expect(
+      await new DynamoWorkOrderStore(db, tables).replace({ next, expectedVersion: 2, event }),
+    ).toBe('UPDATED');
+    expect(sent).toHaveLength(1);
+    const items = sent[0]?.input.TransactItems as {
+      Put: { Item: Record<string, unknown>; ConditionExpression: string };
+    }[];
+    expect(items.map((i) => i.Put.ConditionExpression)).toEqual([
+      'version = :expected AND organizationId = :organizationId',
+      'attribute_not_exists(id)',
+    ]);
+    expect(items[0]?.Put.Item['status#createdAt']).toBe('IN_PROGRESS#2026-03-01T00:00:00.000Z');
+  });
+
+  it('answers STALE when the version condition fails', async () => {
+    const { db } = scripted(cancelled('ConditionalCheckFailed', 'None'));
+    expect(
+      await new DynamoWorkOrderStore(db, tables).replace({ next, expectedVersion: 2, event }),
+    ).toBe('STALE');
+  });
+
+  it('tries again while another transaction holds the item, then lets the condition decide', async () => {
+    const { db, sent } = scripted(
+      cancelled('TransactionConflict', 'None'),
+      cancelled('ConditionalCheckFailed', 'None'),
+    );
+    expect(
+      await new DynamoWorkOrderStore(db, tables).replace({ next, expectedVersion: 2, event }),
+    ).toBe('STALE');
+    expect(sent).toHaveLength(2);
+  });
+
+  it('gives up as STALE when the item stays contended', async () => {
+    const conflict = () => cancelled('TransactionConflict', 'None');
+    const { db, sent } = scripted(conflict(), conflict(), conflict(), conflict());
+    expect(
+      await new DynamoWorkOrderStore(db, tables).replace({ next, expectedVersion: 2, event }),
+    ).toBe('STALE');
+    expect(sent).toHaveLength(3);
+  });
+
+  it('rethrows anything else', async () => {
+    const throttled = Object.assign(new Error('slow down'), { name: 'ThrottlingException' });
+    const { db } = scripted(throttled);
+    await expect(
+      new DynamoWorkOrderStore(db, tables).replace({ next, expectedVersion: 2, event }),
+    ).rejects.toThrow('slow down');
+  });
+});
+
+describe('DynamoWorkOrderStore.appendEvent', () => {
+  it('puts one event item, never overwriting', async () => {
+    const { db, sent } = scripted({});
+    await new DynamoWorkOrderStore(db, tables).appendEvent(event);
+    expect(sent[0]?.input).toMatchObject({
+      TableName: 'EV',
+      Item: { id: 'ev-1', __typename: 'WorkOrderEvent' },
+      ConditionExpression: 'attribute_not_exists(id)',
+    });
+  });
+});
+
+describe('DynamoWorkOrderStore.insertNumbered', () => {
+  it.each([['ConditionalCheckFailed'], ['TransactionConflict']])(
+    'answers COUNTER_MOVED on %s so the caller reads the counter again',
+    async (code) => {
+      const { db } = scripted(cancelled(code, 'None', 'None'));
+      const outcome = await new DynamoWorkOrderStore(db, tables).insertNumbered({
+        workOrder: { ...next, number: 4 },
+        event,
+        expectedCounter: 3,
+        usage: { month: '2026-03', count: 4 },
+      });
+      expect(outcome).toBe('COUNTER_MOVED');
+    },
+  );
+});
