@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { AdminAddUserToGroupCommand, CreateGroupCommand, GroupExistsException } from '@aws-sdk/client-cognito-identity-provider';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { organizationGroup, roleGroup, type Role } from '../core/organizations/roles';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Role } from '../core/organizations/roles';
 import { graphqlOk, type LocalCognito, type Session } from './graphql-client';
 
 /** The demo people printed on first start; one password for all of them. */
@@ -29,10 +28,9 @@ const SUBMIT = /* GraphQL */ `
   }`;
 
 /**
- * Seeds the demo organization through the real API where an operation exists (sign-up and
- * post-confirmation, createOrganization, submitWorkOrder, assignWorkOrder). Membership of the
- * other three people and the stock items are written directly, as the server would, until the
- * invitation and inventory operations exist.
+ * Seeds the demo organization through the real API: sign-up and post-confirmation,
+ * createOrganization, inviteMember and acceptInvitation, submitWorkOrder, assignWorkOrder. Only
+ * the stock items are written directly, as the server would, until the inventory operations exist.
  */
 export async function seedDemoData(options: {
   cognito: LocalCognito;
@@ -66,37 +64,23 @@ export async function seedDemoData(options: {
   const organizationId = created.createOrganization.id;
   options.log?.(`demo organization ${organizationName} (${organizationId})`);
 
-  const now = new Date().toISOString();
+  // The others join as anyone would: invited by the owner, accepting with the emailed token.
   for (const user of [manager, tech, member]) {
-    const userId = subOf(session(user.email));
-    await documents.send(
-      new PutCommand({
-        TableName: options.tables.organizationMember,
-        Item: {
-          __typename: 'OrganizationMember',
-          id: randomUUID(),
-          organizationId,
-          userId,
-          email: user.email,
-          displayName: user.name,
-          role: user.role,
-          status: 'ACTIVE',
-          joinedAt: now,
-          createdAt: now,
-          updatedAt: now,
-        },
-      }),
+    const invited = await graphqlOk<{ inviteMember: { id: string } }>(
+      graphqlUrl,
+      session(owner.email).accessToken,
+      'mutation Invite($o: ID!, $e: String!, $r: Role!) { inviteMember(organizationId: $o, email: $e, role: $r) { id } }',
+      { o: organizationId, e: user.email, r: user.role },
     );
-    for (const group of [organizationGroup(organizationId), roleGroup(organizationId, user.role)]) {
-      try {
-        await cognito.client.send(new CreateGroupCommand({ UserPoolId: cognito.userPoolId, GroupName: group }));
-      } catch (err) {
-        if (!(err instanceof GroupExistsException)) throw err;
-      }
-      await cognito.client.send(
-        new AdminAddUserToGroupCommand({ UserPoolId: cognito.userPoolId, Username: user.email, GroupName: group }),
-      );
-    }
+    const invitation = await documents.send(
+      new GetCommand({ TableName: options.tables.organizationMember, Key: { id: invited.inviteMember.id } }),
+    );
+    await graphqlOk(
+      graphqlUrl,
+      session(user.email).accessToken,
+      'mutation Accept($m: ID!, $t: String!) { acceptInvitation(memberId: $m, token: $t) { id } }',
+      { m: invited.inviteMember.id, t: String(invitation.Item?.inviteToken) },
+    );
   }
   // New groups reach a token only at the next sign-in.
   for (const user of DEMO_USERS) sessions.set(user.email, await cognito.signIn(user.email, DEMO_PASSWORD));
@@ -135,6 +119,7 @@ export async function seedDemoData(options: {
     { sku: 'LED-A19', name: 'LED bulb A19 9W', unit: 'each', quantity: 3, minQuantity: 10, reorderQuantity: 24, unitCost: 2.25, storageLocation: 'Janitor closet' },
     { sku: 'SALT-40', name: 'Ice melt salt 40 lb', unit: 'bag', quantity: 8, minQuantity: 5, reorderQuantity: 10, unitCost: 11, storageLocation: 'Garage' },
   ];
+  const now = new Date().toISOString();
   for (const item of stock) {
     await documents.send(
       new PutCommand({
