@@ -35,6 +35,7 @@ const schema = a
     Priority: a.enum(PRIORITIES),
     Category: a.enum(CATEGORIES),
     WorkOrderType: a.enum(WORK_ORDER_TYPES),
+    AdjustmentReason: a.enum(['RECEIVE', 'CONSUME', 'ADJUST', 'COUNT']),
 
     Organization: a
       .model({
@@ -175,6 +176,32 @@ const schema = a
       .disableOperations(SERVER_ONLY)
       .authorization((allow) => [allow.groupDefinedIn('organizationId').to(['read'])]),
 
+    /** The stock ledger: one entry per adjustment, written in the same transaction as the item. */
+    InventoryAdjustment: a
+      .model({
+        organizationId: a.id().required(),
+        itemId: a.id().required(),
+        sku: a.string().required(),
+        reason: a.ref('AdjustmentReason').required(),
+        delta: a.integer().required(),
+        quantityBefore: a.integer().required(),
+        quantityAfter: a.integer().required(),
+        unitCost: a.float(),
+        workOrderId: a.id(),
+        note: a.string(),
+        actorId: a.string().required(),
+        actorName: a.string(),
+        at: a.datetime().required(),
+        /** The organization's staff role groups: MEMBERs do not read the ledger. */
+        readGroups: a.string().array().required(),
+      })
+      .secondaryIndexes((index) => [
+        index('itemId').sortKeys(['at']).queryField('adjustmentsByItem'),
+        index('workOrderId').sortKeys(['at']).queryField('adjustmentsByWorkOrder'),
+      ])
+      .disableOperations(SERVER_ONLY)
+      .authorization((allow) => [allow.groupsDefinedIn('readGroups').to(['read'])]),
+
     /** One delivery of one notification to one recipient: the exactly-once claim record. */
     Notification: a
       .model({
@@ -198,11 +225,19 @@ const schema = a
       .disableOperations(SERVER_ONLY)
       .authorization((allow) => [allow.ownerDefinedIn('recipient').to(['read'])]),
 
+    /** Which emails a person wants; in-app notifications are always kept. */
+    NotificationPreferences: a.customType({
+      assignment: a.boolean().required(),
+      statusChanges: a.boolean().required(),
+      lowStock: a.boolean().required(),
+    }),
+
     Profile: a.customType({
       id: a.id().required(),
       email: a.string().required(),
       displayName: a.string(),
       createdAt: a.datetime().required(),
+      preferences: a.ref('NotificationPreferences'),
     }),
 
     /** One of the caller's memberships, with enough of its organization to show a switcher. */
@@ -325,6 +360,68 @@ const schema = a
       .mutation()
       .arguments({ workOrderId: a.id().required(), body: a.string().required() })
       .returns(a.ref('WorkOrderEvent').required())
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(api)),
+
+    createInventoryItem: a
+      .mutation()
+      .arguments({
+        organizationId: a.id().required(),
+        sku: a.string().required(),
+        name: a.string().required(),
+        unit: a.string().required(),
+        quantity: a.integer().required(),
+        minQuantity: a.integer().required(),
+        reorderQuantity: a.integer(),
+        unitCost: a.float(),
+        storageLocation: a.string(),
+      })
+      .returns(a.ref('InventoryItem').required())
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(api)),
+
+    updateInventoryItem: a
+      .mutation()
+      .arguments({
+        id: a.id().required(),
+        expectedVersion: a.integer().required(),
+        name: a.string(),
+        unit: a.string(),
+        minQuantity: a.integer(),
+        reorderQuantity: a.integer(),
+        unitCost: a.float(),
+        storageLocation: a.string(),
+      })
+      .returns(a.ref('InventoryItem').required())
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(api)),
+
+    /** RECEIVE/CONSUME/ADJUST move the quantity by delta; COUNT sets it to delta (absolute). */
+    adjustInventory: a
+      .mutation()
+      .arguments({
+        itemId: a.id().required(),
+        delta: a.integer().required(),
+        reason: a.ref('AdjustmentReason').required(),
+        workOrderId: a.id(),
+        note: a.string(),
+      })
+      .returns(a.ref('InventoryItem').required())
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(api)),
+
+    /** Marks the caller's notifications read (the given ids, or all of them); returns how many. */
+    markNotificationsRead: a
+      .mutation()
+      .arguments({ ids: a.id().array(), all: a.boolean() })
+      .returns(a.integer().required())
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(api)),
+
+    updateNotificationPreferences: a
+      .mutation()
+      .arguments({ assignment: a.boolean(), statusChanges: a.boolean(), lowStock: a.boolean() })
+      .returns(a.ref('NotificationPreferences').required())
       .authorization((allow) => [allow.authenticated()])
       .handler(a.handler.function(api)),
 
