@@ -8,6 +8,7 @@ import { graphql, graphqlOk, LocalCognito, type Session } from '../local/graphql
 import { readMailbox } from '../local/mail';
 import { type LocalRuntime, startLocalRuntime } from '../local/main';
 import { decodeJwt } from './support/tokens';
+import { waitFor } from './support/wait';
 
 const PASSWORD = 'Test-pass-123';
 const MEMBER_FIELDS = 'id organizationId userId email role status inviteExpiresAt';
@@ -130,12 +131,3 @@ describe('invitations on the local runtime', () => {
   }, 60_000);
 });
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

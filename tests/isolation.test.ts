@@ -7,6 +7,7 @@ import { readMailbox } from '../local/mail';
 import { type LocalRuntime, startLocalRuntime } from '../local/main';
 import { openRealtime, subscribe } from './support/realtime';
 import { decodeJwt } from './support/tokens';
+import { waitFor } from './support/wait';
 
 /**
  * The isolation matrix of "Organizations, members, roles and invitations": every model and
@@ -267,12 +268,3 @@ describe('tenant isolation', () => {
   });
 });
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

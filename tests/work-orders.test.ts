@@ -22,6 +22,7 @@ import { readMailbox } from '../local/mail';
 import { type LocalRuntime, startLocalRuntime } from '../local/main';
 import { openRealtime, subscribe } from './support/realtime';
 import { decodeJwt } from './support/tokens';
+import { waitFor } from './support/wait';
 
 const PASSWORD = 'Test-pass-123';
 const FIELDS =
@@ -642,13 +643,3 @@ describe('work orders through the local runtime', () => {
   });
 });
 
-/** Polls until the probe returns something, for up to 10 s. */
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
