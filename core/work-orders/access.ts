@@ -1,8 +1,13 @@
 import { DomainError } from '../errors';
 import { requireActiveMember } from '../organizations/membership-checks';
 import { can } from '../organizations/permissions';
-import type { Caller, MembershipStore, WorkOrderStore } from '../ports';
-import type { MemberRecord, WorkOrderRecord } from '../records';
+import type { Caller, IdGenerator, MembershipStore, WorkOrderStore } from '../ports';
+import {
+  memberName,
+  type MemberRecord,
+  type WorkOrderEventRecord,
+  type WorkOrderRecord,
+} from '../records';
 
 /** Whether a member can see a work order: staff see all of their organization's, a MEMBER their own. */
 export const maySee = (member: MemberRecord, workOrder: WorkOrderRecord, userId: string): boolean =>
@@ -41,3 +46,40 @@ export const staleWorkOrder = (id: string): DomainError =>
     field: 'expectedVersion',
     resolution: 'Reload the work order and try again.',
   });
+
+/**
+ * Writes a changed work order with its audit event, conditional on the version it was read at:
+ * the one way every lifecycle change reaches the store.
+ */
+export async function commitWorkOrderChange(
+  deps: { ids: IdGenerator; workOrders: WorkOrderStore },
+  change: {
+    before: WorkOrderRecord;
+    next: WorkOrderRecord;
+    actor: { userId: string; member: MemberRecord };
+    kind: WorkOrderEventRecord['kind'];
+    at: string;
+    note?: string;
+  },
+): Promise<WorkOrderRecord> {
+  const { before, next, actor, at } = change;
+  const event: WorkOrderEventRecord = {
+    id: deps.ids.uuid(),
+    organizationId: before.organizationId,
+    workOrderId: before.id,
+    at,
+    actorId: actor.userId,
+    actorName: memberName(actor.member),
+    kind: change.kind,
+    fromStatus: before.status,
+    toStatus: next.status,
+    ...(change.note ? { note: change.note } : {}),
+    requester: before.requester,
+    readGroups: before.readGroups,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const outcome = await deps.workOrders.replace({ next, expectedVersion: before.version, event });
+  if (outcome === 'STALE') throw staleWorkOrder(before.id);
+  return next;
+}

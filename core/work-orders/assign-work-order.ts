@@ -1,16 +1,11 @@
 import { DomainError } from '../errors';
 import { requireActiveMember } from '../organizations/membership-checks';
 import type { Caller, Clock, IdGenerator, MembershipStore, WorkOrderStore } from '../ports';
-import { memberName, type WorkOrderEventRecord, type WorkOrderRecord } from '../records';
+import type { WorkOrderRecord } from '../records';
+import { commitWorkOrderChange, staleWorkOrder } from './access';
 import { applyPatch, planAssignment } from './assignment';
 import { withDerivedFields } from './derived-fields';
 import { parseAssignWorkOrder } from './validation';
-
-const stale = (id: string) =>
-  new DomainError('CONFLICT', `Work order ${id} was changed by someone else.`, {
-    field: 'expectedVersion',
-    resolution: 'Reload the work order and try again.',
-  });
 
 /**
  * `assignWorkOrder`: assigns, reassigns or unassigns a work order (see planAssignment), writing
@@ -37,7 +32,7 @@ export async function assignWorkOrder(
     hide,
   );
   if (input.expectedVersion !== undefined && input.expectedVersion !== workOrder.version) {
-    throw stale(workOrder.id);
+    throw staleWorkOrder(workOrder.id);
   }
   const assignee = input.assigneeId
     ? await deps.memberships.find(workOrder.organizationId, input.assigneeId)
@@ -65,27 +60,12 @@ export async function assignWorkOrder(
       plan.patch,
     ),
   );
-  const event: WorkOrderEventRecord = {
-    id: deps.ids.uuid(),
-    organizationId: workOrder.organizationId,
-    workOrderId: workOrder.id,
-    at,
-    actorId: caller.userId,
-    actorName: memberName(member),
-    kind: plan.kind,
-    fromStatus: workOrder.status,
-    toStatus: plan.status,
-    ...(next.assigneeName ? { note: `Assigned to ${next.assigneeName}` } : {}),
-    requester: workOrder.requester,
-    readGroups: workOrder.readGroups,
-    createdAt: at,
-    updatedAt: at,
-  };
-  const outcome = await deps.workOrders.replace({
+  return commitWorkOrderChange(deps, {
+    before: workOrder,
     next,
-    expectedVersion: workOrder.version,
-    event,
+    actor: { userId: caller.userId, member },
+    kind: plan.kind,
+    at,
+    note: next.assigneeName ? `Assigned to ${next.assigneeName}` : undefined,
   });
-  if (outcome === 'STALE') throw stale(workOrder.id);
-  return next;
 }

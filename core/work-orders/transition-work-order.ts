@@ -1,6 +1,6 @@
 import type { Caller, Clock, IdGenerator, MembershipStore, WorkOrderStore } from '../ports';
-import { memberName, type WorkOrderEventRecord, type WorkOrderRecord } from '../records';
-import { loadVisibleWorkOrder, staleWorkOrder } from './access';
+import { memberName, type WorkOrderRecord } from '../records';
+import { commitWorkOrderChange, loadVisibleWorkOrder, staleWorkOrder } from './access';
 import { applyPatch } from './assignment';
 import { withDerivedFields } from './derived-fields';
 import { planTransition } from './state-machine';
@@ -63,27 +63,12 @@ export async function transitionWorkOrder(
       { ...plan.patch, ...assignee, ...explicitLabor, ...notes },
     ),
   );
-  const event: WorkOrderEventRecord = {
-    id: deps.ids.uuid(),
-    organizationId: workOrder.organizationId,
-    workOrderId: workOrder.id,
-    at,
-    actorId: caller.userId,
-    actorName: memberName(member),
-    kind: plan.kind,
-    fromStatus: from,
-    toStatus: input.to,
-    ...(input.note ? { note: input.note } : {}),
-    requester: workOrder.requester,
-    readGroups: workOrder.readGroups,
-    createdAt: at,
-    updatedAt: at,
-  };
-  const outcome = await deps.workOrders.replace({
+  return commitWorkOrderChange(deps, {
+    before: workOrder,
     next,
-    expectedVersion: workOrder.version,
-    event,
+    actor: { userId: caller.userId, member },
+    kind: plan.kind,
+    at,
+    note: input.note,
   });
-  if (outcome === 'STALE') throw staleWorkOrder(workOrder.id);
-  return next;
 }
