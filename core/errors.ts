@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'INVITATION_EXPIRED',
   /** The change would leave an organization without an active OWNER. */
   'LAST_OWNER',
+  /** A stock movement would take an item's quantity below zero; nothing was changed. */
+  'INSUFFICIENT_STOCK',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

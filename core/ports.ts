@@ -1,5 +1,8 @@
 import type {
+  InventoryAdjustmentRecord,
+  InventoryItemRecord,
   MemberRecord,
+  NotificationPreferences,
   NotificationRecord,
   OrganizationRecord,
   ProfileRecord,
@@ -34,6 +37,8 @@ export type ProfileStore = {
   get(id: string): Promise<ProfileRecord | undefined>;
   /** Writes the profile unless one exists; EXISTS is not an error (Cognito retries triggers). */
   createOnce(profile: ProfileRecord): Promise<'CREATED' | 'EXISTS'>;
+  /** Replaces the email preferences of an existing profile. */
+  setPreferences(id: string, preferences: NotificationPreferences, at: string): Promise<void>;
 };
 
 /** Organizations. */
@@ -60,6 +65,8 @@ export type MembershipStore = {
   get(id: string): Promise<MemberRecord | undefined>;
   /** Memberships and invitations of one (lower-case) email address, in every organization. */
   listByEmail(email: string): Promise<MemberRecord[]>;
+  /** Every membership and invitation of one organization. */
+  listByOrganization(organizationId: string): Promise<MemberRecord[]>;
   /** Writes a membership change and its organization counters in one transaction. */
   commit(change: MembershipChange): Promise<MembershipCommitOutcome>;
 };
@@ -147,6 +154,36 @@ export type NotificationStore = {
   claim(record: NotificationRecord, leaseUntil: string): Promise<'CLAIMED' | 'SENT' | 'BUSY'>;
   markSent(id: string, messageId: string, at: string): Promise<void>;
   markFailed(id: string, error: string, at: string): Promise<void>;
+  /** Writes an in-app-only record (no email) unless the delivery exists; EXISTS is not an error. */
+  recordUnsent(record: NotificationRecord): Promise<'CREATED' | 'EXISTS'>;
+};
+
+/** The caller's in-app notifications. */
+export type InboxStore = {
+  /** Strongly consistent read of one notification. */
+  get(id: string): Promise<NotificationRecord | undefined>;
+  /** The unread notifications of one recipient (Cognito sub). */
+  listUnread(recipientId: string): Promise<NotificationRecord[]>;
+  /** Sets readAt if the notification still belongs to `recipientId` and is unread; false otherwise. */
+  markRead(id: string, recipientId: string, at: string): Promise<boolean>;
+};
+
+/** Inventory items, their SKU claims and the stock ledger. */
+export type InventoryStore = {
+  /** Strongly consistent read. */
+  get(id: string): Promise<InventoryItemRecord | undefined>;
+  /** Claims the SKU within the organization and writes the item, all or nothing. */
+  create(item: InventoryItemRecord): Promise<'CREATED' | 'SKU_TAKEN'>;
+  /**
+   * In one transaction: replaces the item if its stored version is still `expectedVersion`, and
+   * writes the ledger entry when given. STALE when it was not (nothing was written); IN_FLIGHT
+   * when another transaction held the item (nothing was written, try again).
+   */
+  replace(input: {
+    next: InventoryItemRecord;
+    expectedVersion: number;
+    adjustment?: InventoryAdjustmentRecord;
+  }): Promise<'UPDATED' | 'STALE' | 'IN_FLIGHT'>;
 };
 
 /** An outgoing email. */

@@ -12,7 +12,23 @@ export type ProfileRecord = {
   id: string;
   email: string;
   displayName?: string;
+  /** Which emails the person wants; absent means all on (in-app notifications are always kept). */
+  preferences?: NotificationPreferences;
   createdAt: string;
+};
+
+/** Per-person email opt-outs, one switch per kind of notification email. */
+export type NotificationPreferences = {
+  assignment: boolean;
+  statusChanges: boolean;
+  lowStock: boolean;
+};
+
+/** Everyone gets every email until they turn one off. */
+export const DEFAULT_NOTIFICATION_PREFERENCES: NotificationPreferences = {
+  assignment: true,
+  statusChanges: true,
+  lowStock: true,
 };
 
 /** An organization (tenant). */
@@ -127,7 +143,12 @@ export type WorkOrderEventRecord = {
 };
 
 /** Delivery states of a notification. */
-export const NOTIFICATION_STATUSES = ['PENDING', 'SENT', 'FAILED'] as const;
+export const NOTIFICATION_STATUSES = [
+  'PENDING',
+  'SENT',
+  'FAILED',
+  'SKIPPED_BY_PREFERENCE',
+] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
 /** One delivery of one notification to one person; its id is the dedupe key. */
@@ -145,6 +166,51 @@ export type NotificationRecord = {
   attempts: number;
   messageId?: string;
   readAt?: string;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** Adjustment reasons: COUNT sets the quantity (absolute), the others move it by a delta. */
+export const ADJUSTMENT_REASONS = ['RECEIVE', 'CONSUME', 'ADJUST', 'COUNT'] as const;
+export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
+
+/** A stocked part or consumable of one organization. */
+export type InventoryItemRecord = {
+  id: string;
+  organizationId: string;
+  sku: string;
+  name: string;
+  unit: string;
+  quantity: number;
+  minQuantity: number;
+  reorderQuantity?: number;
+  unitCost?: number;
+  storageLocation?: string;
+  lastCountedAt?: string;
+  version: number;
+  /** Who made the latest change; server-only, not in the schema. */
+  updatedBy?: string;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** One entry of the stock ledger, written in the same transaction as the item it changed. */
+export type InventoryAdjustmentRecord = {
+  id: string;
+  organizationId: string;
+  itemId: string;
+  sku: string;
+  reason: AdjustmentReason;
+  delta: number;
+  quantityBefore: number;
+  quantityAfter: number;
+  unitCost?: number;
+  workOrderId?: string;
+  note?: string;
+  actorId: string;
+  actorName?: string;
+  at: string;
+  readGroups: string[];
   createdAt: string;
   updatedAt: string;
 };

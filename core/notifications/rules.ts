@@ -137,6 +137,9 @@ export function emailWorkOrderFrom(image: Image): EmailWorkOrder {
   };
 }
 
+/** The web-app page where a person turns emails on and off. */
+export const preferencesLink = (appUrl: string): string => `${appUrl.replace(/\/+$/, '')}/settings`;
+
 /** The web-app address of a work order. */
 export const workOrderLink = (appUrl: string, workOrderId: string): string =>
   `${appUrl.replace(/\/+$/, '')}/work-orders/${encodeURIComponent(workOrderId)}`;
@@ -177,6 +180,8 @@ export function buildEmail(input: {
     '',
     `Open it: ${link}`,
     '',
+    `Choose which emails you get: ${preferencesLink(appUrl)}`,
+    '',
     '— Steward',
   ].join('\n');
   const html = [
@@ -187,6 +192,7 @@ export function buildEmail(input: {
       : '',
     extra ? `<p>${escapeHtml(extra)}</p>` : '',
     `<p><a href="${escapeHtml(link)}">Open ${escapeHtml(label)} in Steward</a></p>`,
+    `<p><small><a href="${escapeHtml(preferencesLink(appUrl))}">Choose which emails you get</a></small></p>`,
   ]
     .filter(Boolean)
     .join('\n');

@@ -53,8 +53,11 @@ describe('getMe', () => {
       email: 'sam@example.org',
       displayName: 'sam',
       createdAt: '2026-03-01T12:00:00.000Z',
+      // Not stored until changed; shown as the defaults.
+      preferences: { assignment: true, statusChanges: true, lowStock: true },
     });
-    expect(tables.profileRows.get('u-1')).toEqual(me.profile);
+    const { preferences: _defaults, ...stored } = me.profile;
+    expect(tables.profileRows.get('u-1')).toEqual(stored);
     expect(me.memberships).toEqual([]);
   });
 

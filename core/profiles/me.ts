@@ -7,7 +7,11 @@ import type {
   ProfileStore,
   UserDirectory,
 } from '../ports';
-import type { MemberRecord, ProfileRecord } from '../records';
+import {
+  DEFAULT_NOTIFICATION_PREFERENCES,
+  type MemberRecord,
+  type ProfileRecord,
+} from '../records';
 
 /** One of the caller's memberships with its organization's name (the GraphQL `Membership`). */
 export type Membership = {
@@ -123,5 +127,11 @@ export async function getMe(
         ];
       })
       .sort((a, b) => a.organizationName.localeCompare(b.organizationName));
-  return { profile, memberships: shown(members), invitations: shown(invited) };
+  // Preferences are stored only once someone changes them: show the defaults until then.
+  const preferences = { ...DEFAULT_NOTIFICATION_PREFERENCES, ...profile.preferences };
+  return {
+    profile: { ...profile, preferences },
+    memberships: shown(members),
+    invitations: shown(invited),
+  };
 }

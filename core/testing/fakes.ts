@@ -3,6 +3,8 @@ import type {
   Clock,
   DirectoryUser,
   IdGenerator,
+  InboxStore,
+  InventoryStore,
   Mailer,
   MembershipStore,
   NotificationStore,
@@ -15,6 +17,8 @@ import type {
 } from '../ports';
 import {
   membershipId,
+  type InventoryAdjustmentRecord,
+  type InventoryItemRecord,
   type MemberRecord,
   type NotificationRecord,
   type OrganizationRecord,
@@ -68,6 +72,11 @@ export class InMemoryTables {
   readonly memberRows = new Map<string, MemberRecord>();
   readonly workOrderRows = new Map<string, WorkOrderRecord>();
   readonly eventRows: WorkOrderEventRecord[] = [];
+  readonly inventoryRows = new Map<string, InventoryItemRecord>();
+  readonly adjustmentRows: InventoryAdjustmentRecord[] = [];
+  /** Notification records, as the notifier writes them and their recipients read them. */
+  readonly notifications = new InMemoryNotifications();
+  readonly inbox: InboxStore = new InMemoryInbox(this.notifications);
   /** Called before each conditional write, to simulate a concurrent writer. */
   beforeWrite: (() => void) | undefined;
 
@@ -77,6 +86,11 @@ export class InMemoryTables {
       if (this.profileRows.has(profile.id)) return 'EXISTS';
       this.profileRows.set(profile.id, structuredClone(profile));
       return 'CREATED';
+    },
+    setPreferences: async (id, preferences) => {
+      const profile = this.profileRows.get(id);
+      if (!profile) throw new Error(`no profile ${id}`);
+      this.profileRows.set(id, { ...profile, preferences: { ...preferences } });
     },
   };
 
@@ -118,6 +132,10 @@ export class InMemoryTables {
     get: async (id) => copy(this.memberRows.get(id)),
     listByEmail: async (email) =>
       [...this.memberRows.values()].filter((m) => m.email === email).map((m) => structuredClone(m)),
+    listByOrganization: async (organizationId) =>
+      [...this.memberRows.values()]
+        .filter((m) => m.organizationId === organizationId)
+        .map((m) => structuredClone(m)),
     commit: async (change) => {
       this.beforeWrite?.();
       const organization = this.organizationRows.get(change.organizationId);
@@ -194,6 +212,58 @@ export class InMemoryTables {
       this.eventRows.push(structuredClone(event));
     },
   };
+
+  readonly inventory: InventoryStore = {
+    get: async (id) => copy(this.inventoryRows.get(id)),
+    create: async (item) => {
+      this.beforeWrite?.();
+      const sku = item.sku.toLowerCase();
+      const taken = [...this.inventoryRows.values()].some(
+        (row) => row.organizationId === item.organizationId && row.sku.toLowerCase() === sku,
+      );
+      if (taken) return 'SKU_TAKEN';
+      if (this.inventoryRows.has(item.id)) throw new Error('duplicate inventory item id');
+      this.inventoryRows.set(item.id, structuredClone(item));
+      return 'CREATED';
+    },
+    replace: async ({ next, expectedVersion, adjustment }) => {
+      this.beforeWrite?.();
+      const current = this.inventoryRows.get(next.id);
+      if (
+        !current ||
+        current.version !== expectedVersion ||
+        current.organizationId !== next.organizationId
+      ) {
+        return 'STALE';
+      }
+      this.inventoryRows.set(next.id, structuredClone(next));
+      if (adjustment) this.adjustmentRows.push(structuredClone(adjustment));
+      return 'UPDATED';
+    },
+  };
+
+  /** Adds an inventory item directly, as a test fixture. */
+  addInventoryItem(
+    id: string,
+    organizationId: string,
+    patch: Partial<InventoryItemRecord> = {},
+  ): InventoryItemRecord {
+    const item: InventoryItemRecord = {
+      id,
+      organizationId,
+      sku: `SKU-${id}`,
+      name: `Item ${id}`,
+      unit: 'each',
+      quantity: 10,
+      minQuantity: 2,
+      version: 1,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+      ...patch,
+    };
+    this.inventoryRows.set(id, item);
+    return item;
+  }
 
   /** Adds a membership directly, as a test fixture. */
   addMember(
@@ -320,6 +390,30 @@ export class InMemoryNotifications implements NotificationStore {
     if (!existing) throw new Error(`no notification ${id}`);
     const { leaseUntil: _lease, ...rest } = existing;
     this.records.set(id, { ...rest, status: 'FAILED', lastError: error, updatedAt: at });
+  }
+  async recordUnsent(record: NotificationRecord): Promise<'CREATED' | 'EXISTS'> {
+    if (this.records.has(record.id)) return 'EXISTS';
+    this.records.set(record.id, structuredClone(record));
+    return 'CREATED';
+  }
+}
+
+/** The in-app view of the same records, for `markNotificationsRead`. */
+export class InMemoryInbox implements InboxStore {
+  constructor(private readonly notifications: InMemoryNotifications) {}
+  async get(id: string): Promise<NotificationRecord | undefined> {
+    return copy(this.notifications.records.get(id));
+  }
+  async listUnread(recipientId: string): Promise<NotificationRecord[]> {
+    return [...this.notifications.records.values()]
+      .filter((r) => r.recipientId === recipientId && r.readAt === undefined)
+      .map((r) => structuredClone(r));
+  }
+  async markRead(id: string, recipientId: string, at: string): Promise<boolean> {
+    const existing = this.notifications.records.get(id);
+    if (!existing || existing.recipientId !== recipientId || existing.readAt) return false;
+    this.notifications.records.set(id, { ...existing, readAt: at });
+    return true;
   }
 }
 

@@ -66,6 +66,7 @@ describe('api handler', () => {
         email: 'ann@example.org',
         displayName: 'Ann',
         createdAt: '2026-03-01T12:00:00.000Z',
+        preferences: { assignment: true, statusChanges: true, lowStock: true },
       },
       memberships: [],
       invitations: [],

@@ -1,5 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DomainError, isDomainError } from '../../../core/errors';
+import { adjustInventory } from '../../../core/inventory/adjust-inventory';
+import { createInventoryItem } from '../../../core/inventory/create-inventory-item';
+import { updateInventoryItem } from '../../../core/inventory/update-inventory-item';
+import { markNotificationsRead } from '../../../core/notifications/inbox';
+import { updateNotificationPreferences } from '../../../core/notifications/preferences';
 import { acceptInvitation } from '../../../core/organizations/accept-invitation';
 import { createOrganization } from '../../../core/organizations/create-organization';
 import { inviteMember } from '../../../core/organizations/invite-member';
@@ -13,6 +18,8 @@ import type {
   Caller,
   Clock,
   IdGenerator,
+  InboxStore,
+  InventoryStore,
   MembershipStore,
   OrganizationStore,
   ProfileStore,
@@ -35,6 +42,8 @@ export type ApiPorts = {
   organizations: OrganizationStore;
   memberships: MembershipStore;
   workOrders: WorkOrderStore;
+  inventory: InventoryStore;
+  inbox: InboxStore;
   directory: UserDirectory;
 };
 
@@ -76,6 +85,16 @@ const OPERATIONS = {
     transitionWorkOrder(ports, caller, args),
   addWorkOrderComment: (ports: ApiPorts, caller: Caller, args: unknown) =>
     addWorkOrderComment(ports, caller, args),
+  createInventoryItem: (ports: ApiPorts, caller: Caller, args: unknown) =>
+    createInventoryItem(ports, caller, args),
+  updateInventoryItem: (ports: ApiPorts, caller: Caller, args: unknown) =>
+    updateInventoryItem(ports, caller, args),
+  adjustInventory: (ports: ApiPorts, caller: Caller, args: unknown) =>
+    adjustInventory(ports, caller, args),
+  markNotificationsRead: (ports: ApiPorts, caller: Caller, args: unknown) =>
+    markNotificationsRead(ports, caller, args),
+  updateNotificationPreferences: (ports: ApiPorts, caller: Caller, args: unknown) =>
+    updateNotificationPreferences(ports, caller, args),
 } as const;
 /** The field names this function resolves. */
 export type OperationName = keyof typeof OPERATIONS;

@@ -5,6 +5,9 @@ const WIRED = {
   ORGANIZATIONMEMBER_TABLE: 'OrganizationMember',
   WORKORDER_TABLE: 'WorkOrder',
   WORKORDEREVENT_TABLE: 'WorkOrderEvent',
+  INVENTORYITEM_TABLE: 'InventoryItem',
+  INVENTORYADJUSTMENT_TABLE: 'InventoryAdjustment',
+  NOTIFICATION_TABLE: 'Notification',
   PROFILE_TABLE: 'Profile',
   USER_POOL_ID: 'pool',
 };

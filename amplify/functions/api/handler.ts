@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { createApiHandler } from './dispatch';
 import { CognitoUserDirectory } from './stores/cognito-user-directory';
 import { createDocumentClient } from './stores/dynamo-items';
+import { DynamoInboxStore } from './stores/dynamo-inbox-store';
+import { DynamoInventoryStore } from './stores/dynamo-inventory-store';
 import { DynamoMembershipStore } from './stores/dynamo-membership-store';
 import { DynamoOrganizationStore } from './stores/dynamo-organization-store';
 import { DynamoProfileStore } from './stores/dynamo-profile-store';
@@ -18,6 +20,9 @@ const config = z
     ORGANIZATIONMEMBER_TABLE: z.string().min(1),
     WORKORDER_TABLE: z.string().min(1),
     WORKORDEREVENT_TABLE: z.string().min(1),
+    INVENTORYITEM_TABLE: z.string().min(1),
+    INVENTORYADJUSTMENT_TABLE: z.string().min(1),
+    NOTIFICATION_TABLE: z.string().min(1),
     PROFILE_TABLE: z.string().min(1),
     USER_POOL_ID: z.string().min(1),
   })
@@ -48,6 +53,11 @@ export const handler = createApiHandler(
       events: config.WORKORDEREVENT_TABLE,
       organizations: config.ORGANIZATION_TABLE,
     }),
+    inventory: new DynamoInventoryStore(db, {
+      items: config.INVENTORYITEM_TABLE,
+      adjustments: config.INVENTORYADJUSTMENT_TABLE,
+    }),
+    inbox: new DynamoInboxStore(db, config.NOTIFICATION_TABLE),
     directory: new CognitoUserDirectory(cognito, config.USER_POOL_ID),
   },
   logger,

@@ -49,6 +49,7 @@ describe('notifier: invitations', () => {
       clock: new FakeClock(),
       memberships: tables.memberships,
       organizations: tables.organizations,
+      profiles: tables.profiles,
       notifications,
       mailer,
       mailFrom: 'steward@example.org',

@@ -5,6 +5,7 @@ const WIRED = {
   ORGANIZATION_TABLE: 'Organization',
   ORGANIZATIONMEMBER_TABLE: 'OrganizationMember',
   WORKORDER_TABLE: 'WorkOrder',
+  PROFILE_TABLE: 'Profile',
   MAIL_FROM: 'steward@example.org',
   APP_URL: 'http://localhost:5173',
 };

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { createDocumentClient } from '../api/stores/dynamo-items';
 import { DynamoMembershipStore } from '../api/stores/dynamo-membership-store';
 import { DynamoOrganizationStore } from '../api/stores/dynamo-organization-store';
+import { DynamoProfileStore } from '../api/stores/dynamo-profile-store';
 import { createNotifierHandler } from './process-stream';
 import { DynamoNotificationStore } from './stores/dynamo-notification-store';
 import { SesMailer } from './stores/ses-mailer';
@@ -15,6 +16,7 @@ const config = z
     NOTIFICATION_TABLE: z.string().min(1),
     ORGANIZATION_TABLE: z.string().min(1),
     ORGANIZATIONMEMBER_TABLE: z.string().min(1),
+    PROFILE_TABLE: z.string().min(1),
     MAIL_FROM: z.string().min(3),
     APP_URL: z.string().url(),
   })
@@ -33,6 +35,7 @@ export const handler = createNotifierHandler({
   clock: { now: () => new Date() },
   memberships: new DynamoMembershipStore(db, tables),
   organizations: new DynamoOrganizationStore(db, tables),
+  profiles: new DynamoProfileStore(db, config.PROFILE_TABLE),
   notifications: new DynamoNotificationStore(db, config.NOTIFICATION_TABLE),
   mailer: new SesMailer(ses),
   mailFrom: config.MAIL_FROM,

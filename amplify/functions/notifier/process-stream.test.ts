@@ -54,6 +54,7 @@ describe('notifier', () => {
       clock: new FakeClock(),
       memberships: tables.memberships,
       organizations: tables.organizations,
+      profiles: tables.profiles,
       notifications,
       mailer,
       mailFrom: 'steward@example.org',

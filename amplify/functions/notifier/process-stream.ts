@@ -10,25 +10,38 @@ import {
   type PlannedNotification,
 } from '../../../core/notifications/rules';
 import { invitationFor } from '../../../core/notifications/invitations';
+import {
+  buildLowStockEmail,
+  LOW_STOCK_KIND,
+  lowStockCrossing,
+  lowStockKey,
+  lowStockRecipients,
+} from '../../../core/notifications/low-stock';
+import { wantsEmail, type PreferenceKind } from '../../../core/notifications/preferences';
 import type {
   Clock,
   Mailer,
   MembershipStore,
   NotificationStore,
   OrganizationStore,
+  ProfileStore,
 } from '../../../core/ports';
-import { memberOwnerValue, type NotificationRecord } from '../../../core/records';
+import {
+  memberOwnerValue,
+  type MemberRecord,
+  type NotificationRecord,
+} from '../../../core/records';
 import { deliverInvitation } from './deliver-invitation';
-
-/** How long a claimed delivery is reserved for the attempt that claimed it (the Lambda times out at 30 s). */
-const LEASE_MS = 2 * 60_000;
+import { sendOnce } from './send-once';
 
 /** What the notifier needs: ports plus its configuration. */
 export type NotifierDeps = {
   clock: Clock;
   memberships: MembershipStore;
-  /** Organization names for invitation emails. */
+  /** Organization names for invitation and low-stock emails. */
   organizations: Pick<OrganizationStore, 'get'>;
+  /** Email preferences of recipients (absent profile: every email on). */
+  profiles: Pick<ProfileStore, 'get'>;
   notifications: NotificationStore;
   mailer: Mailer;
   mailFrom: string;
@@ -39,16 +52,64 @@ export type NotifierDeps = {
 const imageOf = (image: unknown): Image | undefined =>
   image ? unmarshall(image as Record<string, AttributeValue>) : undefined;
 
+/**
+ * Delivers one notification to one ACTIVE member: always an in-app Notification record (the
+ * recipient reads it through the owner rule), and the email unless the member turned this kind
+ * off — then the record is SKIPPED_BY_PREFERENCE and nothing is sent.
+ */
+async function deliverTo(
+  deps: NotifierDeps,
+  member: MemberRecord & { userId: string },
+  notification: {
+    kind: PreferenceKind;
+    dedupeKey: string;
+    content: { subject: string; html: string; text: string; link: string };
+  },
+): Promise<void> {
+  const { kind, dedupeKey, content } = notification;
+  const at = deps.clock.now().toISOString();
+  const record: NotificationRecord = {
+    id: dedupeKey,
+    organizationId: member.organizationId,
+    recipientId: member.userId,
+    recipient: memberOwnerValue(member, member.userId),
+    email: member.email,
+    kind,
+    subject: content.subject,
+    link: content.link,
+    status: 'PENDING',
+    attempts: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const profile = await deps.profiles.get(member.userId);
+  if (!wantsEmail(profile?.preferences, kind)) {
+    const { email: _email, ...inApp } = record;
+    const outcome = await deps.notifications.recordUnsent({
+      ...inApp,
+      status: 'SKIPPED_BY_PREFERENCE',
+      attempts: 0,
+    });
+    deps.logger.info('email turned off by the recipient', { dedupeKey, outcome });
+    return;
+  }
+  await sendOnce(deps, record, {
+    to: member.email,
+    subject: content.subject,
+    html: content.html,
+    text: content.text,
+  });
+}
+
 async function deliver(
   deps: NotifierDeps,
   planned: PlannedNotification,
   newImage: Image,
 ): Promise<void> {
-  const { logger } = deps;
   const member = await deps.memberships.find(planned.organizationId, planned.recipientId);
   if (member?.status !== 'ACTIVE' || !member.email) {
     // Retrying cannot create the member: skip, not fail.
-    logger.warn('recipient is not an active member with an email', {
+    deps.logger.warn('recipient is not an active member with an email', {
       dedupeKey: planned.dedupeKey,
     });
     return;
@@ -59,59 +120,59 @@ async function deliver(
     appUrl: deps.appUrl,
     recipientName: member.displayName,
   });
-  const now = deps.clock.now();
-  const at = now.toISOString();
-  const record: NotificationRecord = {
-    id: planned.dedupeKey,
-    organizationId: planned.organizationId,
-    recipientId: planned.recipientId,
-    recipient: memberOwnerValue(member, planned.recipientId),
-    email: member.email,
-    kind: planned.kind,
-    subject: content.subject,
-    link: content.link,
-    status: 'PENDING',
-    attempts: 1,
-    createdAt: at,
-    updatedAt: at,
-  };
-  const claim = await deps.notifications.claim(
-    record,
-    new Date(now.getTime() + LEASE_MS).toISOString(),
+  await deliverTo(
+    deps,
+    { ...member, userId: planned.recipientId },
+    { kind: planned.kind, dedupeKey: planned.dedupeKey, content },
   );
-  switch (claim) {
-    case 'SENT':
-      logger.info('already sent', { dedupeKey: planned.dedupeKey });
-      return;
-    case 'BUSY':
-      throw new Error(`Delivery ${planned.dedupeKey} is held by another attempt`);
-    case 'CLAIMED':
-      break;
-    default: {
-      const unexpected: never = claim;
-      throw new Error(`Unexpected claim outcome ${String(unexpected)}`);
+}
+
+/**
+ * Emails a low-stock crossing to the organization's ACTIVE owners, admins and managers — read
+ * from that organization's memberships, so nobody outside it ever hears of its stock.
+ */
+async function deliverLowStock(
+  deps: NotifierDeps,
+  oldImage: Image | undefined,
+  newImage: Image,
+): Promise<void> {
+  const crossing = lowStockCrossing(oldImage, newImage);
+  if (!crossing) return;
+  const [members, organization] = await Promise.all([
+    deps.memberships.listByOrganization(crossing.organizationId),
+    deps.organizations.get(crossing.organizationId),
+  ]);
+  await everyOne(
+    lowStockRecipients(crossing.organizationId, members).map((member) => async () => {
+      const content = buildLowStockEmail({
+        item: newImage,
+        ...(organization ? { organizationName: organization.name } : {}),
+        recipientName: member.displayName,
+        appUrl: deps.appUrl,
+      });
+      await deliverTo(deps, member, {
+        kind: LOW_STOCK_KIND,
+        dedupeKey: lowStockKey(crossing, member.userId),
+        content,
+      });
+    }),
+  );
+}
+
+/**
+ * Runs every delivery even when one fails, then throws the first failure, so one recipient's
+ * bad luck does not hold back the others (the retry skips those already SENT).
+ */
+async function everyOne(deliveries: (() => Promise<void>)[]): Promise<void> {
+  let failure: unknown;
+  for (const delivery of deliveries) {
+    try {
+      await delivery();
+    } catch (err) {
+      failure ??= err;
     }
   }
-  let messageId: string;
-  try {
-    ({ messageId } = await deps.mailer.send({
-      from: deps.mailFrom,
-      to: member.email,
-      subject: content.subject,
-      html: content.html,
-      text: content.text,
-    }));
-  } catch (err) {
-    // Leave it retryable: FAILED and unleased, so the redelivered record claims it again.
-    await deps.notifications.markFailed(
-      record.id,
-      err instanceof Error ? err.message : String(err),
-      deps.clock.now().toISOString(),
-    );
-    throw err;
-  }
-  await deps.notifications.markSent(record.id, messageId, deps.clock.now().toISOString());
-  logger.info('sent', { dedupeKey: planned.dedupeKey, messageId });
+  if (failure !== undefined) throw failure;
 }
 
 async function processRecord(deps: NotifierDeps, record: DynamoDBRecord): Promise<void> {
@@ -124,9 +185,13 @@ async function processRecord(deps: NotifierDeps, record: DynamoDBRecord): Promis
     if (invitation) await deliverInvitation(deps, invitation);
     return;
   }
-  for (const planned of notificationsFor(oldImage, newImage)) {
-    await deliver(deps, planned, newImage);
+  if (newImage.__typename === 'InventoryItem') {
+    await deliverLowStock(deps, oldImage, newImage);
+    return;
   }
+  await everyOne(
+    notificationsFor(oldImage, newImage).map((planned) => () => deliver(deps, planned, newImage)),
+  );
 }
 
 /**

@@ -1,6 +1,11 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { ProfileStore } from '../../../../core/ports';
-import type { ProfileRecord } from '../../../../core/records';
+import type { NotificationPreferences, ProfileRecord } from '../../../../core/records';
 import { isConditionFailed, typed, untyped } from './dynamo-items';
 
 /** Profiles in the profile table (`id` = Cognito sub), written at most once per user. */
@@ -31,5 +36,22 @@ export class DynamoProfileStore implements ProfileStore {
       if (isConditionFailed(err)) return 'EXISTS';
       throw err;
     }
+  }
+
+  async setPreferences(
+    id: string,
+    preferences: NotificationPreferences,
+    at: string,
+  ): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { id },
+        UpdateExpression: 'SET preferences = :preferences, updatedAt = :at',
+        // Never create a half profile: the caller's profile is ensured first.
+        ConditionExpression: 'attribute_exists(id)',
+        ExpressionAttributeValues: { ':preferences': preferences, ':at': at },
+      }),
+    );
   }
 }

@@ -1,7 +1,12 @@
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { NotificationStore } from '../../../../core/ports';
 import type { NotificationRecord } from '../../../../core/records';
-import { isConditionFailed } from '../../api/stores/dynamo-items';
+import { isConditionFailed, typed } from '../../api/stores/dynamo-items';
 
 /**
  * Notification deliveries in the Notification table, keyed by dedupe key. A claim is one
@@ -100,6 +105,23 @@ export class DynamoNotificationStore implements NotificationStore {
       );
     } catch (err) {
       if (!isConditionFailed(err)) throw err;
+    }
+  }
+
+  async recordUnsent(record: NotificationRecord): Promise<'CREATED' | 'EXISTS'> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: typed('Notification', record),
+          // A redelivered record, or a delivery that already exists, keeps what it has.
+          ConditionExpression: 'attribute_not_exists(id)',
+        }),
+      );
+      return 'CREATED';
+    } catch (err) {
+      if (isConditionFailed(err)) return 'EXISTS';
+      throw err;
     }
   }
 }
