@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CloudAssembly } from './assembly';
@@ -287,6 +287,26 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }
 }
 
+/**
+ * Everything goes to the log file; the console shows progress and what needs a look: the
+ * functions' structured INFO/DEBUG lines stay in the file.
+ */
+function consoleLog(file: string): (line: string) => void {
+  return (line) => {
+    appendFileSync(file, `${new Date().toISOString()} ${line}\n`);
+    const structured = /^\[[\w-]+\] (\{.*\})$/.exec(line);
+    if (structured) {
+      try {
+        const level = String((JSON.parse(structured[1] ?? '{}') as { level?: string }).level ?? '');
+        if (level === 'INFO' || level === 'DEBUG') return;
+      } catch {
+        // not JSON after all: show it
+      }
+    }
+    console.log(line);
+  };
+}
+
 function readyBlock(runtime: LocalRuntime, startedMs: number): string {
   const lines = [
     '',
@@ -299,6 +319,7 @@ function readyBlock(runtime: LocalRuntime, startedMs: number): string {
     `  Cognito      ${runtime.urls.cognito}   pool ${runtime.userPoolId}`,
     `  DynamoDB     ${runtime.urls.dynamodb}`,
     `  Data         ${path.relative(process.cwd(), runtime.dataDirectory) || '.'}   (npm run start:clean starts afresh)`,
+    `  Logs         ${path.relative(process.cwd(), path.join(STEWARD_DIRECTORY, 'logs', 'runtime.log'))}`,
   ];
   if (runtime.demo) {
     lines.push('', `  Demo organization: ${runtime.demo.organizationName} — password for all: ${DEMO_PASSWORD}`);
@@ -327,13 +348,16 @@ async function main(argv: string[]): Promise<void> {
   }
   console.log('Starting Steward locally…');
   const started = Date.now();
+  const logFile = path.join(STEWARD_DIRECTORY, 'logs', 'runtime.log');
+  mkdirSync(path.dirname(logFile), { recursive: true });
+  const log = consoleLog(logFile);
   let runtime: LocalRuntime;
   try {
     runtime = await startLocalRuntime({
       dataDirectory,
       app: !flags.has('--no-app'),
       demo: !flags.has('--no-demo'),
-      log: (line) => console.log(line),
+      log,
       signal: starting.signal,
     });
   } catch (err) {
