@@ -7,12 +7,14 @@ export type AppHeaderProps = {
   /** The local mailbox, in local mode only. */
   mailboxUrl: string | undefined;
   onSignOut: () => void;
+  /** The notification bell, once the person is known. */
+  bell?: ReactNode;
   /** The organization name or switcher. */
   children?: ReactNode;
 };
 
-/** The top bar: product name, organization, local mailbox, the person and sign-out. */
-export function AppHeader({ signedInAs, mailboxUrl, onSignOut, children }: AppHeaderProps) {
+/** The top bar: product name, organization, notifications, local mailbox, the person and sign-out. */
+export function AppHeader({ signedInAs, mailboxUrl, onSignOut, bell, children }: AppHeaderProps) {
   return (
     <header className="app-header">
       <span className="brand" aria-label="Steward">
@@ -20,6 +22,7 @@ export function AppHeader({ signedInAs, mailboxUrl, onSignOut, children }: AppHe
       </span>
       <div className="header-org">{children}</div>
       <nav className="header-user" aria-label="Account">
+        {bell}
         {mailboxUrl !== undefined && (
           <a href={mailboxUrl} target="_blank" rel="noreferrer">
             Mailbox<span className="visually-hidden"> (local, opens in a new tab)</span>

@@ -1,11 +1,13 @@
 import { lazy, Suspense, useMemo } from 'react';
-import { NavLink, Route, Routes, useMatch } from 'react-router-dom';
+import { Navigate, NavLink, Route, Routes, useMatch } from 'react-router-dom';
 import { can } from '../../core/organizations/permissions';
 import type { Environment } from '../lib/amplify-config';
 import { CreateOrganization } from '../features/organizations/CreateOrganization';
 import { OrganizationSwitcher } from '../features/organizations/OrganizationSwitcher';
 import { useCurrentOrganization } from '../features/organizations/use-current-organization';
 import { useMe, type Me, type Membership } from '../features/organizations/use-me';
+import { NotificationBell } from '../features/notifications/NotificationBell';
+import { NotificationsContext, useNotifications } from '../features/notifications/use-notifications';
 import { AppHeader } from './AppHeader';
 import { WorkspaceContext, type WorkspaceContextValue } from './workspace-context';
 
@@ -31,6 +33,15 @@ const AcceptInvitationPage = lazy(() =>
 );
 const SettingsPage = lazy(() =>
   import('../features/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })),
+);
+const DashboardPage = lazy(() =>
+  import('../features/dashboard/DashboardPage').then((m) => ({ default: m.DashboardPage })),
+);
+const InventoryPage = lazy(() =>
+  import('../features/inventory/InventoryPage').then((m) => ({ default: m.InventoryPage })),
+);
+const NotificationsPage = lazy(() =>
+  import('../features/notifications/NotificationsPage').then((m) => ({ default: m.NotificationsPage })),
 );
 
 /** Props of {@link Workspace}. */
@@ -58,13 +69,19 @@ export function Workspace({ userId, loginId, environment, onSignOut }: Workspace
   const signedInAs = state.status === 'ready' ? state.me.profile.email : loginId;
   // An invitation link works with or without an organization, so it is routed before the check.
   const onInvitation = useMatch('/invitations/:memberId') !== null;
+  const notifications = useNotifications(userId, current?.organizationId);
 
   return (
-    <>
+    <NotificationsContext.Provider value={notifications}>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <AppHeader signedInAs={signedInAs} mailboxUrl={mailboxUrl} onSignOut={onSignOut}>
+      <AppHeader
+        signedInAs={signedInAs}
+        mailboxUrl={mailboxUrl}
+        onSignOut={onSignOut}
+        bell={state.status === 'ready' ? <NotificationBell /> : undefined}
+      >
         {current !== undefined && (
           <OrganizationSwitcher memberships={active} current={current} onSelect={select} />
         )}
@@ -116,7 +133,7 @@ export function Workspace({ userId, loginId, environment, onSignOut }: Workspace
           />
         )}
       </main>
-    </>
+    </NotificationsContext.Provider>
   );
 }
 
@@ -124,15 +141,19 @@ function MainNav({ membership }: { membership: Membership }) {
   const staff = can(membership.role, 'workOrders.readAll');
   return (
     <nav className="main-nav" aria-label="Main">
-      <NavLink to="/" end>
-        {staff ? 'Work orders' : 'My requests'}
-      </NavLink>
+      {can(membership.role, 'reports.read') && <NavLink to="/dashboard">Dashboard</NavLink>}
+      <NavLink to="/work-orders">{staff ? 'Work orders' : 'My requests'}</NavLink>
       {can(membership.role, 'workOrders.progress') && <NavLink to="/my-work">My work</NavLink>}
+      {staff && <NavLink to="/inventory">Inventory</NavLink>}
+      <NavLink to="/notifications">Notifications</NavLink>
       <NavLink to="/members">Members</NavLink>
       <NavLink to="/settings">Settings</NavLink>
     </nav>
   );
 }
+
+/** Managers and up start on the dashboard; everyone else on their work orders or requests. */
+const landsOnDashboard = (membership: Membership): boolean => can(membership.role, 'workOrders.assign');
 
 function OrganizationPages(props: WorkspaceContextValue & { me: Me }) {
   const { userId, me, membership, reload, select } = props;
@@ -144,7 +165,11 @@ function OrganizationPages(props: WorkspaceContextValue & { me: Me }) {
     <WorkspaceContext.Provider value={value}>
       <Suspense fallback={pageLoading}>
         <Routes>
-          <Route path="/" element={<WorkOrdersPage />} />
+          <Route path="/" element={landsOnDashboard(membership) ? <Navigate to="/dashboard" replace /> : <WorkOrdersPage />} />
+          <Route path="/work-orders" element={<WorkOrdersPage />} />
+          <Route path="/dashboard" element={can(membership.role, 'reports.read') ? <DashboardPage /> : <NotFound />} />
+          <Route path="/inventory" element={can(membership.role, 'workOrders.readAll') ? <InventoryPage /> : <NotFound />} />
+          <Route path="/notifications" element={<NotificationsPage />} />
           <Route path="/work-orders/:id" element={<WorkOrderDetailPage />} />
           <Route path="/my-work" element={<MyWorkPage />} />
           <Route path="/members" element={<MembersPage />} />
@@ -161,7 +186,7 @@ function NotFound() {
     <section className="card" data-testid="not-found">
       <h1>Page not found</h1>
       <p>
-        Nothing lives at this address. <NavLink to="/">Go to the work orders</NavLink>.
+        Nothing lives at this address. <NavLink to="/work-orders">Go to the work orders</NavLink>.
       </p>
     </section>
   );

@@ -56,7 +56,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app, live', () => {
   const signIn = async (page: Page, email: string): Promise<void> => {
     const app = runtime.urls.app;
     if (app === undefined) throw new Error('The runtime did not start the web app');
-    await page.goto(app);
+    // Managers land on the dashboard; every role has the work-order list here.
+    await page.goto(new URL('/work-orders', app).toString());
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();

@@ -158,7 +158,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app', () => {
   it('shows a technician starting work on the requester’s open detail page within 2 s, without reload', async () => {
     const title = 'Fire door does not latch'; // seeded: requested by the manager, assigned to the technician
     const [requester, tech] = await Promise.all([newPage(DESKTOP), newPage(PHONE)]);
-    await Promise.all([signIn(requester, demoEmail('MANAGER')), signIn(tech, demoEmail('TECHNICIAN'))]);
+    // Managers land on the dashboard; the board is on the work-order page.
+    await Promise.all([signIn(requester, demoEmail('MANAGER'), '/work-orders'), signIn(tech, demoEmail('TECHNICIAN'))]);
     await expectLive(requester);
     await requester.getByTestId('work-order-board').waitFor({ timeout: 10_000 });
     await shoot(requester, 'board');

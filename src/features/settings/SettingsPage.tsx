@@ -1,18 +1,93 @@
+import { useId, useState, type FormEvent } from 'react';
 import { useWorkspace } from '../../app/workspace-context';
+import { client } from '../../lib/amplify-client';
+import { errorMessage, throwOnErrors } from '../../lib/graphql-errors';
 
-/** Placeholder for notification preferences, which come with the notifications work. */
+type Preferences = { assignment: boolean; statusChanges: boolean; lowStock: boolean };
+
+/** Everyone hears about everything until they say otherwise (the server's default too). */
+const DEFAULTS: Preferences = { assignment: true, statusChanges: true, lowStock: true };
+
+const CHOICES: { key: keyof Preferences; label: string; hint: string }[] = [
+  { key: 'assignment', label: 'Work assigned to me', hint: 'When a work order is assigned to you.' },
+  { key: 'statusChanges', label: 'Progress on my requests', hint: 'When a request you made is started, completed or closed.' },
+  { key: 'lowStock', label: 'Low stock', hint: 'When an item falls to or below its minimum (managers).' },
+];
+
+/** The signed-in person's email preferences (in-app notifications are always kept). */
 export function SettingsPage() {
-  const { me } = useWorkspace();
+  const { me, reload } = useWorkspace();
+  const id = useId();
+  const stored = me.profile.preferences;
+  const [prefs, setPrefs] = useState<Preferences>({
+    assignment: stored?.assignment ?? DEFAULTS.assignment,
+    statusChanges: stored?.statusChanges ?? DEFAULTS.statusChanges,
+    lowStock: stored?.lowStock ?? DEFAULTS.lowStock,
+  });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [result, setResult] = useState('');
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    setResult('');
+    try {
+      const { data, errors } = await client.mutations.updateNotificationPreferences(prefs);
+      throwOnErrors(errors);
+      if (data) setPrefs({ assignment: data.assignment, statusChanges: data.statusChanges, lowStock: data.lowStock });
+      setResult('Preferences saved.');
+      // `me` carries the preferences: read it again so another visit shows what was saved.
+      void reload();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
   return (
     <section className="card" aria-labelledby="settings-heading" data-testid="settings-page">
       <h1 id="settings-heading">Settings</h1>
       <p>
         Signed in as <strong>{me.profile.email}</strong>.
       </p>
-      <p className="muted">
-        Notification preferences (which emails you receive about assignments, status changes and
-        low stock) will be set here.
-      </p>
+      <form onSubmit={(event) => void submit(event)}>
+        <fieldset className="preferences">
+          <legend>Email me about</legend>
+          {CHOICES.map(({ key, label, hint }) => (
+            <div className="check" key={key}>
+              <input
+                type="checkbox"
+                id={`${id}-${key}`}
+                checked={prefs[key]}
+                onChange={(event) => setPrefs((p) => ({ ...p, [key]: event.target.checked }))}
+                aria-describedby={`${id}-${key}-hint`}
+                data-testid={`pref-${key}`}
+              />
+              <label htmlFor={`${id}-${key}`}>{label}</label>
+              <span id={`${id}-${key}-hint`} className="muted small block">
+                {hint}
+              </span>
+            </div>
+          ))}
+        </fieldset>
+        <p className="muted small">In-app notifications (the bell) are always kept.</p>
+        {error !== null && (
+          <p className="error" role="alert" data-testid="settings-error">
+            Could not save: {error}
+          </p>
+        )}
+        <div className="actions">
+          <button type="submit" className="primary" disabled={busy} data-testid="save-preferences">
+            {busy ? 'Saving…' : 'Save preferences'}
+          </button>
+          <p className="result" role="status" data-testid="settings-result">
+            {result}
+          </p>
+        </div>
+      </form>
     </section>
   );
 }

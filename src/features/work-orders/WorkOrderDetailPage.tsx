@@ -6,6 +6,7 @@ import { useWorkspace } from '../../app/workspace-context';
 import { client } from '../../lib/amplify-client';
 import { errorMessage, throwOnErrors } from '../../lib/graphql-errors';
 import { humanize } from '../../lib/labels';
+import { PartsUsed } from './PartsUsed';
 import { WorkOrderActions } from './WorkOrderActions';
 import { LiveBadge, assigneeText } from './WorkOrderList';
 import { useWorkOrder, type WorkOrderEvent } from './use-work-order';
@@ -27,7 +28,7 @@ export function WorkOrderDetailPage() {
     return (
       <section className="card" aria-busy={state.status === 'loading'}>
         <p>
-          <Link to="/">← Work orders</Link>
+          <Link to="/work-orders">← Work orders</Link>
         </p>
         {state.status === 'loading' && <p className="muted" data-testid="detail-loading">Loading the work order…</p>}
         {state.status === 'not-found' && (
@@ -63,7 +64,7 @@ export function WorkOrderDetailPage() {
   return (
     <div className="detail" data-testid="work-order-detail" data-status={workOrder.status}>
       <p className="breadcrumb">
-        <Link to="/">← Work orders</Link>
+        <Link to="/work-orders">← Work orders</Link>
       </p>
       <section className="card" aria-labelledby="detail-heading">
         <div className="section-head">
@@ -105,6 +106,14 @@ export function WorkOrderDetailPage() {
         }}
         onConflict={state.reload}
       />
+      {can(membership.role, 'workOrders.readAll') && (
+        // MEMBERs do not read the ledger (its rules grant staff groups only).
+        <PartsUsed
+          organizationId={membership.organizationId}
+          workOrderId={workOrder.id}
+          canUse={can(membership.role, 'inventory.use')}
+        />
+      )}
       <section className="card" aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">Timeline</h2>
         {state.eventsError !== null && (

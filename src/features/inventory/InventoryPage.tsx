@@ -1,0 +1,258 @@
+import { Fragment, useId, useMemo, useState, type FormEvent } from 'react';
+import { can } from '../../../core/organizations/permissions';
+import { useWorkspace } from '../../app/workspace-context';
+import { client } from '../../lib/amplify-client';
+import { errorMessage, throwOnErrors } from '../../lib/graphql-errors';
+import { humanize } from '../../lib/labels';
+import { AdjustDialog } from './AdjustDialog';
+import { isLowStock } from './stock';
+import { useAdjustments, useInventory, type InventoryItem } from './use-inventory';
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** The stock room: items, low stock, receipts, use, counts and each item's ledger. */
+export function InventoryPage() {
+  const { membership } = useWorkspace();
+  const inventory = useInventory(membership.organizationId);
+  const [lowOnly, setLowOnly] = useState(false);
+  const [adjusting, setAdjusting] = useState<InventoryItem | null>(null);
+  const [counting, setCounting] = useState<InventoryItem | null>(null);
+  const [ledgerOf, setLedgerOf] = useState<string | null>(null);
+  const [ledgerGeneration, setLedgerGeneration] = useState(0);
+  const manages = can(membership.role, 'inventory.adjust');
+  const uses = can(membership.role, 'inventory.use');
+
+  const lowCount = inventory.items.filter(isLowStock).length;
+  const shown = useMemo(
+    () => (lowOnly ? inventory.items.filter(isLowStock) : inventory.items),
+    [inventory.items, lowOnly],
+  );
+  const done = (item: InventoryItem) => {
+    inventory.replace(item);
+    setLedgerGeneration((g) => g + 1);
+  };
+
+  return (
+    <div className="inventory-page" data-testid="inventory-page">
+      <section className="card" aria-labelledby="inventory-heading">
+        <div className="section-head">
+          <h1 id="inventory-heading">Inventory</h1>
+          <label className="inline-check">
+            <input type="checkbox" checked={lowOnly} onChange={(event) => setLowOnly(event.target.checked)} data-testid="low-stock-filter" />
+            Low stock only ({lowCount})
+          </label>
+        </div>
+        {inventory.status === 'loading' && <p className="muted">Loading the stock…</p>}
+        {inventory.status === 'error' && (
+          <>
+            <p className="error" role="alert" data-testid="inventory-error">
+              Could not load the inventory: {inventory.error}
+            </p>
+            <button type="button" onClick={inventory.reload}>
+              Try again
+            </button>
+          </>
+        )}
+        {inventory.status === 'ready' && shown.length === 0 && (
+          <p className="empty">{lowOnly ? 'Nothing is below its minimum.' : 'No items yet.'}</p>
+        )}
+        {shown.length > 0 && (
+          <div className="table-scroll">
+            <table className="inventory-table" data-testid="inventory-table">
+              <caption className="visually-hidden">Stock items; rows at or below their minimum are marked low</caption>
+              <thead>
+                <tr>
+                  <th scope="col">SKU</th>
+                  <th scope="col">Name</th>
+                  <th scope="col" className="num">Quantity</th>
+                  <th scope="col" className="num">Min</th>
+                  <th scope="col">Unit</th>
+                  <th scope="col">Location</th>
+                  <th scope="col"><span className="visually-hidden">Actions</span></th>
+                </tr>
+              </thead>
+              <tbody>
+                {shown.map((item) => {
+                  const low = isLowStock(item);
+                  return (
+                    <Fragment key={item.id}>
+                      <tr className={low ? 'low-stock' : undefined} data-testid="inventory-row" data-sku={item.sku} data-low={low}>
+                        <th scope="row">{item.sku}</th>
+                        <td>{item.name}</td>
+                        <td className="num" data-testid="inventory-quantity">
+                          {item.quantity}
+                          {low && <span className="badge low-badge">Low</span>}
+                        </td>
+                        <td className="num">{item.minQuantity}</td>
+                        <td>{item.unit}</td>
+                        <td>{item.storageLocation ?? ''}</td>
+                        <td className="row-actions">
+                          {uses && (
+                            <button type="button" onClick={() => setAdjusting(item)} data-testid="adjust-open">
+                              Adjust<span className="visually-hidden"> {item.sku}</span>
+                            </button>
+                          )}
+                          {manages && (
+                            <button type="button" onClick={() => setCounting(item)} data-testid="count-open">
+                              Count<span className="visually-hidden"> {item.sku}</span>
+                            </button>
+                          )}
+                          <button
+                            type="button"
+                            aria-expanded={ledgerOf === item.id}
+                            onClick={() => setLedgerOf((open) => (open === item.id ? null : item.id))}
+                            data-testid="ledger-toggle"
+                          >
+                            History<span className="visually-hidden"> of {item.sku}</span>
+                          </button>
+                        </td>
+                      </tr>
+                      {ledgerOf === item.id && (
+                        <tr className="ledger-row">
+                          <td colSpan={7}>
+                            <Ledger key={ledgerGeneration} itemId={item.id} unit={item.unit} />
+                          </td>
+                        </tr>
+                      )}
+                    </Fragment>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      {manages && <CreateItemForm organizationId={membership.organizationId} onCreated={inventory.replace} />}
+      <AdjustDialog
+        item={adjusting}
+        mode="adjust"
+        reasons={manages ? ['RECEIVE', 'CONSUME', 'ADJUST'] : ['CONSUME']}
+        onClose={() => setAdjusting(null)}
+        onDone={done}
+      />
+      <AdjustDialog item={counting} mode="count" reasons={[]} onClose={() => setCounting(null)} onDone={done} />
+    </div>
+  );
+}
+
+/** The ledger of one item, newest first. */
+function Ledger({ itemId, unit }: { itemId: string; unit: string }) {
+  const ledger = useAdjustments({ itemId });
+  if (ledger.status === 'loading') return <p className="muted">Loading the history…</p>;
+  if (ledger.status === 'error') return <p className="error" role="alert">Could not load the history: {ledger.error}</p>;
+  if (ledger.entries.length === 0) return <p className="muted">No adjustments recorded yet.</p>;
+  return (
+    <ol className="ledger" data-testid="ledger">
+      {ledger.entries.map((entry) => (
+        <li key={entry.id} data-testid="ledger-entry" data-reason={entry.reason}>
+          <strong>{humanize(entry.reason)}</strong>{' '}
+          {entry.reason === 'COUNT' ? `counted ${entry.quantityAfter}` : `${entry.delta > 0 ? '+' : ''}${entry.delta}`} {unit}
+          <span className="muted">
+            {' '}
+            ({entry.quantityBefore} → {entry.quantityAfter}) · {entry.actorName ?? 'Someone'} ·{' '}
+            <time dateTime={entry.at}>{dateTime.format(new Date(entry.at))}</time>
+          </span>
+          {entry.note && <span className="note"> — {entry.note}</span>}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+const optionalNumber = (text: string): number | undefined => (text.trim() === '' ? undefined : Number(text));
+
+/** A new stock item (managers and up). */
+function CreateItemForm({ organizationId, onCreated }: { organizationId: string; onCreated: (item: InventoryItem) => void }) {
+  const id = useId();
+  const empty = { sku: '', name: '', unit: 'each', quantity: '0', minQuantity: '0', unitCost: '', storageLocation: '' };
+  const [form, setForm] = useState(empty);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [result, setResult] = useState('');
+  const set = (field: keyof typeof empty) => (event: { target: { value: string } }) =>
+    setForm((f) => ({ ...f, [field]: event.target.value }));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setResult('');
+    if (form.sku.trim() === '' || form.name.trim() === '' || form.unit.trim() === '') {
+      setError('SKU, name and unit are required.');
+      return;
+    }
+    if (!/^\d+$/.test(form.quantity.trim()) || !/^\d+$/.test(form.minQuantity.trim())) {
+      setError('Quantity and minimum are whole numbers of zero or more.');
+      return;
+    }
+    const unitCost = optionalNumber(form.unitCost);
+    if (unitCost !== undefined && (Number.isNaN(unitCost) || unitCost < 0)) {
+      setError('The unit cost is an amount of zero or more.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const { data, errors } = await client.mutations.createInventoryItem({
+        organizationId,
+        sku: form.sku.trim(),
+        name: form.name.trim(),
+        unit: form.unit.trim(),
+        quantity: Number(form.quantity),
+        minQuantity: Number(form.minQuantity),
+        ...(unitCost !== undefined ? { unitCost } : {}),
+        ...(form.storageLocation.trim() !== '' ? { storageLocation: form.storageLocation.trim() } : {}),
+      });
+      throwOnErrors(errors);
+      if (data === null || data === undefined) throw new Error('The server returned no item.');
+      onCreated(data);
+      setResult(`Added ${data.sku}.`);
+      setForm(empty);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card" aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>Add an item</h2>
+      <form className="item-form" onSubmit={(event) => void submit(event)} noValidate data-testid="item-form">
+        {(
+          [
+            ['sku', 'SKU'],
+            ['name', 'Name'],
+            ['unit', 'Unit'],
+            ['quantity', 'Quantity'],
+            ['minQuantity', 'Minimum'],
+            ['unitCost', 'Unit cost (optional)'],
+            ['storageLocation', 'Location (optional)'],
+          ] as const
+        ).map(([field, label]) => (
+          <div className="field" key={field}>
+            <label htmlFor={`${id}-${field}`}>{label}</label>
+            <input
+              id={`${id}-${field}`}
+              value={form[field]}
+              onChange={set(field)}
+              inputMode={field === 'quantity' || field === 'minQuantity' ? 'numeric' : field === 'unitCost' ? 'decimal' : undefined}
+              data-testid={`item-${field}`}
+            />
+          </div>
+        ))}
+        {error !== null && (
+          <p className="error wide" role="alert" data-testid="item-error">
+            {error}
+          </p>
+        )}
+        <div className="actions wide">
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Adding…' : 'Add item'}
+          </button>
+          <p className="result" role="status">
+            {result}
+          </p>
+        </div>
+      </form>
+    </section>
+  );
+}
