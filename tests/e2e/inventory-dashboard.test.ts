@@ -23,7 +23,7 @@ const PHONE = { width: 390, height: 844 };
 const BELL_WITHIN_MS = 40_000;
 const SCREENSHOTS = path.join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 
-describe.skipIf(!existsSync(CHROMIUM))('notifications in the web app', () => {
+describe.skipIf(!existsSync(CHROMIUM))('inventory, dashboard and notifications in the web app', () => {
   let runtime: LocalRuntime;
   let dataDirectory: string;
   let browser: Browser;
@@ -84,6 +84,42 @@ describe.skipIf(!existsSync(CHROMIUM))('notifications in the web app', () => {
     return (await error.isVisible()) ? error.innerText() : '';
   };
 
+  it('shows an item a manager adjusts below its minimum in the dashboard’s low-stock panel', async () => {
+    const manager = await newPage(DESKTOP);
+    await signIn(manager, demoEmail('MANAGER'));
+    // Managers land on the dashboard; the demo seeds LED-A19 below its minimum, FLT-2020 above.
+    await manager.getByTestId('low-stock-panel').waitFor({ timeout: 20_000 });
+    expect(new URL(manager.url()).pathname).toBe('/dashboard');
+    await manager.locator('[data-testid="low-stock-item"][data-sku="LED-A19"]').waitFor({ timeout: 5_000 });
+    expect(await manager.locator('[data-testid="low-stock-item"][data-sku="FLT-2020"]').count()).toBe(0);
+
+    await manager.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Inventory' }).click();
+    const filters = manager.locator('[data-testid="inventory-row"][data-sku="FLT-2020"]');
+    await filters.waitFor({ timeout: 10_000 });
+    expect(await filters.getAttribute('data-low')).toBe('false');
+
+    // 6 on hand, minimum 4: using 3 leaves 3, below the minimum.
+    await filters.getByTestId('adjust-open').click();
+    const dialog = manager.getByTestId('adjust-dialog');
+    await dialog.getByTestId('adjust-reason').selectOption('CONSUME');
+    await dialog.getByTestId('adjust-amount').fill('3');
+    await dialog.getByTestId('adjust-note').fill('Replaced the sanctuary filters');
+    await dialog.getByTestId('adjust-submit').click();
+    await dialog.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+    expect(await errorText(manager, 'adjust-error'), 'adjustInventory answered with an error').toBe('');
+    await manager.locator('[data-testid="inventory-row"][data-sku="FLT-2020"][data-low="true"]').waitFor({ timeout: 5_000 });
+    await expect(filters.getByTestId('inventory-quantity').innerText()).resolves.toMatch(/^3/);
+
+    await filters.getByTestId('ledger-toggle').click();
+    await manager.locator('[data-testid="ledger-entry"][data-reason="CONSUME"]').waitFor({ timeout: 10_000 });
+    await shoot(manager, 'inventory');
+
+    await manager.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+    await manager.locator('[data-testid="low-stock-item"][data-sku="FLT-2020"]').waitFor({ timeout: 10_000 });
+    await manager.locator('[data-testid="low-stock-item"][data-sku="LED-A19"]').waitFor({ timeout: 5_000 });
+    await shoot(manager, 'dashboard');
+  }, 120_000);
+
   it('raises the bell’s unread count when the member’s request is assigned', async () => {
     const [member, manager] = await Promise.all([newPage(PHONE), newPage(DESKTOP)]);
     await Promise.all([signIn(member, demoEmail('MEMBER')), signIn(manager, demoEmail('MANAGER'), '/work-orders')]);
@@ -115,5 +151,48 @@ describe.skipIf(!existsSync(CHROMIUM))('notifications in the web app', () => {
     await member.getByTestId('notifications-page').waitFor({ timeout: 10_000 });
     await member.locator('[data-testid="notification-row"][data-unread="true"]', { hasText: title }).waitFor({ timeout: 5_000 });
     await shoot(member, 'notifications');
+
+    await member.getByTestId('mark-all-read').click();
+    await member.locator('[data-testid="notification-bell"][data-unread="0"]').waitFor({ timeout: 10_000 });
+    expect(await errorText(member, 'notifications-error'), 'markNotificationsRead').toBe('');
+    expect(await member.locator('[data-testid="notification-row"][data-unread="true"]').count()).toBe(0);
+  }, 120_000);
+
+  it('lets a technician use a part on a work order, priced from the ledger', async () => {
+    const tech = await newPage(DESKTOP);
+    await signIn(tech, demoEmail('TECHNICIAN'), '/my-work');
+    await tech.getByRole('link', { name: /Fire door does not latch/ }).first().click();
+    const parts = tech.getByTestId('parts-used');
+    await parts.waitFor({ timeout: 10_000 });
+    await parts.getByTestId('use-part-item').locator('option', { hasText: 'SALT-40' }).waitFor({ state: 'attached', timeout: 10_000 });
+    await parts.getByTestId('use-part-item').selectOption({ label: (await parts.locator('option', { hasText: 'SALT-40' }).innerText()).trim() });
+    await parts.getByTestId('use-part-amount').fill('2');
+    await parts.getByTestId('use-part-submit').click();
+    await parts.getByTestId('part-row').or(parts.getByTestId('use-part-error')).first().waitFor({ timeout: 10_000 });
+    expect(await errorText(tech, 'use-part-error'), 'adjustInventory with a work order').toBe('');
+    await expect(parts.getByTestId('part-row').first().innerText()).resolves.toMatch(/SALT-40\s+2\s+\$22\.00/);
+
+    // More than is on the shelf: the refusal is shown, in words.
+    await parts.getByTestId('use-part-amount').fill('500');
+    await parts.getByTestId('use-part-submit').click();
+    await parts.getByTestId('use-part-error').waitFor({ timeout: 10_000 });
+    await expect(parts.getByTestId('use-part-error').innerText()).resolves.toMatch(/stock/i);
+  }, 120_000);
+
+  it('saves email preferences and shows them again after a reload', async () => {
+    const tech = await newPage(DESKTOP);
+    await signIn(tech, demoEmail('TECHNICIAN'), '/settings');
+    const lowStock = tech.getByTestId('pref-lowStock');
+    await lowStock.waitFor({ timeout: 10_000 });
+    expect(await lowStock.isChecked()).toBe(true);
+    await lowStock.uncheck();
+    await tech.getByTestId('save-preferences').click();
+    await tech.getByTestId('settings-result').filter({ hasText: 'saved' }).or(tech.getByTestId('settings-error')).first().waitFor({ timeout: 10_000 });
+    expect(await errorText(tech, 'settings-error'), 'updateNotificationPreferences').toBe('');
+
+    await tech.reload();
+    await tech.getByTestId('pref-lowStock').waitFor({ timeout: 20_000 });
+    expect(await tech.getByTestId('pref-lowStock').isChecked()).toBe(false);
+    expect(await tech.getByTestId('pref-assignment').isChecked()).toBe(true);
   }, 120_000);
 });
