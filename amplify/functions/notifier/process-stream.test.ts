@@ -89,13 +89,12 @@ describe('notifier', () => {
     });
   });
 
-  it('uses the standard owner value when the membership records the username', async () => {
+  it('stores the bare sub as owner value, whatever username the membership recorded', async () => {
+    // The token's username is the sub (email sign-in); `<sub>::<email>` would hide the record.
     const member = tables.addMember('org-1', 'tech-1', 'TECHNICIAN');
     tables.memberRows.set(member.id, { ...member, username: 'sam@example.org' });
     await handler(batch(assignment));
-    expect(notifications.records.get('assigned:wo-1:2:tech-1')?.recipient).toBe(
-      'tech-1::sam@example.org',
-    );
+    expect(notifications.records.get('assigned:wo-1:2:tech-1')?.recipient).toBe('tech-1');
   });
 
   it('sends once however often the record is redelivered', async () => {

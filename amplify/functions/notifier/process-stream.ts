@@ -26,11 +26,7 @@ import type {
   OrganizationStore,
   ProfileStore,
 } from '../../../core/ports';
-import {
-  memberOwnerValue,
-  type MemberRecord,
-  type NotificationRecord,
-} from '../../../core/records';
+import { type MemberRecord, type NotificationRecord } from '../../../core/records';
 import { deliverInvitation } from './deliver-invitation';
 import { sendOnce } from './send-once';
 
@@ -72,7 +68,9 @@ async function deliverTo(
     id: dedupeKey,
     organizationId: member.organizationId,
     recipientId: member.userId,
-    recipient: memberOwnerValue(member, member.userId),
+    // The bare sub: the generated owner rule accepts it whatever the token's username is, so a
+    // membership that recorded another username (an email) cannot hide the notification.
+    recipient: member.userId,
     email: member.email,
     kind,
     subject: content.subject,

@@ -1,0 +1,462 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  AdminAddUserToGroupCommand,
+  CreateGroupCommand,
+  GroupExistsException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../amplify/functions/api/stores/dynamo-items';
+import { DynamoMembershipStore } from '../amplify/functions/api/stores/dynamo-membership-store';
+import { DynamoOrganizationStore } from '../amplify/functions/api/stores/dynamo-organization-store';
+import { DynamoProfileStore } from '../amplify/functions/api/stores/dynamo-profile-store';
+import { createNotifierHandler } from '../amplify/functions/notifier/process-stream';
+import { DynamoNotificationStore } from '../amplify/functions/notifier/stores/dynamo-notification-store';
+import { SesMailer } from '../amplify/functions/notifier/stores/ses-mailer';
+import { organizationGroup, roleGroup, type Role } from '../core/organizations/roles';
+import { membershipId } from '../core/records';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoDbClient } from '../local/dynamodb';
+import { graphql, graphqlOk, LocalCognito, type Session } from '../local/graphql-client';
+import { readMailbox } from '../local/mail';
+import { type LocalRuntime, startLocalRuntime } from '../local/main';
+import { decodeJwt } from './support/tokens';
+import { waitFor } from './support/wait';
+
+const PASSWORD = 'Test-pass-123';
+const ITEM = 'id organizationId sku name unit quantity minQuantity version createdAt updatedAt';
+const CREATE = `mutation Create($organizationId: ID!, $sku: String!, $name: String!, $quantity: Int!, $minQuantity: Int!) {
+  createInventoryItem(organizationId: $organizationId, sku: $sku, name: $name, unit: "each", quantity: $quantity, minQuantity: $minQuantity) { ${ITEM} } }`;
+const ADJUST = `mutation Adjust($itemId: ID!, $delta: Int!, $reason: AdjustmentReason!) {
+  adjustInventory(itemId: $itemId, delta: $delta, reason: $reason) { ${ITEM} } }`;
+const INBOX = `query Inbox($recipientId: String!) {
+  notificationsByRecipient(recipientId: $recipientId, sortDirection: DESC, limit: 200) { items { id kind status subject link readAt recipientId } } }`;
+const MARK = `mutation Mark($ids: [ID], $all: Boolean) { markNotificationsRead(ids: $ids, all: $all) }`;
+const PREFERENCES = `mutation Prefs($lowStock: Boolean) { updateNotificationPreferences(lowStock: $lowStock) { assignment statusChanges lowStock } }`;
+
+type Item = {
+  id: string;
+  organizationId: string;
+  sku: string;
+  name: string;
+  unit: string;
+  quantity: number;
+  minQuantity: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+};
+type InApp = {
+  id: string;
+  kind: string;
+  status: string;
+  subject: string;
+  link: string | null;
+  readAt: string | null;
+  recipientId: string;
+};
+
+const PEOPLE = {
+  owner: { email: 'owner@ntf.example', role: 'OWNER' },
+  admin: { email: 'admin@ntf.example', role: 'ADMIN' },
+  manager: { email: 'manager@ntf.example', role: 'MANAGER' },
+  quiet: { email: 'quiet@ntf.example', role: 'MANAGER' },
+  tech: { email: 'tech@ntf.example', role: 'TECHNICIAN' },
+  member: { email: 'member@ntf.example', role: 'MEMBER' },
+  viewer: { email: 'viewer@ntf.example', role: 'VIEWER' },
+  outsider: { email: 'outsider@ntf.example', role: 'OWNER' },
+} as const satisfies Record<string, { email: string; role: Role }>;
+type Person = keyof typeof PEOPLE;
+/** Who hears about low stock in the organization (quiet turned it off). */
+const HEARS = ['admin@ntf.example', 'manager@ntf.example', 'owner@ntf.example'];
+
+describe('notifications on the local runtime', () => {
+  let runtime: LocalRuntime;
+  let dataDirectory: string;
+  let cognito: LocalCognito;
+  let documents: DynamoDBDocumentClient;
+  let organizationId = '';
+  let elsewhere = '';
+  const sessions = {} as Record<Person, Session>;
+  const ids = {} as Record<Person, string>;
+  let itemCounter = 0;
+
+  const table = (model: string): string => {
+    const found = runtime.assembly.tables.find((t) => t.modelName === model);
+    if (!found) throw new Error(`no table for ${model}`);
+    return found.tableName;
+  };
+  const gql = <T = Record<string, unknown>>(
+    who: Person,
+    query: string,
+    variables?: Record<string, unknown>,
+  ) => graphql<T>(runtime.urls.graphql, sessions[who].accessToken, query, variables);
+  const ok = <T = Record<string, unknown>>(
+    who: Person,
+    query: string,
+    variables?: Record<string, unknown>,
+  ) => graphqlOk<T>(runtime.urls.graphql, sessions[who].accessToken, query, variables);
+  /** A fresh item with a name no other test uses, so its emails can be told apart. */
+  const create = async (
+    quantity: number,
+    minQuantity: number,
+    who: Person = 'manager',
+    organization = organizationId,
+  ) => {
+    itemCounter += 1;
+    return (
+      await ok<{ createInventoryItem: Item }>(who, CREATE, {
+        organizationId: organization,
+        sku: `N-${itemCounter}`,
+        name: `Part ${itemCounter}`,
+        quantity,
+        minQuantity,
+      })
+    ).createInventoryItem;
+  };
+  const adjust = async (itemId: string, delta: number, reason: string, who: Person = 'manager') =>
+    (await ok<{ adjustInventory: Item }>(who, ADJUST, { itemId, delta, reason })).adjustInventory;
+  /** The recipients of the low-stock emails about one item, sorted, one entry per email. */
+  const lowStockMail = async (item: Pick<Item, 'name'>) =>
+    (await readMailbox(runtime.urls.mailbox))
+      .filter((m) => m.subject.startsWith(`Low stock: ${item.name} (`))
+      .flatMap((m) => m.to)
+      .sort();
+  const inbox = async (who: Person, recipient: Person = who) =>
+    (
+      await ok<{ notificationsByRecipient: { items: InApp[] } }>(who, INBOX, {
+        recipientId: ids[recipient],
+      })
+    ).notificationsByRecipient.items;
+  /** A stream record of an item going from `before` to `after`, as the InventoryItem stream carries it. */
+  const record = (item: Item, before: Partial<Item>, after: Partial<Item>, sequence: string) => ({
+    eventID: `test-${sequence}`,
+    eventName: 'MODIFY',
+    eventSource: 'aws:dynamodb',
+    dynamodb: {
+      SequenceNumber: sequence,
+      OldImage: marshall({ __typename: 'InventoryItem', ...item, ...before }),
+      NewImage: marshall({ __typename: 'InventoryItem', ...item, ...after }),
+    },
+  });
+
+  async function join(who: Person, organization: string): Promise<void> {
+    const { email, role } = PEOPLE[who];
+    const now = new Date().toISOString();
+    await documents.send(
+      new PutCommand({
+        TableName: table('OrganizationMember'),
+        Item: {
+          __typename: 'OrganizationMember',
+          id: membershipId(organization, ids[who]),
+          organizationId: organization,
+          userId: ids[who],
+          username: email,
+          email,
+          displayName: who,
+          role,
+          status: 'ACTIVE',
+          joinedAt: now,
+          version: 1,
+          createdAt: now,
+          updatedAt: now,
+        },
+      }),
+    );
+    for (const group of [organizationGroup(organization), roleGroup(organization, role)]) {
+      try {
+        await cognito.client.send(
+          new CreateGroupCommand({ UserPoolId: cognito.userPoolId, GroupName: group }),
+        );
+      } catch (err) {
+        if (!(err instanceof GroupExistsException)) throw err;
+      }
+      await cognito.client.send(
+        new AdminAddUserToGroupCommand({
+          UserPoolId: cognito.userPoolId,
+          Username: email,
+          GroupName: group,
+        }),
+      );
+    }
+    sessions[who] = await cognito.signIn(email, PASSWORD);
+  }
+
+  beforeAll(async () => {
+    dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'steward-notifications-'));
+    runtime = await startLocalRuntime({
+      dataDirectory,
+      ports: 'auto',
+      app: false,
+      demo: false,
+      writeOutputsFiles: false,
+    });
+    cognito = new LocalCognito(runtime.urls.cognito, runtime.userPoolId, runtime.userPoolClientId);
+    documents = DynamoDBDocumentClient.from(localDynamoDbClient(runtime.urls.dynamodb), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    for (const [who, { email }] of Object.entries(PEOPLE) as [Person, { email: string }][]) {
+      await cognito.createConfirmedUser(email, PASSWORD);
+      sessions[who] = await cognito.signIn(email, PASSWORD);
+      ids[who] = String(decodeJwt(sessions[who].idToken).payload.sub);
+    }
+    organizationId = (
+      await ok<{ createOrganization: { id: string } }>(
+        'owner',
+        'mutation { createOrganization(name: "Grace Chapel") { id } }',
+      )
+    ).createOrganization.id;
+    sessions.owner = await cognito.signIn(PEOPLE.owner.email, PASSWORD);
+    elsewhere = (
+      await ok<{ createOrganization: { id: string } }>(
+        'outsider',
+        'mutation { createOrganization(name: "Elsewhere") { id } }',
+      )
+    ).createOrganization.id;
+    sessions.outsider = await cognito.signIn(PEOPLE.outsider.email, PASSWORD);
+    for (const who of ['admin', 'manager', 'quiet', 'tech', 'member', 'viewer'] as const)
+      await join(who, organizationId);
+    const prefs = await ok<{ updateNotificationPreferences: Record<string, boolean> }>(
+      'quiet',
+      PREFERENCES,
+      { lowStock: false },
+    );
+    expect(prefs.updateNotificationPreferences).toEqual({
+      assignment: true,
+      statusChanges: true,
+      lowStock: false,
+    });
+  }, 240_000);
+
+  afterAll(async () => {
+    await runtime?.stop();
+    if (dataDirectory) rmSync(dataDirectory, { recursive: true, force: true });
+  });
+
+  it('a crossing mails each owner, admin and manager once; lower sends none; back above and down again sends again', async () => {
+    const item = await create(5, 2);
+    await adjust(item.id, -3, 'CONSUME');
+    await runtime.streamsIdle();
+    expect(await lowStockMail(item)).toEqual(HEARS);
+    await adjust(item.id, -1, 'CONSUME', 'tech');
+    await adjust(item.id, 10, 'RECEIVE');
+    await runtime.streamsIdle();
+    expect(await lowStockMail(item)).toEqual(HEARS);
+    await adjust(item.id, 2, 'COUNT');
+    await runtime.streamsIdle();
+    expect(await lowStockMail(item)).toEqual([...HEARS, ...HEARS].sort());
+    const mail = (await readMailbox(runtime.urls.mailbox)).find((m) =>
+      m.subject.includes(item.name),
+    );
+    expect(mail?.text).toContain(`/inventory/${item.id}`);
+    expect(mail?.text).toContain('/settings');
+    expect(mail?.html).toContain(`/inventory/${item.id}`);
+    expect(mail?.html).toContain('/settings');
+  }, 60_000);
+
+  it('never mails anyone outside the item’s organization', async () => {
+    const item = await create(3, 1, 'outsider', elsewhere);
+    await adjust(item.id, -2, 'CONSUME', 'outsider');
+    await runtime.streamsIdle();
+    expect(await lowStockMail(item)).toEqual(['outsider@ntf.example']);
+    const everything = await readMailbox(runtime.urls.mailbox);
+    const toOutsider = everything.filter(
+      (m) => m.to.includes('outsider@ntf.example') && m.subject.startsWith('Low stock'),
+    );
+    expect(toOutsider.map((m) => m.subject)).toEqual([`Low stock: ${item.name} (${item.sku})`]);
+  }, 60_000);
+
+  it('a preference turns the email off; the in-app notification stays, for its recipient alone', async () => {
+    const item = await create(4, 1);
+    await adjust(item.id, -3, 'CONSUME');
+    await runtime.streamsIdle();
+    expect(await lowStockMail(item)).not.toContain('quiet@ntf.example');
+    const me = await ok<{ me: { profile: { preferences: Record<string, boolean> } } }>(
+      'quiet',
+      '{ me { profile { preferences { assignment statusChanges lowStock } } } }',
+    );
+    expect(me.me.profile.preferences).toEqual({
+      assignment: true,
+      statusChanges: true,
+      lowStock: false,
+    });
+    const stored = await documents.send(
+      new GetCommand({
+        TableName: table('Notification'),
+        Key: { id: `low-stock:${item.id}:2:${ids.quiet}` },
+      }),
+    );
+    // Its membership recorded the email as username (the token's is the sub): still readable.
+    expect(stored.Item).toMatchObject({ recipient: ids.quiet, status: 'SKIPPED_BY_PREFERENCE' });
+    expect(stored.Item).not.toHaveProperty('email');
+    const quiet = (await inbox('quiet')).find((n) => n.subject.includes(item.name));
+    expect(quiet).toMatchObject({
+      kind: 'LOW_STOCK',
+      status: 'SKIPPED_BY_PREFERENCE',
+      readAt: null,
+    });
+    const owners = (await inbox('owner')).find((n) => n.subject.includes(item.name));
+    expect(owners).toMatchObject({
+      kind: 'LOW_STOCK',
+      status: 'SENT',
+      link: expect.stringContaining(item.id) as string,
+    });
+    // The owner rule: nobody else reads the quiet manager's notifications.
+    expect(await inbox('owner', 'quiet')).toEqual([]);
+    expect(await inbox('admin', 'quiet')).toEqual([]);
+    // Marking: a foreign id is NOT_FOUND and changes nothing; one's own is marked once.
+    const foreign = await gql('owner', MARK, { ids: [quiet?.id] });
+    expect(foreign.errors?.[0]?.errorType).toBe('NOT_FOUND');
+    expect((await inbox('quiet')).find((n) => n.id === quiet?.id)?.readAt).toBeNull();
+    expect(
+      (await ok<{ markNotificationsRead: number }>('quiet', MARK, { ids: [quiet?.id] }))
+        .markNotificationsRead,
+    ).toBe(1);
+    expect((await inbox('quiet')).find((n) => n.id === quiet?.id)?.readAt).toBeTruthy();
+    const all = (await ok<{ markNotificationsRead: number }>('owner', MARK, { all: true }))
+      .markNotificationsRead;
+    expect(all).toBeGreaterThanOrEqual(1);
+    expect((await inbox('owner')).every((n) => n.readAt)).toBe(true);
+    expect((await inbox('admin')).some((n) => !n.readAt)).toBe(true);
+  }, 60_000);
+
+  it('a batch delivered three times mails each recipient once', async () => {
+    const item = await create(6, 2);
+    // The change never happened in the table: only the notifier sees it, as a redelivered batch.
+    const event = {
+      Records: [
+        record(item, { quantity: 6, version: 1 }, { quantity: 5, version: 2 }, '9000000001'),
+        record(item, { quantity: 5, version: 2 }, { quantity: 1, version: 3 }, '9000000002'),
+      ],
+    };
+    for (let i = 0; i < 3; i += 1) {
+      expect(await runtime.invoke('notifier', event)).toEqual({ batchItemFailures: [] });
+    }
+    expect(await lowStockMail(item)).toEqual(HEARS);
+  }, 60_000);
+
+  it('with SES down for a while, every email arrives once after it recovers', async () => {
+    // The notifier handler as the Lambda builds it, over the runtime's DynamoDB, sending through
+    // a switchable proxy in front of the SES emulator: down, it answers 503 like a throttled SES.
+    let down = true;
+    const proxy = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        if (down) {
+          res
+            .writeHead(503, { 'content-type': 'application/json' })
+            .end('{"message":"Service Unavailable"}');
+          return;
+        }
+        const upstream = http.request(
+          new URL(req.url ?? '/', runtime.urls.mailbox),
+          { method: req.method, headers: req.headers, agent: false },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        upstream.end(Buffer.concat(chunks));
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const db = createDocumentClient(localDynamoDbClient(runtime.urls.dynamodb));
+    const tables = { members: table('OrganizationMember'), organizations: table('Organization') };
+    const handler = createNotifierHandler({
+      clock: { now: () => new Date() },
+      memberships: new DynamoMembershipStore(db, tables),
+      organizations: new DynamoOrganizationStore(db, tables),
+      profiles: new DynamoProfileStore(
+        db,
+        runtime.assembly.functions.find((f) => f.environment.PROFILE_TABLE)?.environment
+          .PROFILE_TABLE ?? '',
+      ),
+      notifications: new DynamoNotificationStore(db, table('Notification')),
+      mailer: new SesMailer(
+        new SESv2Client({
+          endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+          region: LOCAL_REGION,
+          credentials: LOCAL_CREDENTIALS,
+          maxAttempts: 1,
+        }),
+      ),
+      mailFrom: 'steward@example.com',
+      appUrl: 'http://localhost:5173',
+      logger: new Logger({ serviceName: 'notifier-test', logLevel: 'SILENT' }),
+    });
+    try {
+      const item = await create(6, 2);
+      const event = {
+        Records: [
+          record(item, { quantity: 6, version: 1 }, { quantity: 2, version: 2 }, '9100000001'),
+        ],
+      } as unknown as DynamoDBStreamEvent;
+      for (let i = 0; i < 2; i += 1) {
+        expect((await handler(event)).batchItemFailures).toEqual([
+          { itemIdentifier: '9100000001' },
+        ]);
+      }
+      const claim = await documents.send(
+        new GetCommand({
+          TableName: table('Notification'),
+          Key: { id: `low-stock:${item.id}:2:${ids.owner}` },
+        }),
+      );
+      expect(claim.Item).toMatchObject({ status: 'FAILED', attempts: 2 });
+      expect(await lowStockMail(item)).toEqual([]);
+      down = false;
+      expect(await handler(event)).toEqual({ batchItemFailures: [] });
+      expect(await handler(event)).toEqual({ batchItemFailures: [] });
+      expect(await lowStockMail(item)).toEqual(HEARS);
+    } finally {
+      db.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  }, 60_000);
+
+  it('a poison record goes to the failure destination and later records are still delivered', async () => {
+    const poisoned = await create(5, 2);
+    // A delivery held "forever" by an attempt that never finishes: every retry finds it BUSY.
+    await documents.send(
+      new PutCommand({
+        TableName: table('Notification'),
+        Item: {
+          __typename: 'Notification',
+          id: `low-stock:${poisoned.id}:2:${ids.owner}`,
+          organizationId,
+          recipientId: ids.owner,
+          recipient: ids.owner,
+          kind: 'LOW_STOCK',
+          subject: 'stuck',
+          status: 'PENDING',
+          attempts: 1,
+          leaseUntil: '2999-01-01T00:00:00.000Z',
+          createdAt: new Date().toISOString(),
+          updatedAt: new Date().toISOString(),
+        },
+      }),
+    );
+    const before = (await runtime.streamFailures()).length;
+    await adjust(poisoned.id, -3, 'CONSUME');
+    await waitFor(
+      async () => ((await runtime.streamFailures()).length > before ? true : undefined),
+      45_000,
+    );
+    const later = await create(5, 2);
+    await adjust(later.id, -4, 'CONSUME');
+    await runtime.streamsIdle();
+    expect(await lowStockMail(later)).toEqual(HEARS);
+    // The others of the poisoned crossing got theirs once, retries notwithstanding.
+    expect(await lowStockMail(poisoned)).toEqual(['admin@ntf.example', 'manager@ntf.example']);
+    const failures = await runtime.streamFailures();
+    expect(failures.length).toBe(before + 1);
+  }, 90_000);
+});
