@@ -156,7 +156,10 @@ export type NotificationRecord = {
   id: string;
   organizationId: string;
   recipientId: string;
-  /** Owner field `<sub>::<username>` so the recipient reads it through the owner rule. */
+  /**
+   * Owner field, so the recipient reads it through the owner rule: the bare sub for members
+   * (accepted whatever the token's username is), `invitation::<email>` (nobody) for invitations.
+   */
   recipient: string;
   email?: string;
   kind: string;
