@@ -327,6 +327,39 @@ describe('notifications on the local runtime', () => {
     expect((await inbox('admin')).some((n) => !n.readAt)).toBe(true);
   }, 60_000);
 
+  it('an assignment email turned off still leaves the in-app notification; the requester hears as usual', async () => {
+    await ok(
+      'tech',
+      'mutation { updateNotificationPreferences(assignment: false) { assignment } }',
+    );
+    const submitted = (
+      await ok<{ submitWorkOrder: { id: string; version: number } }>(
+        'member',
+        'mutation S($organizationId: ID!) { submitWorkOrder(organizationId: $organizationId, title: "Dripping tap") { id version } }',
+        { organizationId },
+      )
+    ).submitWorkOrder;
+    await ok(
+      'manager',
+      'mutation A($id: ID!, $to: String, $v: Int) { assignWorkOrder(id: $id, assigneeId: $to, expectedVersion: $v) { id } }',
+      {
+        id: submitted.id,
+        to: ids.tech,
+        v: submitted.version,
+      },
+    );
+    await runtime.streamsIdle();
+    const mails = (await readMailbox(runtime.urls.mailbox)).filter((m) =>
+      m.subject.includes('Dripping tap'),
+    );
+    expect(mails.map((m) => m.to).flat()).toEqual(['member@ntf.example']);
+    expect(mails[0]?.text).toContain('/settings');
+    const techs = (await inbox('tech')).filter((n) => n.subject.includes('Dripping tap'));
+    expect(techs).toMatchObject([{ kind: 'WORK_ORDER_ASSIGNED', status: 'SKIPPED_BY_PREFERENCE' }]);
+    const requesters = (await inbox('member')).filter((n) => n.subject.includes('Dripping tap'));
+    expect(requesters).toMatchObject([{ kind: 'REQUEST_ASSIGNED', status: 'SENT' }]);
+  }, 60_000);
+
   it('a batch delivered three times mails each recipient once', async () => {
     const item = await create(6, 2);
     // The change never happened in the table: only the notifier sees it, as a redelivered batch.
