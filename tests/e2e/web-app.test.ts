@@ -1,100 +1,25 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../local/demo-data';
 import { readMailbox, type MailMessage } from '../../local/mail';
-import { type LocalRuntime, startLocalRuntime } from '../../local/main';
+import { DESKTOP, PHONE, SCREENSHOTS, useWebApp } from './support/web-app';
 
-const CHROMIUM = '/usr/bin/chromium';
-/** The flags that keep headless Chromium quiet and offline here (docs: browser-findings.md). */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 900 };
 /** How soon another person's open page must show a change. */
 const LIVE_WITHIN_MS = 2_000;
-const SCREENSHOTS = path.join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 
-describe.skipIf(!existsSync(CHROMIUM))('the web app', () => {
-  let runtime: LocalRuntime;
-  let dataDirectory: string;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'steward-e2e-app-'));
-    runtime = await startLocalRuntime({ dataDirectory, ports: 'auto', writeOutputsFiles: false });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.stop();
-    rmSync(dataDirectory, { recursive: true, force: true });
-  });
-
-  const appUrl = (pathname = '/'): string => {
-    const app = runtime.urls.app;
-    if (app === undefined) throw new Error('The runtime did not start the web app');
-    return new URL(pathname, app).toString();
-  };
-
-  /** A fresh browser profile whose app reads this runtime's outputs (never public/'s file). */
-  const newPage = async (viewport = PHONE): Promise<Page> => {
-    const context = await browser.newContext({ viewport });
-    contexts.push(context);
-    await context.route('**/amplify_outputs.json', (route) => route.fulfill({ json: runtime.outputs }));
-    return context.newPage();
-  };
-
-  const demoEmail = (role: string): string => {
-    const user = runtime.demo?.users.find((u) => u.role === role);
-    if (user === undefined) throw new Error(`The demo organization has no ${role}`);
-    return user.email;
-  };
-
+describe('the web app', () => {
+  const app = useWebApp('app', PHONE);
+  const { newPage, demoEmail, signIn, expectLive, appUrl } = app;
   const shoot = (page: Page, name: string) =>
     page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-
-  /** Signs in through the Authenticator at `pathname` and waits for the signed-in page. */
-  const signIn = async (page: Page, email: string, pathname = '/'): Promise<void> => {
-    await page.goto(appUrl(pathname));
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    const signedIn = page.getByTestId('sign-out');
-    const skip = page.getByRole('button', { name: 'Skip' });
-    await signedIn.or(skip).first().waitFor({ timeout: 20_000 });
-    if (await skip.isVisible()) await skip.click();
-    await signedIn.waitFor({ timeout: 20_000 });
-  };
-
-  /** Waits for a page's live badge to settle and insists it is live. */
-  const expectLive = async (page: Page): Promise<void> => {
-    const status = page.getByTestId('live-status');
-    await page
-      .locator('[data-testid="live-status"][data-live="live"], [data-testid="live-status"][data-live="failed"]')
-      .waitFor({ timeout: 20_000 });
-    const why = (await status.getAttribute('title')) ?? '';
-    expect(await status.getAttribute('data-live'), `live updates: ${why}`).toBe('live');
-  };
 
   /** Polls the local mailbox for a message to `to` whose text matches `pattern`. */
   const waitForMail = async (to: string, pattern: RegExp, timeoutMs = 20_000): Promise<RegExpExecArray> => {
     const deadline = Date.now() + timeoutMs;
     let seen: MailMessage[] = [];
     while (Date.now() < deadline) {
-      seen = (await readMailbox(runtime.urls.mailbox)).filter((m) => m.to.includes(to));
+      seen = (await readMailbox(app.runtime().urls.mailbox)).filter((m) => m.to.includes(to));
       for (const message of seen.reverse()) {
         const match = pattern.exec(`${message.subject}\n${message.text ?? ''}\n${message.html ?? ''}`);
         if (match !== null) return match;
@@ -141,14 +66,14 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app', () => {
     expect(page.url()).toContain('/invitations/');
     await page.getByTestId('invitation-open').waitFor({ timeout: 5_000 });
     await expect(page.getByTestId('invitation-organization').innerText()).resolves.toBe(
-      runtime.demo?.organizationName,
+      app.runtime().demo?.organizationName,
     );
     await shoot(page, 'accept-invitation-phone');
     await page.getByRole('button', { name: 'Accept invitation' }).click();
 
     await page.getByTestId('current-organization').waitFor({ timeout: 20_000 });
     await expect(page.getByTestId('current-organization').innerText()).resolves.toContain(
-      runtime.demo?.organizationName ?? '',
+      app.runtime().demo?.organizationName ?? '',
     );
     // A technician reads every work order of the organization: the seeded ones appear.
     await page.getByTestId('work-order-row').first().waitFor({ timeout: 10_000 });
