@@ -1,7 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfirmSignUpCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  ConfirmForgotPasswordCommand,
+  ConfirmSignUpCommand,
+  ForgotPasswordCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDynamoDbClient } from '../local/dynamodb';
@@ -96,6 +101,28 @@ describe('the local runtime', () => {
       runtime.urls.graphql, session.accessToken, '{ me { profile { id email } memberships { organizationId } } }',
     );
     expect(me.me.profile).toEqual({ id: sub, email });
+  });
+
+  it('resets a forgotten password with the code from the mailbox', async () => {
+    const email = 'dora@a.example';
+    await cognito.createConfirmedUser(email, PASSWORD);
+    const mailsTo = async () => (await readMailbox(runtime.urls.mailbox)).filter((m) => m.to.includes(email));
+    const before = (await mailsTo()).length; // sign-up already mailed a code
+    await cognito.client.send(new ForgotPasswordCommand({ ClientId: runtime.userPoolClientId, Username: email }));
+    const mail = await waitFor(async () => (await mailsTo())[before]);
+    const code = /\b(\d{6})\b/.exec(`${mail.subject} ${mail.text}`)?.[1] ?? '';
+    const newPassword = 'Changed-pass-456';
+    await expect(
+      cognito.client.send(
+        new ConfirmForgotPasswordCommand({ ClientId: runtime.userPoolClientId, Username: email, ConfirmationCode: '000000', Password: newPassword }),
+      ),
+    ).rejects.toThrow();
+    await cognito.client.send(
+      new ConfirmForgotPasswordCommand({ ClientId: runtime.userPoolClientId, Username: email, ConfirmationCode: code, Password: newPassword }),
+    );
+    await expect(cognito.signIn(email, PASSWORD)).rejects.toThrow();
+    const session = await cognito.signIn(email, newPassword);
+    expect(decodeJwt(session.idToken).payload.email).toBe(email);
   });
 
   it('answers 401 to a request without a token', async () => {
