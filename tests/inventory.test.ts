@@ -1,19 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  AdminAddUserToGroupCommand,
-  CreateGroupCommand,
-  GroupExistsException,
-} from '@aws-sdk/client-cognito-identity-provider';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { organizationGroup, roleGroup, type Role } from '../core/organizations/roles';
-import { membershipId } from '../core/records';
+import type { Role } from '../core/organizations/roles';
 import { localDynamoDbClient } from '../local/dynamodb';
 import { graphql, graphqlOk, LocalCognito, type Session } from '../local/graphql-client';
 import { type LocalRuntime, startLocalRuntime } from '../local/main';
 import { decodeJwt } from './support/tokens';
+import { seedActiveMember } from './support/members';
 
 const PASSWORD = 'Test-pass-123';
 const ITEM = 'id organizationId sku name unit quantity minQuantity unitCost lastCountedAt version';
@@ -114,43 +109,16 @@ describe('inventory on the local runtime', () => {
   /** Makes `who` an ACTIVE member the way the server records one: the item and its Cognito groups. */
   async function join(who: Person, organization: string): Promise<void> {
     const { email, role } = PEOPLE[who];
-    const now = new Date().toISOString();
-    await documents.send(
-      new PutCommand({
-        TableName: table('OrganizationMember'),
-        Item: {
-          __typename: 'OrganizationMember',
-          id: membershipId(organization, ids[who]),
-          organizationId: organization,
-          userId: ids[who],
-          username: email,
-          email,
-          displayName: who,
-          role,
-          status: 'ACTIVE',
-          joinedAt: now,
-          version: 1,
-          createdAt: now,
-          updatedAt: now,
-        },
-      }),
-    );
-    for (const group of [organizationGroup(organization), roleGroup(organization, role)]) {
-      try {
-        await cognito.client.send(
-          new CreateGroupCommand({ UserPoolId: cognito.userPoolId, GroupName: group }),
-        );
-      } catch (err) {
-        if (!(err instanceof GroupExistsException)) throw err;
-      }
-      await cognito.client.send(
-        new AdminAddUserToGroupCommand({
-          UserPoolId: cognito.userPoolId,
-          Username: email,
-          GroupName: group,
-        }),
-      );
-    }
+    await seedActiveMember({
+      documents,
+      cognito,
+      table: table('OrganizationMember'),
+      organizationId: organization,
+      userId: ids[who],
+      email,
+      role,
+      displayName: who,
+    });
     sessions[who] = await cognito.signIn(email, PASSWORD);
   }
 

@@ -4,11 +4,6 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import {
-  AdminAddUserToGroupCommand,
-  CreateGroupCommand,
-  GroupExistsException,
-} from '@aws-sdk/client-cognito-identity-provider';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -21,14 +16,14 @@ import { DynamoProfileStore } from '../amplify/functions/api/stores/dynamo-profi
 import { createNotifierHandler } from '../amplify/functions/notifier/process-stream';
 import { DynamoNotificationStore } from '../amplify/functions/notifier/stores/dynamo-notification-store';
 import { SesMailer } from '../amplify/functions/notifier/stores/ses-mailer';
-import { organizationGroup, roleGroup, type Role } from '../core/organizations/roles';
-import { membershipId } from '../core/records';
+import type { Role } from '../core/organizations/roles';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoDbClient } from '../local/dynamodb';
 import { graphql, graphqlOk, LocalCognito, type Session } from '../local/graphql-client';
 import { readMailbox } from '../local/mail';
 import { type LocalRuntime, startLocalRuntime } from '../local/main';
 import { decodeJwt } from './support/tokens';
 import { waitFor } from './support/wait';
+import { seedActiveMember } from './support/members';
 
 const PASSWORD = 'Test-pass-123';
 const ITEM = 'id organizationId sku name unit quantity minQuantity version createdAt updatedAt';
@@ -149,43 +144,16 @@ describe('notifications on the local runtime', () => {
 
   async function join(who: Person, organization: string): Promise<void> {
     const { email, role } = PEOPLE[who];
-    const now = new Date().toISOString();
-    await documents.send(
-      new PutCommand({
-        TableName: table('OrganizationMember'),
-        Item: {
-          __typename: 'OrganizationMember',
-          id: membershipId(organization, ids[who]),
-          organizationId: organization,
-          userId: ids[who],
-          username: email,
-          email,
-          displayName: who,
-          role,
-          status: 'ACTIVE',
-          joinedAt: now,
-          version: 1,
-          createdAt: now,
-          updatedAt: now,
-        },
-      }),
-    );
-    for (const group of [organizationGroup(organization), roleGroup(organization, role)]) {
-      try {
-        await cognito.client.send(
-          new CreateGroupCommand({ UserPoolId: cognito.userPoolId, GroupName: group }),
-        );
-      } catch (err) {
-        if (!(err instanceof GroupExistsException)) throw err;
-      }
-      await cognito.client.send(
-        new AdminAddUserToGroupCommand({
-          UserPoolId: cognito.userPoolId,
-          Username: email,
-          GroupName: group,
-        }),
-      );
-    }
+    await seedActiveMember({
+      documents,
+      cognito,
+      table: table('OrganizationMember'),
+      organizationId: organization,
+      userId: ids[who],
+      email,
+      role,
+      displayName: who,
+    });
     sessions[who] = await cognito.signIn(email, PASSWORD);
   }
 

@@ -2,19 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  AdminAddUserToGroupCommand,
-  CreateGroupCommand,
-  GroupExistsException,
-} from '@aws-sdk/client-cognito-identity-provider';
-import {
   DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { organizationGroup, roleGroup, type Role } from '../core/organizations/roles';
-import { membershipId } from '../core/records';
+import type { Role } from '../core/organizations/roles';
 import type { WorkOrderStatus } from '../core/work-orders/vocabulary';
 import { localDynamoDbClient } from '../local/dynamodb';
 import { graphql, graphqlOk, LocalCognito, type Session } from '../local/graphql-client';
@@ -23,6 +16,7 @@ import { type LocalRuntime, startLocalRuntime } from '../local/main';
 import { openRealtime, subscribe } from './support/realtime';
 import { decodeJwt } from './support/tokens';
 import { waitFor } from './support/wait';
+import { seedActiveMember } from './support/members';
 
 const PASSWORD = 'Test-pass-123';
 const FIELDS =
@@ -166,43 +160,16 @@ describe('work orders through the local runtime', () => {
   /** Makes `who` an ACTIVE member the way the server records one: the item and its Cognito groups. */
   async function join(who: Person): Promise<void> {
     const { email, role } = PEOPLE[who];
-    const now = new Date().toISOString();
-    await documents.send(
-      new PutCommand({
-        TableName: table('OrganizationMember'),
-        Item: {
-          __typename: 'OrganizationMember',
-          id: membershipId(organizationId, ids[who]),
-          organizationId,
-          userId: ids[who],
-          username: email,
-          email,
-          displayName: who,
-          role,
-          status: 'ACTIVE',
-          joinedAt: now,
-          version: 1,
-          createdAt: now,
-          updatedAt: now,
-        },
-      }),
-    );
-    for (const group of [organizationGroup(organizationId), roleGroup(organizationId, role)]) {
-      try {
-        await cognito.client.send(
-          new CreateGroupCommand({ UserPoolId: cognito.userPoolId, GroupName: group }),
-        );
-      } catch (err) {
-        if (!(err instanceof GroupExistsException)) throw err;
-      }
-      await cognito.client.send(
-        new AdminAddUserToGroupCommand({
-          UserPoolId: cognito.userPoolId,
-          Username: email,
-          GroupName: group,
-        }),
-      );
-    }
+    await seedActiveMember({
+      documents,
+      cognito,
+      table: table('OrganizationMember'),
+      organizationId: organizationId,
+      userId: ids[who],
+      email,
+      role,
+      displayName: who,
+    });
   }
 
   beforeAll(async () => {
