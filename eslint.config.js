@@ -3,7 +3,17 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', '.steward', '.amplify', 'coverage', 'public', 'amplify/data/*.js'] },
+  {
+    ignores: [
+      'node_modules',
+      'dist',
+      '.steward',
+      '.amplify',
+      'coverage',
+      'public',
+      'amplify/data/*.js',
+    ],
+  },
   js.configs.recommended,
   { languageOptions: { globals: { ...globals.node } } },
   { files: ['src/**'], languageOptions: { globals: { ...globals.browser } } },
@@ -11,7 +21,10 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {

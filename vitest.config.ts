@@ -2,7 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['core/**/*.test.ts', 'amplify/**/*.test.ts', 'local/**/*.test.ts', 'tests/**/*.test.ts', 'src/**/*.test.ts'],
+    include: [
+      'core/**/*.test.ts',
+      'amplify/**/*.test.ts',
+      'local/**/*.test.ts',
+      'tests/**/*.test.ts',
+      'src/**/*.test.ts',
+    ],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     // Integration suites each start a local stack; two cores run them one file at a time.

@@ -50,12 +50,25 @@ apiLambda.addToRolePolicy(
 
 const notifierLambda = backend.notifier.resources.lambda;
 // Work-order changes (assignment, status) and memberships (invitations) are what people hear about.
-wireNotifier(notifierLambda, [tableOf('WorkOrder'), tableOf('OrganizationMember'), tableOf('InventoryItem')]);
-for (const model of ['Notification', 'Organization', 'OrganizationMember', 'WorkOrder', 'InventoryItem']) {
+wireNotifier(notifierLambda, [
+  tableOf('WorkOrder'),
+  tableOf('OrganizationMember'),
+  tableOf('InventoryItem'),
+]);
+for (const model of [
+  'Notification',
+  'Organization',
+  'OrganizationMember',
+  'WorkOrder',
+  'InventoryItem',
+]) {
   tableOf(model).grantReadWriteData(notifierLambda);
   backend.notifier.addEnvironment(`${model.toUpperCase()}_TABLE`, tableOf(model).tableName);
 }
 profiles.grantReadData(notifierLambda);
 backend.notifier.addEnvironment('PROFILE_TABLE', profiles.tableName);
-backend.notifier.addEnvironment('MAIL_FROM', process.env.STEWARD_MAIL_FROM ?? 'steward@example.com');
+backend.notifier.addEnvironment(
+  'MAIL_FROM',
+  process.env.STEWARD_MAIL_FROM ?? 'steward@example.com',
+);
 backend.notifier.addEnvironment('APP_URL', process.env.STEWARD_APP_URL ?? 'http://localhost:5173');

@@ -12,12 +12,19 @@ export type BundleSize = { files: string[]; rawKiB: number; gzipKiB: number; css
 export function measureBundle(): BundleSize {
   const outDir = mkdtempSync(path.join(os.tmpdir(), 'steward-bundle-'));
   try {
-    execFileSync(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'vite'), ['build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], {
-      cwd: PROJECT_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    execFileSync(
+      path.join(PROJECT_ROOT, 'node_modules', '.bin', 'vite'),
+      ['build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'],
+      {
+        cwd: PROJECT_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const html = readFileSync(path.join(outDir, 'index.html'), 'utf8');
-    const refs = [...html.matchAll(/(?:src|href)="\/([^"]+\.(js|css))"/g)].map((m) => ({ file: m[1] ?? '', kind: m[2] }));
+    const refs = [...html.matchAll(/(?:src|href)="\/([^"]+\.(js|css))"/g)].map((m) => ({
+      file: m[1] ?? '',
+      kind: m[2],
+    }));
     const size = (kind: string, gz: boolean) =>
       refs
         .filter((r) => r.kind === kind)

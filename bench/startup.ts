@@ -63,22 +63,33 @@ const alive = (pid: number) => {
 };
 
 /** Starts the local runtime in a fresh process with STEWARD_HOME, measures it, stops it. */
-export async function measureStart(label: string, home: string, portBase: number): Promise<StartupRun> {
+export async function measureStart(
+  label: string,
+  home: string,
+  portBase: number,
+): Promise<StartupRun> {
   const started = Date.now();
-  const child = spawn(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), [path.join(PROJECT_ROOT, 'local', 'main.ts')], {
-    cwd: PROJECT_ROOT,
-    env: {
-      ...process.env,
-      STEWARD_HOME: home,
-      STEWARD_PORT_BASE: String(portBase),
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+  const child = spawn(
+    path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'),
+    [path.join(PROJECT_ROOT, 'local', 'main.ts')],
+    {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...process.env,
+        STEWARD_HOME: home,
+        STEWARD_PORT_BASE: String(portBase),
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let output = '';
   const readyMs = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready within 180 s:\n${output}`)), 180_000);
+    const timer = setTimeout(
+      () => reject(new Error(`not ready within 180 s:\n${output}`)),
+      180_000,
+    );
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('Steward is running locally')) {
@@ -104,7 +115,15 @@ export async function measureStart(label: string, home: string, portBase: number
     left = left.filter(alive);
   }
   const orphanCommands = left.map(commandOf);
-  return { label, readyMs, rssMiB: Math.round(rssMiB), processes: tree.length, orphans: left.length, orphanCommands, output };
+  return {
+    label,
+    readyMs,
+    rssMiB: Math.round(rssMiB),
+    processes: tree.length,
+    orphans: left.length,
+    orphanCommands,
+    output,
+  };
 }
 
 /** First start (no synth cache, no data: synth, tables, demo seed) and a warm start after it. */

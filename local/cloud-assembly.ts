@@ -121,7 +121,9 @@ class Evaluator {
   }
 
   private sub(arg: unknown, stack: Stack): string {
-    const [text, vars] = Array.isArray(arg) ? (arg as [string, Record<string, unknown>]) : [String(arg), {}];
+    const [text, vars] = Array.isArray(arg)
+      ? (arg as [string, Record<string, unknown>])
+      : [String(arg), {}];
     return text.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
       if (name in vars) return String(this.evaluate(vars[name], stack));
       const [id, attr] = name.split(/\.(.+)/);
@@ -149,9 +151,10 @@ class Evaluator {
     const parameter = stack.template.Parameters?.[id];
     if (parameter) {
       const passed = stack.parent
-        ? (stack.parent.stack.template.Resources?.[stack.parent.resourceId]?.Properties?.Parameters as
-            | Record<string, unknown>
-            | undefined)?.[id]
+        ? (
+            stack.parent.stack.template.Resources?.[stack.parent.resourceId]?.Properties
+              ?.Parameters as Record<string, unknown> | undefined
+          )?.[id]
         : undefined;
       if (passed !== undefined && stack.parent) return this.evaluate(passed, stack.parent.stack);
       return parameter.Default;
@@ -277,8 +280,9 @@ function loadStacks(directory: string, assets: AssetIndex): Stack[] {
 }
 
 const tagValue = (resource: Resource, key: string): string | undefined =>
-  (resource.Properties?.Tags as { Key: string; Value: string }[] | undefined)?.find((t) => t.Key === key)
-    ?.Value;
+  (resource.Properties?.Tags as { Key: string; Value: string }[] | undefined)?.find(
+    (t) => t.Key === key,
+  )?.Value;
 
 /** Lower-camel CloudFormation keys (Amplify's table custom resource) to DynamoDB's casing. */
 function pascalKeys(value: unknown): unknown {
@@ -304,10 +308,12 @@ export function readCloudAssembly(directory: string): CloudAssembly {
         tableNames.set(resource, `${id.replace(/[0-9A-F]{8}$/, '')}-${LOCAL_API_ID}`);
       } else if (resource.Type === 'AWS::Lambda::Function') {
         // Functions made with defineFunction carry this variable; CDK's own helpers do not.
-        const variables = (resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
-          ?.Variables;
+        const variables = (
+          resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined
+        )?.Variables;
         const name = tagValue(resource, 'amplify:friendly-name');
-        if (name && variables && 'AMPLIFY_SSM_ENV_CONFIG' in variables) functionNames.set(resource, name);
+        if (name && variables && 'AMPLIFY_SSM_ENV_CONFIG' in variables)
+          functionNames.set(resource, name);
       }
     }
   }
@@ -328,7 +334,8 @@ export function readCloudAssembly(directory: string): CloudAssembly {
     if (!match?.[1]) throw new Error(`Not a table ARN: ${String(arn)}`);
     return match[1];
   };
-  const functionFromArn = (arn: unknown): string => String(arn).split(':function:').pop() ?? String(arn);
+  const functionFromArn = (arn: unknown): string =>
+    String(arn).split(':function:').pop() ?? String(arn);
 
   const code = (props: Record<string, unknown>, stack: Stack): ResolverCode => {
     const runtime = (props.Runtime as { Name?: string } | undefined)?.Name;
@@ -359,7 +366,9 @@ export function readCloudAssembly(directory: string): CloudAssembly {
         case 'Custom::AmplifyDynamoDBTable':
         case 'AWS::DynamoDB::Table': {
           const definition = (
-            resource.Type === 'Custom::AmplifyDynamoDBTable' ? pascalKeys(evaluate(props, stack)) : evaluate(props, stack)
+            resource.Type === 'Custom::AmplifyDynamoDBTable'
+              ? pascalKeys(evaluate(props, stack))
+              : evaluate(props, stack)
           ) as {
             KeySchema: TableDefinition['keySchema'];
             AttributeDefinitions: TableDefinition['attributeDefinitions'];
@@ -370,7 +379,10 @@ export function readCloudAssembly(directory: string): CloudAssembly {
           };
           tables.push({
             logicalId: id,
-            modelName: resource.Type === 'Custom::AmplifyDynamoDBTable' ? id.replace(/Table$/, '') : undefined,
+            modelName:
+              resource.Type === 'Custom::AmplifyDynamoDBTable'
+                ? id.replace(/Table$/, '')
+                : undefined,
             tableName: tableNames.get(resource) as string,
             keySchema: definition.KeySchema,
             attributeDefinitions: definition.AttributeDefinitions,
@@ -386,7 +398,9 @@ export function readCloudAssembly(directory: string): CloudAssembly {
         case 'AWS::Lambda::Function': {
           const name = functionNames.get(resource);
           if (!name) break; // CDK's own helper functions (custom resources) do not run locally.
-          const codeKey = String(evaluate((props.Code as { S3Key?: unknown } | undefined)?.S3Key, stack));
+          const codeKey = String(
+            evaluate((props.Code as { S3Key?: unknown } | undefined)?.S3Key, stack),
+          );
           const environment = evaluate(
             (props.Environment as { Variables?: unknown } | undefined)?.Variables ?? {},
             stack,
@@ -416,10 +430,16 @@ export function readCloudAssembly(directory: string): CloudAssembly {
           const name = String(evaluate(props.Name, stack));
           const type = String(props.Type);
           if (type === 'AMAZON_DYNAMODB') {
-            const table = evaluate((props.DynamoDBConfig as { TableName: unknown }).TableName, stack);
+            const table = evaluate(
+              (props.DynamoDBConfig as { TableName: unknown }).TableName,
+              stack,
+            );
             dataSources.push({ name, type, tableName: String(table) });
           } else if (type === 'AWS_LAMBDA') {
-            const arn = evaluate((props.LambdaConfig as { LambdaFunctionArn: unknown }).LambdaFunctionArn, stack);
+            const arn = evaluate(
+              (props.LambdaConfig as { LambdaFunctionArn: unknown }).LambdaFunctionArn,
+              stack,
+            );
             dataSources.push({ name, type, functionName: functionFromArn(arn) });
           } else if (type === 'NONE') {
             dataSources.push({ name, type });
@@ -446,52 +466,68 @@ export function readCloudAssembly(directory: string): CloudAssembly {
             ...code(props, stack),
           };
           if (props.Kind === 'PIPELINE') {
-            const ids = evaluate((props.PipelineConfig as { Functions: unknown[] }).Functions, stack) as string[];
+            const ids = evaluate(
+              (props.PipelineConfig as { Functions: unknown[] }).Functions,
+              stack,
+            ) as string[];
             resolvers.push({ ...base, kind: 'PIPELINE', functions: ids });
           } else {
-            resolvers.push({ ...base, kind: 'UNIT', dataSourceName: String(evaluate(props.DataSourceName, stack)) });
+            resolvers.push({
+              ...base,
+              kind: 'UNIT',
+              dataSourceName: String(evaluate(props.DataSourceName, stack)),
+            });
           }
           break;
         }
         case 'AWS::Lambda::EventSourceMapping': {
           const source = String(evaluate(props.EventSourceArn, stack));
           if (!source.includes(':dynamodb:')) break;
-          const onFailure = (props.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)
-            ?.OnFailure?.Destination;
+          const onFailure = (
+            props.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined
+          )?.OnFailure?.Destination;
           eventSourceMappings.push({
             functionName: functionFromArn(evaluate(props.FunctionName, stack)),
             tableName: tableFromArn(source),
             batchSize: Number(props.BatchSize ?? 100),
-            maximumRetryAttempts: props.MaximumRetryAttempts === undefined ? -1 : Number(props.MaximumRetryAttempts),
+            maximumRetryAttempts:
+              props.MaximumRetryAttempts === undefined ? -1 : Number(props.MaximumRetryAttempts),
             bisectBatchOnFunctionError: Boolean(props.BisectBatchOnFunctionError),
-            reportBatchItemFailures: ((props.FunctionResponseTypes as string[] | undefined) ?? []).includes(
-              'ReportBatchItemFailures',
-            ),
+            reportBatchItemFailures: (
+              (props.FunctionResponseTypes as string[] | undefined) ?? []
+            ).includes('ReportBatchItemFailures'),
             maximumBatchingWindowSeconds: Number(props.MaximumBatchingWindowInSeconds ?? 0),
             startingPosition: props.StartingPosition === 'TRIM_HORIZON' ? 'TRIM_HORIZON' : 'LATEST',
-            onFailureDestination: onFailure === undefined ? undefined : String(evaluate(onFailure, stack)),
+            onFailureDestination:
+              onFailure === undefined ? undefined : String(evaluate(onFailure, stack)),
           });
           break;
         }
         case 'AWS::Cognito::UserPool': {
-          const lambdaConfig = (evaluate(props.LambdaConfig ?? {}, stack) ?? {}) as Record<string, unknown>;
+          const lambdaConfig = (evaluate(props.LambdaConfig ?? {}, stack) ?? {}) as Record<
+            string,
+            unknown
+          >;
           const triggers: UserPoolDefinition['triggers'] = {};
           for (const [trigger, arn] of Object.entries(lambdaConfig)) {
             if (typeof arn === 'string') triggers[trigger as CognitoTrigger] = functionFromArn(arn);
           }
           const template = props.VerificationMessageTemplate as
-            | { EmailSubject?: string; EmailMessage?: string }
-            | undefined;
+            { EmailSubject?: string; EmailMessage?: string } | undefined;
           userPool = {
             triggers,
             usernameAttributes: (props.UsernameAttributes as string[] | undefined) ?? [],
             autoVerifiedAttributes: (props.AutoVerifiedAttributes as string[] | undefined) ?? [],
             passwordPolicy:
-              (props.Policies as { PasswordPolicy?: UserPoolDefinition['passwordPolicy'] } | undefined)
-                ?.PasswordPolicy ?? {},
+              (
+                props.Policies as
+                  { PasswordPolicy?: UserPoolDefinition['passwordPolicy'] } | undefined
+              )?.PasswordPolicy ?? {},
             schema: (props.Schema as UserPoolDefinition['schema'] | undefined) ?? [],
-            emailVerificationSubject: template?.EmailSubject ?? (props.EmailVerificationSubject as string),
-            emailVerificationMessage: template?.EmailMessage ?? (props.EmailVerificationMessage as string),
+            emailVerificationSubject:
+              template?.EmailSubject ?? (props.EmailVerificationSubject as string),
+            emailVerificationMessage:
+              template?.EmailMessage ?? (props.EmailVerificationMessage as string),
           };
           break;
         }
@@ -541,7 +577,8 @@ export function bindPlaceholders(
 ): CloudAssembly {
   const bind = (text: string) =>
     Object.entries(values).reduce(
-      (acc, [key, value]) => acc.split(PLACEHOLDERS[key as keyof typeof PLACEHOLDERS]).join(value ?? ''),
+      (acc, [key, value]) =>
+        acc.split(PLACEHOLDERS[key as keyof typeof PLACEHOLDERS]).join(value ?? ''),
       text,
     );
   return {

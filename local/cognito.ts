@@ -332,14 +332,21 @@ export async function startCognito(options: CognitoOptions): Promise<Cognito> {
     const pool = await cognito.getUserPool(context, req.UserPoolId);
     // getGroupByGroupName throws while the pool has no group at all; listing does not.
     if ((await pool.listGroups(context)).some((g) => g.GroupName === req.GroupName)) {
-      throw new errors.CognitoError('GroupExistsException', 'A group with the name already exists.');
+      throw new errors.CognitoError(
+        'GroupExistsException',
+        'A group with the name already exists.',
+      );
     }
     return baseCreateGroup(context, raw);
   };
   // aws-amplify v6 refreshes tokens with GetTokensFromRefreshToken, which cognito-local lacks;
   // it is the REFRESH_TOKEN_AUTH flow under another name.
   localTargets.GetTokensFromRefreshToken = async (context, raw) => {
-    const req = raw as { ClientId: string; RefreshToken: string; ClientMetadata?: Record<string, string> };
+    const req = raw as {
+      ClientId: string;
+      RefreshToken: string;
+      ClientMetadata?: Record<string, string>;
+    };
     return baseInitiateAuth(context, {
       AuthFlow: 'REFRESH_TOKEN_AUTH',
       ClientId: req.ClientId,

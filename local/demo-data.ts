@@ -13,19 +13,44 @@ export const DEMO_USERS = [
   { email: 'member@demo.steward.local', name: 'Mia Member', role: 'MEMBER' },
 ] as const satisfies readonly { email: string; name: string; role: Role }[];
 
-export type DemoSummary = { organizationId: string; organizationName: string; users: typeof DEMO_USERS };
+export type DemoSummary = {
+  organizationId: string;
+  organizationName: string;
+  users: typeof DEMO_USERS;
+};
 
 const subOf = (session: Session): string => {
-  const payload = JSON.parse(Buffer.from(session.idToken.split('.')[1] ?? '', 'base64url').toString()) as {
+  const payload = JSON.parse(
+    Buffer.from(session.idToken.split('.')[1] ?? '', 'base64url').toString(),
+  ) as {
     sub: string;
   };
   return payload.sub;
 };
 
 const SUBMIT = /* GraphQL */ `
-  mutation Submit($organizationId: ID!, $title: String!, $description: String, $category: Category, $priority: Priority, $locationText: String) {
-    submitWorkOrder(organizationId: $organizationId, title: $title, description: $description, category: $category, priority: $priority, locationText: $locationText) { id number version }
-  }`;
+  mutation Submit(
+    $organizationId: ID!
+    $title: String!
+    $description: String
+    $category: Category
+    $priority: Priority
+    $locationText: String
+  ) {
+    submitWorkOrder(
+      organizationId: $organizationId
+      title: $title
+      description: $description
+      category: $category
+      priority: $priority
+      locationText: $locationText
+    ) {
+      id
+      number
+      version
+    }
+  }
+`;
 
 /**
  * Seeds the demo organization through the real API: sign-up and post-confirmation,
@@ -73,7 +98,10 @@ export async function seedDemoData(options: {
       { o: organizationId, e: user.email, r: user.role },
     );
     const invitation = await documents.send(
-      new GetCommand({ TableName: options.tables.organizationMember, Key: { id: invited.inviteMember.id } }),
+      new GetCommand({
+        TableName: options.tables.organizationMember,
+        Key: { id: invited.inviteMember.id },
+      }),
     );
     await graphqlOk(
       graphqlUrl,
@@ -83,13 +111,38 @@ export async function seedDemoData(options: {
     );
   }
   // New groups reach a token only at the next sign-in.
-  for (const user of DEMO_USERS) sessions.set(user.email, await cognito.signIn(user.email, DEMO_PASSWORD));
+  for (const user of DEMO_USERS)
+    sessions.set(user.email, await cognito.signIn(user.email, DEMO_PASSWORD));
 
   const requests = [
-    { by: member, title: 'Leaking tap in the kitchen', category: 'PLUMBING', priority: 'MEDIUM', locationText: 'Fellowship hall kitchen' },
-    { by: member, title: 'Flickering lights in classroom 3', category: 'ELECTRICAL', priority: 'LOW', locationText: 'Education wing, room 3' },
-    { by: manager, title: 'Replace HVAC filters before winter', category: 'HVAC', priority: 'HIGH', locationText: 'Sanctuary air handler' },
-    { by: manager, title: 'Fire door does not latch', category: 'SECURITY', priority: 'URGENT', locationText: 'North stairwell' },
+    {
+      by: member,
+      title: 'Leaking tap in the kitchen',
+      category: 'PLUMBING',
+      priority: 'MEDIUM',
+      locationText: 'Fellowship hall kitchen',
+    },
+    {
+      by: member,
+      title: 'Flickering lights in classroom 3',
+      category: 'ELECTRICAL',
+      priority: 'LOW',
+      locationText: 'Education wing, room 3',
+    },
+    {
+      by: manager,
+      title: 'Replace HVAC filters before winter',
+      category: 'HVAC',
+      priority: 'HIGH',
+      locationText: 'Sanctuary air handler',
+    },
+    {
+      by: manager,
+      title: 'Fire door does not latch',
+      category: 'SECURITY',
+      priority: 'URGENT',
+      locationText: 'North stairwell',
+    },
   ] as const;
   const submitted: { id: string; version: number }[] = [];
   for (const request of requests) {
@@ -98,7 +151,11 @@ export async function seedDemoData(options: {
       graphqlUrl,
       session(by.email).accessToken,
       SUBMIT,
-      { organizationId, description: `${input.title}. Reported during the weekly walk-through.`, ...input },
+      {
+        organizationId,
+        description: `${input.title}. Reported during the weekly walk-through.`,
+        ...input,
+      },
     );
     submitted.push(result.submitWorkOrder);
   }
@@ -115,16 +172,51 @@ export async function seedDemoData(options: {
   }
 
   const stock = [
-    { sku: 'FLT-2020', name: 'HVAC filter 20×20×1', unit: 'each', quantity: 6, minQuantity: 4, reorderQuantity: 12, unitCost: 8.5, storageLocation: 'Boiler room shelf A' },
-    { sku: 'LED-A19', name: 'LED bulb A19 9W', unit: 'each', quantity: 3, minQuantity: 10, reorderQuantity: 24, unitCost: 2.25, storageLocation: 'Janitor closet' },
-    { sku: 'SALT-40', name: 'Ice melt salt 40 lb', unit: 'bag', quantity: 8, minQuantity: 5, reorderQuantity: 10, unitCost: 11, storageLocation: 'Garage' },
+    {
+      sku: 'FLT-2020',
+      name: 'HVAC filter 20×20×1',
+      unit: 'each',
+      quantity: 6,
+      minQuantity: 4,
+      reorderQuantity: 12,
+      unitCost: 8.5,
+      storageLocation: 'Boiler room shelf A',
+    },
+    {
+      sku: 'LED-A19',
+      name: 'LED bulb A19 9W',
+      unit: 'each',
+      quantity: 3,
+      minQuantity: 10,
+      reorderQuantity: 24,
+      unitCost: 2.25,
+      storageLocation: 'Janitor closet',
+    },
+    {
+      sku: 'SALT-40',
+      name: 'Ice melt salt 40 lb',
+      unit: 'bag',
+      quantity: 8,
+      minQuantity: 5,
+      reorderQuantity: 10,
+      unitCost: 11,
+      storageLocation: 'Garage',
+    },
   ];
   const now = new Date().toISOString();
   for (const item of stock) {
     await documents.send(
       new PutCommand({
         TableName: options.tables.inventoryItem,
-        Item: { __typename: 'InventoryItem', id: randomUUID(), organizationId, version: 1, createdAt: now, updatedAt: now, ...item },
+        Item: {
+          __typename: 'InventoryItem',
+          id: randomUUID(),
+          organizationId,
+          version: 1,
+          createdAt: now,
+          updatedAt: now,
+          ...item,
+        },
       }),
     );
   }

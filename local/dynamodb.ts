@@ -48,7 +48,11 @@ export function assertJava(): string {
   return text.split('\n')[0] ?? '';
 }
 
-export type DynamoDbLocal = { endpoint: string; process: ManagedProcess; stop: () => Promise<void> };
+export type DynamoDbLocal = {
+  endpoint: string;
+  process: ManagedProcess;
+  stop: () => Promise<void>;
+};
 
 /** Starts DynamoDB Local on the port, keeping its data in dataDirectory (or in memory). */
 export async function startDynamoDbLocal(options: {
@@ -62,19 +66,24 @@ export async function startDynamoDbLocal(options: {
     ? (mkdirSync(options.dataDirectory, { recursive: true }), ['-dbPath', options.dataDirectory])
     : ['-inMemory'];
   // DynamoDB Local writes a metadata file into its working directory: keep it out of the project.
-  const workingDirectory = options.dataDirectory ?? mkdtempSync(path.join(os.tmpdir(), 'steward-dynamodb-'));
-  const proc = spawnManaged('java', [
-    '-Xms64m',
-    '-XX:+UseSerialGC',
-    '-Xmx1g',
-    `-Djava.library.path=${path.join(emulator, 'DynamoDBLocal_lib')}`,
-    '-jar',
-    path.join(emulator, 'DynamoDBLocal.jar'),
-    '-port',
-    String(options.port),
-    '-sharedDb',
-    ...storage,
-  ], { cwd: workingDirectory });
+  const workingDirectory =
+    options.dataDirectory ?? mkdtempSync(path.join(os.tmpdir(), 'steward-dynamodb-'));
+  const proc = spawnManaged(
+    'java',
+    [
+      '-Xms64m',
+      '-XX:+UseSerialGC',
+      '-Xmx1g',
+      `-Djava.library.path=${path.join(emulator, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      path.join(emulator, 'DynamoDBLocal.jar'),
+      '-port',
+      String(options.port),
+      '-sharedDb',
+      ...storage,
+    ],
+    { cwd: workingDirectory },
+  );
   try {
     await waitForPort(options.port, 30_000);
   } catch (err) {
@@ -110,7 +119,8 @@ function stopLeftover(dataDirectory: string): void {
   const pid = Number(readFileSync(pidFile, 'utf8'));
   try {
     const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    if (command.includes('DynamoDBLocal.jar') && command.includes(dataDirectory)) process.kill(-pid, 'SIGKILL');
+    if (command.includes('DynamoDBLocal.jar') && command.includes(dataDirectory))
+      process.kill(-pid, 'SIGKILL');
   } catch {
     // gone already, or not ours to stop
   }
@@ -123,7 +133,10 @@ export function localDynamoDbClient(endpoint: string): DynamoDBClient {
 }
 
 /** Creates every table that does not exist yet; existing tables (and their data) are kept. */
-export async function ensureTables(client: DynamoDBClient, tables: TableDefinition[]): Promise<string[]> {
+export async function ensureTables(
+  client: DynamoDBClient,
+  tables: TableDefinition[],
+): Promise<string[]> {
   const existing = new Set<string>();
   let start: string | undefined;
   do {

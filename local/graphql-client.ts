@@ -86,7 +86,9 @@ export class LocalCognito {
       if (!(err instanceof UsernameExistsException)) throw err;
       return;
     }
-    await this.client.send(new AdminConfirmSignUpCommand({ UserPoolId: this.userPoolId, Username: email }));
+    await this.client.send(
+      new AdminConfirmSignUpCommand({ UserPoolId: this.userPoolId, Username: email }),
+    );
     // An administrator vouches for the address; without it the app asks to verify it first.
     await this.client.send(
       new AdminUpdateUserAttributesCommand({
@@ -110,7 +112,12 @@ export class LocalCognito {
       }),
     );
     const tokens = result.AuthenticationResult;
-    if (!tokens?.IdToken || !tokens.AccessToken) throw new Error(`Sign-in of ${email} returned no tokens`);
-    return { idToken: tokens.IdToken, accessToken: tokens.AccessToken, refreshToken: tokens.RefreshToken };
+    if (!tokens?.IdToken || !tokens.AccessToken)
+      throw new Error(`Sign-in of ${email} returned no tokens`);
+    return {
+      idToken: tokens.IdToken,
+      accessToken: tokens.AccessToken,
+      refreshToken: tokens.RefreshToken,
+    };
   }
 }

@@ -1,4 +1,11 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CloudAssembly } from './assembly';
@@ -6,7 +13,14 @@ import { startAppSync } from './appsync/index';
 import { bindPlaceholders, readCloudAssembly } from './cloud-assembly';
 import { startCognito } from './cognito';
 import { DEMO_PASSWORD, type DemoSummary, seedDemoData } from './demo-data';
-import { assertJava, ensureTables, LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoDbClient, startDynamoDbLocal } from './dynamodb';
+import {
+  assertJava,
+  ensureTables,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  localDynamoDbClient,
+  startDynamoDbLocal,
+} from './dynamodb';
 import { startEventSourceMappings } from './event-sources';
 import { LocalCognito } from './graphql-client';
 import { startLambdaApi } from './lambda-api';
@@ -16,7 +30,6 @@ import { amplifyOutputs, type AmplifyOutputs, writeOutputs } from './outputs';
 import { assertPortFree, freePort, LocalRuntimeError } from './process-utils';
 import { PROJECT_ROOT, STEWARD_DIRECTORY, SYNTH_CACHE } from './paths';
 import { synthesize } from './synth';
-
 
 /** Ports of the local services. */
 export type LocalPorts = {
@@ -30,8 +43,19 @@ export type LocalPorts = {
 
 /** Default ports: a base (STEWARD_PORT_BASE, default 20000) plus an offset; the app on 5173. */
 export function defaultPorts(base = Number(process.env.STEWARD_PORT_BASE ?? 20000)): LocalPorts {
-  const app = process.env.STEWARD_APP_PORT ? Number(process.env.STEWARD_APP_PORT) : base === 20000 ? 5173 : base + 10;
-  return { dynamodb: base + 1, cognito: base + 2, graphql: base + 3, mail: base + 4, lambda: base + 5, app };
+  const app = process.env.STEWARD_APP_PORT
+    ? Number(process.env.STEWARD_APP_PORT)
+    : base === 20000
+      ? 5173
+      : base + 10;
+  return {
+    dynamodb: base + 1,
+    cognito: base + 2,
+    graphql: base + 3,
+    mail: base + 4,
+    lambda: base + 5,
+    app,
+  };
 }
 
 async function autoPorts(): Promise<LocalPorts> {
@@ -65,7 +89,14 @@ export type LocalRuntimeOptions = {
 
 /** A running local Steward. */
 export type LocalRuntime = {
-  urls: { app?: string; graphql: string; realtime: string; mailbox: string; cognito: string; dynamodb: string };
+  urls: {
+    app?: string;
+    graphql: string;
+    realtime: string;
+    mailbox: string;
+    cognito: string;
+    dynamodb: string;
+  };
   ports: LocalPorts;
   outputs: AmplifyOutputs;
   assembly: CloudAssembly;
@@ -131,7 +162,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     const [dynamodb, mail] = await Promise.all([
       step('DynamoDB Local', () =>
-        startDynamoDbLocal({ port: ports.dynamodb, dataDirectory: path.join(dataDirectory, 'dynamodb') }),
+        startDynamoDbLocal({
+          port: ports.dynamodb,
+          dataDirectory: path.join(dataDirectory, 'dynamodb'),
+        }),
       ),
       step('mailbox (SES emulator)', () =>
         startMail({ port: ports.mail, dataDirectory: path.join(dataDirectory, 'mail') }),
@@ -180,7 +214,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       log,
     });
     stops.push(runner.stop);
-    const lambdaApi = await step('Lambda runner', () => startLambdaApi({ port: ports.lambda, runner }));
+    const lambdaApi = await step('Lambda runner', () =>
+      startLambdaApi({ port: ports.lambda, runner }),
+    );
     stops.push(lambdaApi.stop);
 
     const appsync = await step('GraphQL API (AppSync simulator)', () =>
@@ -213,7 +249,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const outputs = amplifyOutputs(
       assembly,
       { userPoolId: cognito.userPoolId, userPoolClientId: cognito.clientId },
-      { graphql: appsync.url, cognito: cognito.endpoint, mailbox: mail.url, dynamodb: dynamodb.endpoint },
+      {
+        graphql: appsync.url,
+        cognito: cognito.endpoint,
+        mailbox: mail.url,
+        dynamodb: dynamodb.endpoint,
+      },
     );
     if (options.writeOutputsFiles ?? true) writeOutputs(PROJECT_ROOT, outputs);
 
@@ -233,7 +274,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
             cognito: new LocalCognito(cognito.endpoint, cognito.userPoolId, cognito.clientId),
             dynamodb: ddb,
             graphqlUrl: appsync.url,
-            tables: { organizationMember: table('OrganizationMember'), inventoryItem: table('InventoryItem') },
+            tables: {
+              organizationMember: table('OrganizationMember'),
+              inventoryItem: table('InventoryItem'),
+            },
             log,
           }),
         );
@@ -322,7 +366,10 @@ function readyBlock(runtime: LocalRuntime, startedMs: number): string {
     `  Logs         ${path.relative(process.cwd(), path.join(STEWARD_DIRECTORY, 'logs', 'runtime.log'))}`,
   ];
   if (runtime.demo) {
-    lines.push('', `  Demo organization: ${runtime.demo.organizationName} — password for all: ${DEMO_PASSWORD}`);
+    lines.push(
+      '',
+      `  Demo organization: ${runtime.demo.organizationName} — password for all: ${DEMO_PASSWORD}`,
+    );
     for (const user of runtime.demo.users) lines.push(`    ${user.role.padEnd(10)} ${user.email}`);
   }
   lines.push('', 'Press Ctrl-C to stop.', '');

@@ -50,7 +50,9 @@ export function amplifyOutputs(
         require_symbols: policy.RequireSymbols ?? false,
         require_uppercase: policy.RequireUppercase ?? false,
       },
-      standard_required_attributes: assembly.userPool.schema.filter((a) => a.Required).map((a) => a.Name),
+      standard_required_attributes: assembly.userPool.schema
+        .filter((a) => a.Required)
+        .map((a) => a.Name),
       username_attributes: assembly.userPool.usernameAttributes,
       user_verification_types: assembly.userPool.autoVerifiedAttributes,
       unauthenticated_identities_enabled: false,
@@ -71,7 +73,10 @@ export function amplifyOutputs(
 /** Writes the outputs where Amplify apps look for them: the project root and public/. */
 export function writeOutputs(root: string, outputs: AmplifyOutputs): string[] {
   const json = `${JSON.stringify(outputs, null, 2)}\n`;
-  const targets = [path.join(root, 'amplify_outputs.json'), path.join(root, 'public', 'amplify_outputs.json')];
+  const targets = [
+    path.join(root, 'amplify_outputs.json'),
+    path.join(root, 'public', 'amplify_outputs.json'),
+  ];
   for (const target of targets) {
     mkdirSync(path.dirname(target), { recursive: true });
     writeFileSync(target, json);

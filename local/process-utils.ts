@@ -14,7 +14,11 @@ export class LocalRuntimeError extends Error {
 }
 
 /** Resolves when nothing listens on host:port; rejects with a clear message otherwise. */
-export async function assertPortFree(port: number, service: string, host = '127.0.0.1'): Promise<void> {
+export async function assertPortFree(
+  port: number,
+  service: string,
+  host = '127.0.0.1',
+): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const server = net.createServer();
     server.once('error', (err: NodeJS.ErrnoException) => {
@@ -44,7 +48,11 @@ export async function freePort(): Promise<number> {
 }
 
 /** Polls until a TCP connection to host:port succeeds, or fails after timeoutMs. */
-export async function waitForPort(port: number, timeoutMs: number, host = '127.0.0.1'): Promise<void> {
+export async function waitForPort(
+  port: number,
+  timeoutMs: number,
+  host = '127.0.0.1',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
@@ -75,8 +83,16 @@ export type ManagedProcess = {
 };
 
 /** Spawns a long-running child in its own process group and keeps its recent output. */
-export function spawnManaged(command: string, args: string[], options: SpawnOptions = {}): ManagedProcess {
-  const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnManaged(
+  command: string,
+  args: string[],
+  options: SpawnOptions = {},
+): ManagedProcess {
+  const child = spawn(command, args, {
+    ...options,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     lines.push(...chunk.toString().split('\n'));

@@ -9,4 +9,6 @@ const { directory, cached } = await synthesize({
   cacheDirectory: SYNTH_CACHE,
   log: (line) => console.log(line),
 });
-console.log(`${cached ? 'up to date' : 'synthesized'}: ${path.relative(root, directory)} (${Date.now() - started} ms)`);
+console.log(
+  `${cached ? 'up to date' : 'synthesized'}: ${path.relative(root, directory)} (${Date.now() - started} ms)`,
+);

@@ -69,7 +69,12 @@ export async function synthesize(options: {
   if (code !== 0) {
     throw new LocalRuntimeError(
       'Synthesizing amplify/backend.ts failed.',
-      `Fix the error below and start again:\n${output.join('').split('\n').filter((l) => !/^\s+at /.test(l)).slice(-40).join('\n')}`,
+      `Fix the error below and start again:\n${output
+        .join('')
+        .split('\n')
+        .filter((l) => !/^\s+at /.test(l))
+        .slice(-40)
+        .join('\n')}`,
     );
   }
   if (existsSync(path.join(directory, 'manifest.json'))) {

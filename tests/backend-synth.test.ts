@@ -34,7 +34,9 @@ describe('the synthesized backend', () => {
     expect(assembly.userPool.autoVerifiedAttributes).toEqual(['email']);
     expect(assembly.userPool.triggers.PostConfirmation).toBe('post-confirmation');
     const [pool] = resourcesOfType(directory, 'AWS::Cognito::UserPool');
-    expect(pool?.AccountRecoverySetting).toEqual({ RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] });
+    expect(pool?.AccountRecoverySetting).toEqual({
+      RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }],
+    });
   });
 
   it('keeps profiles in the auth stack, written only by the trigger and the api', () => {
@@ -46,7 +48,14 @@ describe('the synthesized backend', () => {
 
   it.each([
     ['Organization', ['organizationsBySlug']],
-    ['OrganizationMember', ['organizationMembersByOrganizationIdAndEmail', 'organizationMembersByUserId', 'organizationMembersByEmail']],
+    [
+      'OrganizationMember',
+      [
+        'organizationMembersByOrganizationIdAndEmail',
+        'organizationMembersByUserId',
+        'organizationMembersByEmail',
+      ],
+    ],
     [
       'WorkOrder',
       [
@@ -59,11 +68,16 @@ describe('the synthesized backend', () => {
     ],
     ['WorkOrderEvent', ['workOrderEventsByWorkOrderIdAndAt']],
     ['InventoryItem', ['inventoryItemsByOrganizationIdAndSku']],
-    ['InventoryAdjustment', ['inventoryAdjustmentsByItemIdAndAt', 'inventoryAdjustmentsByWorkOrderIdAndAt']],
+    [
+      'InventoryAdjustment',
+      ['inventoryAdjustmentsByItemIdAndAt', 'inventoryAdjustmentsByWorkOrderIdAndAt'],
+    ],
     ['Notification', ['notificationsByRecipientIdAndCreatedAt']],
   ])('gives %s a secondary index behind each list', (model, indexes) => {
     const table = assembly.tables.find((t) => t.modelName === model);
-    expect(table?.globalSecondaryIndexes.map((i) => i.IndexName).sort()).toEqual([...indexes].sort());
+    expect(table?.globalSecondaryIndexes.map((i) => i.IndexName).sort()).toEqual(
+      [...indexes].sort(),
+    );
   });
 
   it('offers no request path that scans a table', () => {
@@ -77,7 +91,9 @@ describe('the synthesized backend', () => {
   });
 
   it('generates no create, update or delete mutations for tenant data', () => {
-    const mutations = assembly.resolvers.filter((r) => r.typeName === 'Mutation').map((r) => r.fieldName);
+    const mutations = assembly.resolvers
+      .filter((r) => r.typeName === 'Mutation')
+      .map((r) => r.fieldName);
     expect(mutations.sort()).toEqual([
       'acceptInvitation',
       'addWorkOrderComment',
@@ -96,7 +112,14 @@ describe('the synthesized backend', () => {
       'updateMemberRole',
       'updateNotificationPreferences',
     ]);
-    for (const model of ['WorkOrder', 'Organization', 'OrganizationMember', 'InventoryItem', 'InventoryAdjustment', 'Notification']) {
+    for (const model of [
+      'WorkOrder',
+      'Organization',
+      'OrganizationMember',
+      'InventoryItem',
+      'InventoryAdjustment',
+      'Notification',
+    ]) {
       // The generated mutations take one `input`; the custom ones of the same name take fields.
       expect(assembly.schema).not.toMatch(new RegExp(`\\b(create|update|delete)${model}\\(input:`));
     }
@@ -109,15 +132,26 @@ describe('the synthesized backend', () => {
     );
     const api = assembly.functions.find((f) => f.name === 'api');
     expect(Object.keys(api?.environment ?? {})).toEqual(
-      expect.arrayContaining(['WORKORDER_TABLE', 'ORGANIZATIONMEMBER_TABLE', 'PROFILE_TABLE', 'USER_POOL_ID']),
+      expect.arrayContaining([
+        'WORKORDER_TABLE',
+        'ORGANIZATIONMEMBER_TABLE',
+        'PROFILE_TABLE',
+        'USER_POOL_ID',
+      ]),
     );
     // The api talks to DynamoDB directly: no SSM lookups at cold start.
     expect(api?.environment.AMPLIFY_SSM_ENV_CONFIG).toBe('{}');
   });
 
   it('feeds the notifier from the WorkOrder, OrganizationMember and InventoryItem streams with bounded retries, bisect, partial failures and a failure queue', () => {
-    const watched = ['WorkOrder', 'OrganizationMember', 'InventoryItem'].map((model) => assembly.tables.find((t) => t.modelName === model));
-    expect(watched.map((t) => t?.streamViewType)).toEqual(['NEW_AND_OLD_IMAGES', 'NEW_AND_OLD_IMAGES', 'NEW_AND_OLD_IMAGES']);
+    const watched = ['WorkOrder', 'OrganizationMember', 'InventoryItem'].map((model) =>
+      assembly.tables.find((t) => t.modelName === model),
+    );
+    expect(watched.map((t) => t?.streamViewType)).toEqual([
+      'NEW_AND_OLD_IMAGES',
+      'NEW_AND_OLD_IMAGES',
+      'NEW_AND_OLD_IMAGES',
+    ]);
     expect(assembly.eventSourceMappings).toEqual(
       watched.map((table) =>
         expect.objectContaining({
@@ -144,7 +178,9 @@ describe('the synthesized backend', () => {
   it('filters the custom subscription with an APPSYNC_JS handler', () => {
     const subscription = assembly.resolvers.find((r) => r.fieldName === 'onWorkOrderChanged');
     expect(subscription?.kind).toBe('PIPELINE');
-    expect(assembly.schema).toMatch(/onWorkOrderChanged\(organizationId: ID!\): WorkOrder!\s*@aws_subscribe\(mutations: \["submitWorkOrder", ?"assignWorkOrder", ?"transitionWorkOrder"\]\)/);
+    expect(assembly.schema).toMatch(
+      /onWorkOrderChanged\(organizationId: ID!\): WorkOrder!\s*@aws_subscribe\(mutations: \["submitWorkOrder", ?"assignWorkOrder", ?"transitionWorkOrder"\]\)/,
+    );
     const fn = assembly.pipelineFunctions.find((f) => f.runtime === 'APPSYNC_JS');
     expect(fn?.runtime === 'APPSYNC_JS' && fn.code).toContain('setSubscriptionFilter');
   });

@@ -22,14 +22,21 @@ describe('invitations on the local runtime', () => {
   let organizationId = '';
   const sessions: Record<string, Session> = {};
 
-  const gql = <T = Record<string, unknown>>(who: string, query: string, variables?: Record<string, unknown>) =>
-    graphql<T>(runtime.urls.graphql, sessions[who]?.accessToken, query, variables);
+  const gql = <T = Record<string, unknown>>(
+    who: string,
+    query: string,
+    variables?: Record<string, unknown>,
+  ) => graphql<T>(runtime.urls.graphql, sessions[who]?.accessToken, query, variables);
   const join = async (email: string) => {
     await cognito.createConfirmedUser(email, PASSWORD);
     sessions[email] = await cognito.signIn(email, PASSWORD);
   };
   const invite = (email: string, role = 'TECHNICIAN') =>
-    gql<{ inviteMember: { id: string } }>('alice@a.example', INVITE, { organizationId, email, role });
+    gql<{ inviteMember: { id: string } }>('alice@a.example', INVITE, {
+      organizationId,
+      email,
+      role,
+    });
   /** The newest invitation link mailed to `email` after `seen` earlier ones. */
   const linkFor = async (email: string, seen = 0) => {
     const mail = await waitFor(async () => {
@@ -48,7 +55,13 @@ describe('invitations on the local runtime', () => {
 
   beforeAll(async () => {
     dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'steward-invitations-'));
-    runtime = await startLocalRuntime({ dataDirectory, ports: 'auto', app: false, demo: false, writeOutputsFiles: false });
+    runtime = await startLocalRuntime({
+      dataDirectory,
+      ports: 'auto',
+      app: false,
+      demo: false,
+      writeOutputsFiles: false,
+    });
     cognito = new LocalCognito(runtime.urls.cognito, runtime.userPoolId, runtime.userPoolClientId);
     await join('alice@a.example');
     const created = await graphqlOk<{ createOrganization: { id: string } }>(
@@ -68,22 +81,30 @@ describe('invitations on the local runtime', () => {
   it('invites by email, re-invites with a new link, refuses a foreign or stale link, and accepts', async () => {
     const invited = await invite('  Dave@A.example ');
     expect(invited.errors).toBeUndefined();
-    expect(invited.data?.inviteMember).toMatchObject({ email: 'dave@a.example', status: 'INVITED', userId: null });
+    expect(invited.data?.inviteMember).toMatchObject({
+      email: 'dave@a.example',
+      status: 'INVITED',
+      userId: null,
+    });
     const first = await linkFor('dave@a.example');
     expect(first.memberId).toBe(invited.data?.inviteMember.id);
     expect(first.mail.subject).toContain('Grace Chapel');
     expect(first.mail.html).toContain('TECHNICIAN');
 
     // The token is in the email only: the schema has no field for it.
-    const sneak = await gql('alice@a.example', `query { getOrganizationMember(id: "${first.memberId}") { id inviteToken } }`);
+    const sneak = await gql(
+      'alice@a.example',
+      `query { getOrganizationMember(id: "${first.memberId}") { id inviteToken } }`,
+    );
     expect(sneak.errors?.[0]?.message).toMatch(/inviteToken/);
 
     await join('dave@a.example');
-    const me = await gql<{ me: { invitations: { memberId: string; organizationName: string; role: string }[] } }>(
-      'dave@a.example',
-      'query { me { invitations { memberId organizationName role } } }',
-    );
-    expect(me.data?.me.invitations).toEqual([{ memberId: first.memberId, organizationName: 'Grace Chapel', role: 'TECHNICIAN' }]);
+    const me = await gql<{
+      me: { invitations: { memberId: string; organizationName: string; role: string }[] };
+    }>('dave@a.example', 'query { me { invitations { memberId organizationName role } } }');
+    expect(me.data?.me.invitations).toEqual([
+      { memberId: first.memberId, organizationName: 'Grace Chapel', role: 'TECHNICIAN' },
+    ]);
 
     await join('erin@a.example');
     const foreign = await gql('erin@a.example', ACCEPT, first);
@@ -92,14 +113,15 @@ describe('invitations on the local runtime', () => {
     expect((await invite('dave@a.example', 'MANAGER')).errors).toBeUndefined();
     const second = await linkFor('dave@a.example', 1);
     expect(second.token).not.toBe(first.token);
-    const stale = await gql('dave@a.example', ACCEPT, { memberId: first.memberId, token: first.token });
+    const stale = await gql('dave@a.example', ACCEPT, {
+      memberId: first.memberId,
+      token: first.token,
+    });
     expect(stale.errors?.[0]?.errorType).toBe('FORBIDDEN');
 
-    const accepted = await gql<{ acceptInvitation: { userId: string; status: string; role: string } }>(
-      'dave@a.example',
-      ACCEPT,
-      { memberId: second.memberId, token: second.token },
-    );
+    const accepted = await gql<{
+      acceptInvitation: { userId: string; status: string; role: string };
+    }>('dave@a.example', ACCEPT, { memberId: second.memberId, token: second.token });
     expect(accepted.errors).toBeUndefined();
     expect(accepted.data?.acceptInvitation).toMatchObject({ status: 'ACTIVE', role: 'MANAGER' });
     const refreshed = await cognito.signIn('dave@a.example', PASSWORD);
@@ -114,7 +136,9 @@ describe('invitations on the local runtime', () => {
     const invited = await invite('frank@a.example');
     const memberId = invited.data?.inviteMember.id ?? '';
     const { token } = await linkFor('frank@a.example');
-    const table = runtime.assembly.tables.find((t) => t.tableName.startsWith('OrganizationMember'))?.tableName;
+    const table = runtime.assembly.tables.find((t) =>
+      t.tableName.startsWith('OrganizationMember'),
+    )?.tableName;
     const documents = DynamoDBDocumentClient.from(localDynamoDbClient(runtime.urls.dynamodb));
     await documents.send(
       new UpdateCommand({
@@ -130,4 +154,3 @@ describe('invitations on the local runtime', () => {
     expect(expired.errors?.[0]?.message).toMatch(/new invitation/);
   }, 60_000);
 });
-

@@ -41,8 +41,12 @@ describe('tenant isolation', () => {
   let orgA = '';
 
   const url = () => runtime.urls.graphql;
-  const as = <T = Record<string, unknown>>(who: string, query: string, variables?: Record<string, unknown>, stale = false) =>
-    graphql<T>(url(), (stale ? staleSessions : sessions)[who]?.accessToken, query, variables);
+  const as = <T = Record<string, unknown>>(
+    who: string,
+    query: string,
+    variables?: Record<string, unknown>,
+    stale = false,
+  ) => graphql<T>(url(), (stale ? staleSessions : sessions)[who]?.accessToken, query, variables);
   const signIn = async (email: string) => {
     sessions[email] = await cognito.signIn(email, PASSWORD);
     return sessions[email] as Session;
@@ -61,7 +65,8 @@ describe('tenant isolation', () => {
     const token = await waitFor(async () => {
       for (const mail of await readMailbox(runtime.urls.mailbox)) {
         const link = /\/invitations\/([^\s?]+)\?token=([\w-]+)/.exec(mail.text ?? '');
-        if (mail.to.includes(email) && link && decodeURIComponent(link[1] ?? '') === memberId) return link[2];
+        if (mail.to.includes(email) && link && decodeURIComponent(link[1] ?? '') === memberId)
+          return link[2];
       }
       return undefined;
     });
@@ -100,16 +105,35 @@ describe('tenant isolation', () => {
 
   beforeAll(async () => {
     dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'steward-isolation-'));
-    runtime = await startLocalRuntime({ dataDirectory, ports: 'auto', app: false, demo: false, writeOutputsFiles: false });
+    runtime = await startLocalRuntime({
+      dataDirectory,
+      ports: 'auto',
+      app: false,
+      demo: false,
+      writeOutputsFiles: false,
+    });
     cognito = new LocalCognito(runtime.urls.cognito, runtime.userPoolId, runtime.userPoolClientId);
-    const people = ['alice@a.example', 'bob@b.example', 'ivy@x.example', 'sam@x.example', 'rex@x.example', 'nora@x.example', 'tom@b.example'];
+    const people = [
+      'alice@a.example',
+      'bob@b.example',
+      'ivy@x.example',
+      'sam@x.example',
+      'rex@x.example',
+      'nora@x.example',
+      'tom@b.example',
+    ];
     for (const email of people) {
       await cognito.createConfirmedUser(email, PASSWORD);
       await signIn(email);
     }
-    for (const [email, name] of [['alice@a.example', 'Org A'], ['bob@b.example', 'Org B']] as const) {
+    for (const [email, name] of [
+      ['alice@a.example', 'Org A'],
+      ['bob@b.example', 'Org B'],
+    ] as const) {
       const created = await graphqlOk<{ createOrganization: { id: string; slug: string } }>(
-        url(), sessions[email]?.accessToken ?? '', `mutation { createOrganization(name: "${name}") { id slug } }`,
+        url(),
+        sessions[email]?.accessToken ?? '',
+        `mutation { createOrganization(name: "${name}") { id slug } }`,
       );
       if (email === 'alice@a.example') orgA = created.createOrganization.id;
       else b = { org: created.createOrganization.id, slug: created.createOrganization.slug } as Ids;
@@ -117,7 +141,8 @@ describe('tenant isolation', () => {
     }
     b.bobSub = sub('bob@b.example');
     const submitted = await graphqlOk<{ submitWorkOrder: { id: string; version: number } }>(
-      url(), sessions['bob@b.example']?.accessToken ?? '',
+      url(),
+      sessions['bob@b.example']?.accessToken ?? '',
       `mutation { submitWorkOrder(organizationId: "${b.org}", title: "${SECRET}", dueAt: "${new Date(Date.now() + 86_400_000).toISOString()}") { id version } }`,
     );
     b.workOrder = submitted.submitWorkOrder.id;
@@ -131,17 +156,25 @@ describe('tenant isolation', () => {
     staleSessions['sam@x.example'] = sessions['sam@x.example'] as Session;
     staleSessions['rex@x.example'] = sessions['rex@x.example'] as Session;
     const bobToken = sessions['bob@b.example']?.accessToken ?? '';
-    await graphqlOk(url(), bobToken, `mutation { setMemberSuspended(memberId: "${samMember}", suspended: true) { status } }`);
+    await graphqlOk(
+      url(),
+      bobToken,
+      `mutation { setMemberSuspended(memberId: "${samMember}", suspended: true) { status } }`,
+    );
     await graphqlOk(url(), bobToken, `mutation { removeMember(memberId: "${rexMember}") { id } }`);
     await signIn('sam@x.example');
     await signIn('rex@x.example');
 
     const events = await graphqlOk<{ eventsByWorkOrder: { items: { id: string }[] } }>(
-      url(), bobToken, `query { eventsByWorkOrder(workOrderId: "${b.workOrder}") { items { id } } }`,
+      url(),
+      bobToken,
+      `query { eventsByWorkOrder(workOrderId: "${b.workOrder}") { items { id } } }`,
     );
     b.event = events.eventsByWorkOrder.items[0]?.id ?? '';
     const stock = await graphqlOk<{ inventoryByOrganization: { items: { id: string }[] } }>(
-      url(), bobToken, `query { inventoryByOrganization(organizationId: "${b.org}") { items { id } } }`,
+      url(),
+      bobToken,
+      `query { inventoryByOrganization(organizationId: "${b.org}") { items { id } } }`,
     );
     b.inventoryItem = stock.inventoryByOrganization.items[0]?.id ?? 'none';
   }, 300_000);
@@ -161,42 +194,118 @@ describe('tenant isolation', () => {
 
   const READS: [string, (ids: Ids) => string][] = [
     ['getOrganization', (ids) => `{ getOrganization(id: "${ids.org}") { id name } }`],
-    ['organizationsBySlug', (ids) => `{ organizationsBySlug(slug: "${ids.slug}") { items { id name } } }`],
-    ['getOrganizationMember', (ids) => `{ getOrganizationMember(id: "${ids.member}") { id email } }`],
-    ['membersByOrganization', (ids) => `{ membersByOrganization(organizationId: "${ids.org}") { items { id email } } }`],
-    ['membershipsByUser', (ids) => `{ membershipsByUser(userId: "${ids.bobSub}") { items { id organizationId } } }`],
-    ['membershipsByEmail', () => `{ membershipsByEmail(email: "bob@b.example") { items { id organizationId } } }`],
+    [
+      'organizationsBySlug',
+      (ids) => `{ organizationsBySlug(slug: "${ids.slug}") { items { id name } } }`,
+    ],
+    [
+      'getOrganizationMember',
+      (ids) => `{ getOrganizationMember(id: "${ids.member}") { id email } }`,
+    ],
+    [
+      'membersByOrganization',
+      (ids) => `{ membersByOrganization(organizationId: "${ids.org}") { items { id email } } }`,
+    ],
+    [
+      'membershipsByUser',
+      (ids) => `{ membershipsByUser(userId: "${ids.bobSub}") { items { id organizationId } } }`,
+    ],
+    [
+      'membershipsByEmail',
+      () => `{ membershipsByEmail(email: "bob@b.example") { items { id organizationId } } }`,
+    ],
     ['getWorkOrder', (ids) => `{ getWorkOrder(id: "${ids.workOrder}") { id title } }`],
-    ['workOrdersByOrganization', (ids) => `{ workOrdersByOrganization(organizationId: "${ids.org}") { items { id title } } }`],
-    ['workOrdersByOrganizationAndStatus', (ids) => `{ workOrdersByOrganizationAndStatus(organizationId: "${ids.org}") { items { id title } } }`],
-    ['workOrdersByRequester', (ids) => `{ workOrdersByRequester(requesterId: "${ids.bobSub}") { items { id title } } }`],
-    ['workOrdersByAssignee', (ids) => `{ workOrdersByAssignee(assigneeId: "${ids.bobSub}") { items { id title } } }`],
-    ['openWorkOrdersByDueDate', (ids) => `{ openWorkOrdersByDueDate(organizationId: "${ids.org}") { items { id title } } }`],
+    [
+      'workOrdersByOrganization',
+      (ids) => `{ workOrdersByOrganization(organizationId: "${ids.org}") { items { id title } } }`,
+    ],
+    [
+      'workOrdersByOrganizationAndStatus',
+      (ids) =>
+        `{ workOrdersByOrganizationAndStatus(organizationId: "${ids.org}") { items { id title } } }`,
+    ],
+    [
+      'workOrdersByRequester',
+      (ids) => `{ workOrdersByRequester(requesterId: "${ids.bobSub}") { items { id title } } }`,
+    ],
+    [
+      'workOrdersByAssignee',
+      (ids) => `{ workOrdersByAssignee(assigneeId: "${ids.bobSub}") { items { id title } } }`,
+    ],
+    [
+      'openWorkOrdersByDueDate',
+      (ids) => `{ openWorkOrdersByDueDate(organizationId: "${ids.org}") { items { id title } } }`,
+    ],
     ['getWorkOrderEvent', (ids) => `{ getWorkOrderEvent(id: "${ids.event}") { id note } }`],
-    ['eventsByWorkOrder', (ids) => `{ eventsByWorkOrder(workOrderId: "${ids.workOrder}") { items { id note } } }`],
+    [
+      'eventsByWorkOrder',
+      (ids) => `{ eventsByWorkOrder(workOrderId: "${ids.workOrder}") { items { id note } } }`,
+    ],
     ['getInventoryItem', (ids) => `{ getInventoryItem(id: "${ids.inventoryItem}") { id name } }`],
-    ['inventoryByOrganization', (ids) => `{ inventoryByOrganization(organizationId: "${ids.org}") { items { id name } } }`],
-    ['notificationsByRecipient', (ids) => `{ notificationsByRecipient(recipientId: "${ids.bobSub}") { items { id subject } } }`],
+    [
+      'inventoryByOrganization',
+      (ids) => `{ inventoryByOrganization(organizationId: "${ids.org}") { items { id name } } }`,
+    ],
+    [
+      'notificationsByRecipient',
+      (ids) =>
+        `{ notificationsByRecipient(recipientId: "${ids.bobSub}") { items { id subject } } }`,
+    ],
   ];
 
   const WRITES: [string, (ids: Ids) => string][] = [
-    ['submitWorkOrder into B', (ids) => `mutation { submitWorkOrder(organizationId: "${ids.org}", title: "intruder") { id } }`],
-    ['assignWorkOrder', (ids) => `mutation { assignWorkOrder(id: "${ids.workOrder}", assigneeId: "${ids.bobSub}") { id } }`],
-    ['transitionWorkOrder', (ids) => `mutation { transitionWorkOrder(id: "${ids.workOrder}", to: CANCELLED, expectedVersion: ${ids.workOrderVersion}) { id } }`],
-    ['addWorkOrderComment', (ids) => `mutation { addWorkOrderComment(workOrderId: "${ids.workOrder}", body: "hello") { id } }`],
-    ['inviteMember into B', (ids) => `mutation { inviteMember(organizationId: "${ids.org}", email: "x@evil.example", role: ADMIN) { id } }`],
-    ['updateMemberRole', (ids) => `mutation { updateMemberRole(memberId: "${ids.member}", role: ADMIN) { id } }`],
-    ['setMemberSuspended', (ids) => `mutation { setMemberSuspended(memberId: "${ids.member}", suspended: true) { id } }`],
+    [
+      'submitWorkOrder into B',
+      (ids) =>
+        `mutation { submitWorkOrder(organizationId: "${ids.org}", title: "intruder") { id } }`,
+    ],
+    [
+      'assignWorkOrder',
+      (ids) =>
+        `mutation { assignWorkOrder(id: "${ids.workOrder}", assigneeId: "${ids.bobSub}") { id } }`,
+    ],
+    [
+      'transitionWorkOrder',
+      (ids) =>
+        `mutation { transitionWorkOrder(id: "${ids.workOrder}", to: CANCELLED, expectedVersion: ${ids.workOrderVersion}) { id } }`,
+    ],
+    [
+      'addWorkOrderComment',
+      (ids) =>
+        `mutation { addWorkOrderComment(workOrderId: "${ids.workOrder}", body: "hello") { id } }`,
+    ],
+    [
+      'inviteMember into B',
+      (ids) =>
+        `mutation { inviteMember(organizationId: "${ids.org}", email: "x@evil.example", role: ADMIN) { id } }`,
+    ],
+    [
+      'updateMemberRole',
+      (ids) => `mutation { updateMemberRole(memberId: "${ids.member}", role: ADMIN) { id } }`,
+    ],
+    [
+      'setMemberSuspended',
+      (ids) => `mutation { setMemberSuspended(memberId: "${ids.member}", suspended: true) { id } }`,
+    ],
     ['removeMember', (ids) => `mutation { removeMember(memberId: "${ids.member}") { id } }`],
-    ['transferOwnership', (ids) => `mutation { transferOwnership(organizationId: "${ids.org}", memberId: "${ids.member}") { id } }`],
-    ["acceptInvitation of another person", (ids) => `mutation { acceptInvitation(memberId: "${ids.member}", token: "guess") { id } }`],
+    [
+      'transferOwnership',
+      (ids) =>
+        `mutation { transferOwnership(organizationId: "${ids.org}", memberId: "${ids.member}") { id } }`,
+    ],
+    [
+      'acceptInvitation of another person',
+      (ids) => `mutation { acceptInvitation(memberId: "${ids.member}", token: "guess") { id } }`,
+    ],
   ];
 
   describe.each(OUTSIDERS)('%s', (_label, who) => {
     it.each(READS)('reads nothing of B through %s', async (_name, query) => {
       const result = await as(who, query(b));
       expect(result.status).toBe(200);
-      expect(JSON.stringify(result.data ?? {})).not.toMatch(new RegExp(`${SECRET}|${b.org}|bob@b\\.example`));
+      expect(JSON.stringify(result.data ?? {})).not.toMatch(
+        new RegExp(`${SECRET}|${b.org}|bob@b\\.example`),
+      );
     });
 
     it.each(WRITES)('changes nothing of B through %s', async (_name, mutation) => {
@@ -205,7 +314,9 @@ describe('tenant isolation', () => {
         if (stale && !staleSessions[who]) continue;
         const result = await as(who, mutation(b), {}, stale);
         expect(result.errors?.length, JSON.stringify(result)).toBeGreaterThan(0);
-        expect(result.errors?.[0]?.errorType).toMatch(/FORBIDDEN|NOT_FOUND|Unauthorized|VALIDATION|INVITATION/);
+        expect(result.errors?.[0]?.errorType).toMatch(
+          /FORBIDDEN|NOT_FOUND|Unauthorized|VALIDATION|INVITATION/,
+        );
       }
       expect(await snapshotOfB()).toEqual(before);
     });
@@ -215,7 +326,9 @@ describe('tenant isolation', () => {
       const socket = await openRealtime(runtime.urls.realtime, url(), token);
       try {
         const query = `subscription S($o: ID!) { onWorkOrderChanged(organizationId: $o) { ${WO_FIELDS} } }`;
-        await expect(subscribe(socket, url(), token, query, { o: b.org })).rejects.toThrow(/refused|Unauthorized/i);
+        await expect(subscribe(socket, url(), token, query, { o: b.org })).rejects.toThrow(
+          /refused|Unauthorized/i,
+        );
       } finally {
         socket.close();
       }
@@ -231,7 +344,9 @@ describe('tenant isolation', () => {
       'subscription { onCreateWorkOrder { id } }',
     ]) {
       const result = await as('alice@a.example', operation);
-      expect(result.errors?.[0]?.message).toMatch(/Validation|Cannot query field|not defined|Unknown/i);
+      expect(result.errors?.[0]?.message).toMatch(
+        /Validation|Cannot query field|not defined|Unknown/i,
+      );
     }
   });
 
@@ -245,9 +360,14 @@ describe('tenant isolation', () => {
       const alices = await subscribe(aliceSocket, url(), aliceToken, query, { o: orgA });
       const toms = await subscribe(tomSocket, url(), tomToken, query, { o: b.org });
       const created = await graphqlOk<{ submitWorkOrder: { id: string } }>(
-        url(), sessions['bob@b.example']?.accessToken ?? '', `mutation { submitWorkOrder(organizationId: "${b.org}", title: "live ${SECRET}") { id } }`,
+        url(),
+        sessions['bob@b.example']?.accessToken ?? '',
+        `mutation { submitWorkOrder(organizationId: "${b.org}", title: "live ${SECRET}") { id } }`,
       );
-      await toms.next((e) => (e.onWorkOrderChanged as { id: string }).id === created.submitWorkOrder.id, 2000);
+      await toms.next(
+        (e) => (e.onWorkOrderChanged as { id: string }).id === created.submitWorkOrder.id,
+        2000,
+      );
       await new Promise((r) => setTimeout(r, 300));
       expect(alices.events).toEqual([]);
     } finally {
@@ -257,14 +377,20 @@ describe('tenant isolation', () => {
   });
 
   it('lets each role of B do what the matrix allows and no more', async () => {
-    const tom = await as<{ submitWorkOrder: { id: string } }>('tom@b.example', `mutation { submitWorkOrder(organizationId: "${b.org}", title: "tech request") { id } }`);
+    const tom = await as<{ submitWorkOrder: { id: string } }>(
+      'tom@b.example',
+      `mutation { submitWorkOrder(organizationId: "${b.org}", title: "tech request") { id } }`,
+    );
     expect(tom.errors).toBeUndefined();
-    const tomInvites = await as('tom@b.example', `mutation { inviteMember(organizationId: "${b.org}", email: "y@b.example", role: MEMBER) { id } }`);
+    const tomInvites = await as(
+      'tom@b.example',
+      `mutation { inviteMember(organizationId: "${b.org}", email: "y@b.example", role: MEMBER) { id } }`,
+    );
     expect(tomInvites.errors?.[0]?.errorType).toBe('FORBIDDEN');
     const tomReads = await as<{ workOrdersByOrganization: { items: { title: string }[] } }>(
-      'tom@b.example', `{ workOrdersByOrganization(organizationId: "${b.org}") { items { title } } }`,
+      'tom@b.example',
+      `{ workOrdersByOrganization(organizationId: "${b.org}") { items { title } } }`,
     );
     expect(tomReads.data?.workOrdersByOrganization.items.map((w) => w.title)).toContain(SECRET);
   });
 });
-

@@ -1,11 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../core/organizations/roles';
 import type { WorkOrderStatus } from '../core/work-orders/vocabulary';
@@ -609,4 +605,3 @@ describe('work orders through the local runtime', () => {
     expect(listedIds).not.toContain(done.id);
   });
 });
-

@@ -4,13 +4,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudAssembly } from '../assembly';
 import { readCloudAssembly } from '../cloud-assembly';
 import path from 'node:path';
-import { dynamoDbLocalDirectory, ensureTables, localDynamoDbClient, startDynamoDbLocal } from '../dynamodb';
+import {
+  dynamoDbLocalDirectory,
+  ensureTables,
+  localDynamoDbClient,
+  startDynamoDbLocal,
+} from '../dynamodb';
 import { PROJECT_ROOT, SYNTH_CACHE } from '../paths';
 import { freePort, LocalRuntimeError, spawnManaged, waitForPort } from '../process-utils';
 import { synthesize } from '../synth';
 import { type AppSyncServer, startAppSync } from './index';
 import { TestRealtimeClient } from './test-realtime-client';
-import { cognitoClaims, createTestKey, signToken, startJwksServer, unsignedToken } from './test-tokens';
+import {
+  cognitoClaims,
+  createTestKey,
+  signToken,
+  startJwksServer,
+  unsignedToken,
+} from './test-tokens';
 
 const issuer = 'https://cognito-idp.localhost/local_pool';
 const clientId = 'local-client';
@@ -27,7 +38,8 @@ async function startDynamo(port: number): Promise<Dynamo> {
   try {
     return await startDynamoDbLocal({ port });
   } catch (err) {
-    if (!(err instanceof LocalRuntimeError) || !err.message.includes('of unknown version')) throw err;
+    if (!(err instanceof LocalRuntimeError) || !err.message.includes('of unknown version'))
+      throw err;
     const emulator = dynamoDbLocalDirectory();
     const proc = spawnManaged('java', [
       `-Djava.library.path=${path.join(emulator, 'DynamoDBLocal_lib')}`,
@@ -47,13 +59,24 @@ function tokenFor(sub: string, groups: string[], lifetimeSeconds = 3600): string
   return signToken(key, cognitoClaims({ issuer, clientId, sub, groups, lifetimeSeconds }));
 }
 
-async function graphql(server: AppSyncServer, token: string | undefined, query: string, variables: Record<string, unknown> = {}) {
+async function graphql(
+  server: AppSyncServer,
+  token: string | undefined,
+  query: string,
+  variables: Record<string, unknown> = {},
+) {
   const response = await fetch(server.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: token } : {}) },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: response.status, body: (await response.json()) as { data?: Record<string, unknown>; errors?: Record<string, unknown>[] } };
+  return {
+    status: response.status,
+    body: (await response.json()) as {
+      data?: Record<string, unknown>;
+      errors?: Record<string, unknown>[];
+    },
+  };
 }
 
 function authHeader(server: AppSyncServer, token: string) {
@@ -67,18 +90,57 @@ const handMade: CloudAssembly = {
   tables: [],
   functions: [],
   eventSourceMappings: [],
-  userPool: { triggers: {}, usernameAttributes: [], autoVerifiedAttributes: [], passwordPolicy: {}, schema: [] },
+  userPool: {
+    triggers: {},
+    usernameAttributes: [],
+    autoVerifiedAttributes: [],
+    passwordPolicy: {},
+    schema: [],
+  },
   schema: /* GraphQL */ `
-    input StringF { eq: String, ne: String, in: [String], notIn: [String], beginsWith: String, containsAny: [String] }
-    input IntF { gt: Int, lt: Int, between: [Int] }
-    input ThingF { group: StringF, score: IntF, tags: StringF, and: [ThingF], or: [ThingF] }
-    type Thing @aws_cognito_user_pools { id: ID!, group: String!, score: Int, tags: [String] }
-    type Query { whoAmI(greeting: String): String @aws_cognito_user_pools }
-    type Mutation { publishThing(id: ID!, group: String!, score: Int, tags: [String]): Thing @aws_cognito_user_pools }
-    type Subscription {
-      onThing(filter: ThingF): Thing @aws_subscribe(mutations: ["publishThing"]) @aws_cognito_user_pools
+    input StringF {
+      eq: String
+      ne: String
+      in: [String]
+      notIn: [String]
+      beginsWith: String
+      containsAny: [String]
     }
-    schema { query: Query, mutation: Mutation, subscription: Subscription }
+    input IntF {
+      gt: Int
+      lt: Int
+      between: [Int]
+    }
+    input ThingF {
+      group: StringF
+      score: IntF
+      tags: StringF
+      and: [ThingF]
+      or: [ThingF]
+    }
+    type Thing @aws_cognito_user_pools {
+      id: ID!
+      group: String!
+      score: Int
+      tags: [String]
+    }
+    type Query {
+      whoAmI(greeting: String): String @aws_cognito_user_pools
+    }
+    type Mutation {
+      publishThing(id: ID!, group: String!, score: Int, tags: [String]): Thing
+        @aws_cognito_user_pools
+    }
+    type Subscription {
+      onThing(filter: ThingF): Thing
+        @aws_subscribe(mutations: ["publishThing"])
+        @aws_cognito_user_pools
+    }
+    schema {
+      query: Query
+      mutation: Mutation
+      subscription: Subscription
+    }
   `,
   dataSources: [{ name: 'NONE_DS', type: 'NONE' }],
   pipelineFunctions: [],
@@ -120,7 +182,8 @@ const handMade: CloudAssembly = {
 };
 
 const ON_THING = 'subscription S($filter: ThingF) { onThing(filter: $filter) { id } }';
-const PUBLISH = 'mutation P($id: ID!, $group: String!, $score: Int, $tags: [String]) { publishThing(id: $id, group: $group, score: $score, tags: $tags) { id } }';
+const PUBLISH =
+  'mutation P($id: ID!, $group: String!, $score: Int, $tags: [String]) { publishThing(id: $id, group: $group, score: $score, tags: $tags) { id } }';
 
 describe('startAppSync with a hand-made assembly', () => {
   let jwks: Jwks;
@@ -151,45 +214,86 @@ describe('startAppSync with a hand-made assembly', () => {
   });
 
   it('accepts a Bearer token and refuses a forged one over HTTP before any resolver', async () => {
-    expect((await graphql(server, `Bearer ${token}`, 'query { whoAmI(greeting: "hi") }')).status).toBe(200);
-    const forged = await graphql(server, unsignedToken(cognitoClaims({ issuer, clientId, sub: 'x', groups: ['Admin'] })), 'query { whoAmI }');
+    expect(
+      (await graphql(server, `Bearer ${token}`, 'query { whoAmI(greeting: "hi") }')).status,
+    ).toBe(200);
+    const forged = await graphql(
+      server,
+      unsignedToken(cognitoClaims({ issuer, clientId, sub: 'x', groups: ['Admin'] })),
+      'query { whoAmI }',
+    );
     expect(forged.status).toBe(401);
     expect(forged.body.errors?.[0]?.errorType).toBe('UnauthorizedException');
   });
 
   it('refuses the simulator-only /clear-data endpoint', async () => {
-    const response = await fetch(server.url.replace('/graphql', '/clear-data'), { method: 'DELETE', headers: { authorization: token } });
+    const response = await fetch(server.url.replace('/graphql', '/clear-data'), {
+      method: 'DELETE',
+      headers: { authorization: token },
+    });
     expect(response.status).toBe(404);
   });
 
   it('filters VTL subscriptions on the published payload, with and/or/between/beginsWith', async () => {
     const client = await TestRealtimeClient.connect(server.realtimeUrl, authHeader(server, token));
     await client.init();
-    const filter = { or: [{ group: { eq: 'a' }, score: { between: [1, 5] } }, { group: { beginsWith: 'vip-' } }] };
-    expect((await client.subscribe('s1', ON_THING, { filter }, authHeader(server, token))).type).toBe('start_ack');
-    expect((await client.subscribe('s2', ON_THING, {}, authHeader(server, token))).type).toBe('start_ack');
-    for (const [id, group, score] of [['1', 'a', 3], ['2', 'a', 9], ['3', 'b', 3], ['4', 'vip-x', 0]] as const) {
+    const filter = {
+      or: [{ group: { eq: 'a' }, score: { between: [1, 5] } }, { group: { beginsWith: 'vip-' } }],
+    };
+    expect(
+      (await client.subscribe('s1', ON_THING, { filter }, authHeader(server, token))).type,
+    ).toBe('start_ack');
+    expect((await client.subscribe('s2', ON_THING, {}, authHeader(server, token))).type).toBe(
+      'start_ack',
+    );
+    for (const [id, group, score] of [
+      ['1', 'a', 3],
+      ['2', 'a', 9],
+      ['3', 'b', 3],
+      ['4', 'vip-x', 0],
+    ] as const) {
       await graphql(server, token, PUBLISH, { id, group, score });
     }
     await client.waitFor((m) => m.id === 's2' && JSON.stringify(m.payload).includes('"4"'));
     // The selection set is only `id`: filters still see group and score, as on AWS.
-    expect(client.dataFor('s1')).toEqual([{ data: { onThing: { id: '1' } } }, { data: { onThing: { id: '4' } } }]);
+    expect(client.dataFor('s1')).toEqual([
+      { data: { onThing: { id: '1' } } },
+      { data: { onThing: { id: '4' } } },
+    ]);
     expect(client.dataFor('s2')).toHaveLength(4);
     client.close();
   });
 
   it.each([
-    ['in with 6 values', { group: { in: ['1', '2', '3', '4', '5', '6'] } }, 'maximum value limit 5 for operator `in`'],
-    ['containsAny with 21 values', { tags: { containsAny: Array.from({ length: 21 }, (_, i) => `g${i}`) } }, 'maximum value limit 20'],
-    ['11 filter groups', { or: Array.from({ length: 11 }, (_, i) => ({ group: { eq: `g${i}` } })) }, 'maximum filter group limit 10'],
-  ])('refuses a subscription whose filter AppSync would reject: %s', async (_name, filter, message) => {
-    const client = await TestRealtimeClient.connect(server.realtimeUrl, authHeader(server, token));
-    await client.init();
-    const answer = await client.subscribe('bad', ON_THING, { filter }, authHeader(server, token));
-    expect(answer.type).toBe('error');
-    expect(JSON.stringify(answer.payload)).toContain(message);
-    client.close();
-  });
+    [
+      'in with 6 values',
+      { group: { in: ['1', '2', '3', '4', '5', '6'] } },
+      'maximum value limit 5 for operator `in`',
+    ],
+    [
+      'containsAny with 21 values',
+      { tags: { containsAny: Array.from({ length: 21 }, (_, i) => `g${i}`) } },
+      'maximum value limit 20',
+    ],
+    [
+      '11 filter groups',
+      { or: Array.from({ length: 11 }, (_, i) => ({ group: { eq: `g${i}` } })) },
+      'maximum filter group limit 10',
+    ],
+  ])(
+    'refuses a subscription whose filter AppSync would reject: %s',
+    async (_name, filter, message) => {
+      const client = await TestRealtimeClient.connect(
+        server.realtimeUrl,
+        authHeader(server, token),
+      );
+      await client.init();
+      const answer = await client.subscribe('bad', ON_THING, { filter }, authHeader(server, token));
+      expect(answer.type).toBe('error');
+      expect(JSON.stringify(answer.payload)).toContain(message);
+      client.close();
+    },
+  );
 
   it('refuses a start message whose own token is forged', async () => {
     const client = await TestRealtimeClient.connect(server.realtimeUrl, authHeader(server, token));
@@ -224,11 +328,22 @@ describe('startAppSync with the synthesized backend and DynamoDB Local', () => {
 
   /** Stands in for the `api` Lambda: submitWorkOrder returns a work order of the caller. */
   async function invokeFunction(functionName: string, payload: unknown): Promise<unknown> {
-    const event = payload as { fieldName: string; arguments: Record<string, unknown>; identity: { sub: string; groups?: string[] } };
+    const event = payload as {
+      fieldName: string;
+      arguments: Record<string, unknown>;
+      identity: { sub: string; groups?: string[] };
+    };
     invocations.push({ functionName, payload: event as unknown as Record<string, unknown> });
-    if (event.fieldName !== 'submitWorkOrder') throw Object.assign(new Error('unexpected'), { errorType: 'Test', errorMessage: 'unexpected' });
+    if (event.fieldName !== 'submitWorkOrder')
+      throw Object.assign(new Error('unexpected'), {
+        errorType: 'Test',
+        errorMessage: 'unexpected',
+      });
     if (event.arguments.title === 'fail') {
-      throw Object.assign(new Error('Title refused'), { errorType: 'VALIDATION', errorMessage: 'Title refused' });
+      throw Object.assign(new Error('Title refused'), {
+        errorType: 'VALIDATION',
+        errorMessage: 'Title refused',
+      });
     }
     const now = new Date().toISOString();
     return {
@@ -269,12 +384,18 @@ describe('startAppSync with the synthesized backend and DynamoDB Local', () => {
     await jwks?.stop();
   });
 
-  const SUBMIT = 'mutation S($o: ID!, $t: String!) { submitWorkOrder(organizationId: $o, title: $t) { id title } }';
-  const ON_CHANGED = 'subscription C($o: ID!) { onWorkOrderChanged(organizationId: $o) { id title } }';
+  const SUBMIT =
+    'mutation S($o: ID!, $t: String!) { submitWorkOrder(organizationId: $o, title: $t) { id title } }';
+  const ON_CHANGED =
+    'subscription C($o: ID!) { onWorkOrderChanged(organizationId: $o) { id title } }';
 
   it('resolves graphql to the simulator’s own 15.x copy', () => {
-    const simulatorRequire = createRequire(createRequire(import.meta.url).resolve('@aws-amplify/amplify-appsync-simulator'));
-    expect((simulatorRequire('graphql/package.json') as { version: string }).version).toMatch(/^15\./);
+    const simulatorRequire = createRequire(
+      createRequire(import.meta.url).resolve('@aws-amplify/amplify-appsync-simulator'),
+    );
+    expect((simulatorRequire('graphql/package.json') as { version: string }).version).toMatch(
+      /^15\./,
+    );
   });
 
   it('runs the generated VTL against DynamoDB Local, scoped by the token groups', async () => {
@@ -285,14 +406,25 @@ describe('startAppSync with the synthesized backend and DynamoDB Local', () => {
       new PutItemCommand({
         TableName: table?.tableName,
         Item: {
-          id: { S: 'org-a' }, name: { S: 'Org A' }, slug: { S: 'org-a' }, plan: { S: 'FREE' }, status: { S: 'ACTIVE' },
-          ownerId: { S: 'manager-a' }, workOrderCounter: { N: '0' }, memberCount: { N: '1' },
-          createdAt: { S: now }, updatedAt: { S: now }, __typename: { S: 'Organization' },
+          id: { S: 'org-a' },
+          name: { S: 'Org A' },
+          slug: { S: 'org-a' },
+          plan: { S: 'FREE' },
+          status: { S: 'ACTIVE' },
+          ownerId: { S: 'manager-a' },
+          workOrderCounter: { N: '0' },
+          memberCount: { N: '1' },
+          createdAt: { S: now },
+          updatedAt: { S: now },
+          __typename: { S: 'Organization' },
         },
       }),
     );
     const query = 'query { getOrganization(id: "org-a") { id name } }';
-    expect((await graphql(server, manager.token, query)).body.data?.getOrganization).toEqual({ id: 'org-a', name: 'Org A' });
+    expect((await graphql(server, manager.token, query)).body.data?.getOrganization).toEqual({
+      id: 'org-a',
+      name: 'Org A',
+    });
     const foreign = await graphql(server, ownerB.token, query);
     expect(foreign.body.data?.getOrganization ?? null).toBeNull();
     expect(foreign.body.errors?.[0]?.errorType).toBe('Unauthorized');
@@ -303,21 +435,50 @@ describe('startAppSync with the synthesized backend and DynamoDB Local', () => {
     expect(body.data?.submitWorkOrder).toMatchObject({ title: 'Leak' });
     const call = invocations.at(-1);
     expect(call?.functionName).toBe('api');
-    expect(call?.payload).toMatchObject({ fieldName: 'submitWorkOrder', arguments: { organizationId: 'org-a', title: 'Leak' } });
-    expect((call?.payload.identity as { groups?: string[] }).groups).toEqual(['org-a', 'org-a:MANAGER']);
+    expect(call?.payload).toMatchObject({
+      fieldName: 'submitWorkOrder',
+      arguments: { organizationId: 'org-a', title: 'Leak' },
+    });
+    expect((call?.payload.identity as { groups?: string[] }).groups).toEqual([
+      'org-a',
+      'org-a:MANAGER',
+    ]);
     const failed = await graphql(server, manager.token, SUBMIT, { o: 'org-a', t: 'fail' });
-    expect(failed.body.errors?.[0]).toMatchObject({ message: 'Title refused', errorType: 'VALIDATION' });
+    expect(failed.body.errors?.[0]).toMatchObject({
+      message: 'Title refused',
+      errorType: 'VALIDATION',
+    });
   });
 
   it('delivers a custom mutation to onWorkOrderChanged subscribers of that organization only (APPSYNC_JS handler)', async () => {
-    const a = await TestRealtimeClient.connect(server.realtimeUrl, authHeader(server, manager.token));
-    const member = await TestRealtimeClient.connect(server.realtimeUrl, authHeader(server, memberA.token), 'query');
-    const b = await TestRealtimeClient.connect(server.realtimeUrl, authHeader(server, ownerB.token));
+    const a = await TestRealtimeClient.connect(
+      server.realtimeUrl,
+      authHeader(server, manager.token),
+    );
+    const member = await TestRealtimeClient.connect(
+      server.realtimeUrl,
+      authHeader(server, memberA.token),
+      'query',
+    );
+    const b = await TestRealtimeClient.connect(
+      server.realtimeUrl,
+      authHeader(server, ownerB.token),
+    );
     for (const c of [a, member, b]) await c.init();
-    const ack = await a.subscribe('a', ON_CHANGED, { o: 'org-a' }, authHeader(server, manager.token));
+    const ack = await a.subscribe(
+      'a',
+      ON_CHANGED,
+      { o: 'org-a' },
+      authHeader(server, manager.token),
+    );
     expect(ack, JSON.stringify(ack)).toMatchObject({ type: 'start_ack' });
-    expect((await member.subscribe('m', ON_CHANGED, { o: 'org-a' }, authHeader(server, memberA.token))).type).toBe('start_ack');
-    expect((await b.subscribe('b', ON_CHANGED, { o: 'org-b' }, authHeader(server, ownerB.token))).type).toBe('start_ack');
+    expect(
+      (await member.subscribe('m', ON_CHANGED, { o: 'org-a' }, authHeader(server, memberA.token)))
+        .type,
+    ).toBe('start_ack');
+    expect(
+      (await b.subscribe('b', ON_CHANGED, { o: 'org-b' }, authHeader(server, ownerB.token))).type,
+    ).toBe('start_ack');
 
     await graphql(server, manager.token, SUBMIT, { o: 'org-a', t: 'A by manager' });
     await graphql(server, memberA.token, SUBMIT, { o: 'org-a', t: 'A by member' });
@@ -328,7 +489,13 @@ describe('startAppSync with the synthesized backend and DynamoDB Local', () => {
     await new Promise((r) => setTimeout(r, 200));
 
     const titles = (c: TestRealtimeClient, id: string) =>
-      c.dataFor(id).map((p) => (p as { data: { onWorkOrderChanged: { title: string } } }).data.onWorkOrderChanged.title);
+      c
+        .dataFor(id)
+        .map(
+          (p) =>
+            (p as { data: { onWorkOrderChanged: { title: string } } }).data.onWorkOrderChanged
+              .title,
+        );
     expect(titles(a, 'a')).toEqual(['A by manager', 'A by member']);
     // A MEMBER's filter is on requesterId, which the subscriber did not select: evaluated on the payload.
     expect(titles(member, 'm')).toEqual(['A by member']);
@@ -337,9 +504,17 @@ describe('startAppSync with the synthesized backend and DynamoDB Local', () => {
   });
 
   it('refuses a subscription the handler rejects with util.unauthorized()', async () => {
-    const b = await TestRealtimeClient.connect(server.realtimeUrl, authHeader(server, ownerB.token));
+    const b = await TestRealtimeClient.connect(
+      server.realtimeUrl,
+      authHeader(server, ownerB.token),
+    );
     await b.init();
-    const answer = await b.subscribe('x', ON_CHANGED, { o: 'org-a' }, authHeader(server, ownerB.token));
+    const answer = await b.subscribe(
+      'x',
+      ON_CHANGED,
+      { o: 'org-a' },
+      authHeader(server, ownerB.token),
+    );
     expect(answer.type).toBe('error');
     expect(JSON.stringify(answer.payload)).toContain('Unauthorized');
     b.close();
@@ -350,12 +525,17 @@ describe('startAppSync with the synthesized backend and DynamoDB Local', () => {
     for (const token of [undefined, tokenFor('manager-a', ['org-a'], -10)]) {
       const { status, body } = await graphql(server, token, query);
       expect(status).toBe(401);
-      expect(body).toEqual({ errors: [{ errorType: 'UnauthorizedException', message: expect.any(String) }] });
+      expect(body).toEqual({
+        errors: [{ errorType: 'UnauthorizedException', message: expect.any(String) }],
+      });
     }
   });
 
   it('refuses an expired or missing token in the WebSocket handshake with connection_error and a close', async () => {
-    for (const header of [authHeader(server, tokenFor('manager-a', ['org-a'], -10)), { host: 'x' }]) {
+    for (const header of [
+      authHeader(server, tokenFor('manager-a', ['org-a'], -10)),
+      { host: 'x' },
+    ]) {
       const client = await TestRealtimeClient.connect(server.realtimeUrl, header);
       const error = await client.waitFor((m) => m.type === 'connection_error');
       expect(JSON.stringify(error.payload)).toContain('UnauthorizedException');

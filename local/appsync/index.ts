@@ -8,7 +8,12 @@ import { LocalRuntimeError } from '../process-utils';
 import { type ExecutionContext, LocalAppSyncSimulator } from './local-simulator';
 import { authorizationOf, readRealtimeHandshake, toQueryParameterUrl } from './realtime-handshake';
 import { type InvokeFunction, toSimulatorConfig } from './simulator-config';
-import { createTokenVerifier, TokenVerificationError, type TokenVerifier, tokenFromAuthorization } from './token-verifier';
+import {
+  createTokenVerifier,
+  TokenVerificationError,
+  type TokenVerifier,
+  tokenFromAuthorization,
+} from './token-verifier';
 
 /** How to run the local AppSync: the assembly, where to listen, and what it talks to. */
 export type AppSyncOptions = {
@@ -60,7 +65,11 @@ type RealtimeInternals = {
 };
 type ServerInternals = {
   _httpServer: Server;
-  _realTimeSubscriptionServer: { start(): void; stop(): Promise<void>; realtimeServer: RealtimeInternals };
+  _realTimeSubscriptionServer: {
+    start(): void;
+    stop(): Promise<void>;
+    realtimeServer: RealtimeInternals;
+  };
 };
 
 function internalsOf(simulator: LocalAppSyncSimulator): ServerInternals {
@@ -80,14 +89,17 @@ function unauthorizedBody(message: string) {
 }
 
 function messageOf(err: unknown): string {
-  return err instanceof TokenVerificationError ? err.message : 'You are not authorized to make this call.';
+  return err instanceof TokenVerificationError
+    ? err.message
+    : 'You are not authorized to make this call.';
 }
 
 /** Verifies the bearer token of every GraphQL request before the simulator's express app sees it. */
 function guardHttp(server: Server, verify: TokenVerifier, log?: (line: string) => void): void {
   const listeners = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
-  const delegate: RequestListener = (req, res) => listeners.forEach((listener) => listener.call(server, req, res));
+  const delegate: RequestListener = (req, res) =>
+    listeners.forEach((listener) => listener.call(server, req, res));
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     // AppSync has no such endpoint; the simulator's would let anyone wipe every table.
@@ -125,10 +137,15 @@ function guardHttp(server: Server, verify: TokenVerifier, log?: (line: string) =
  * Verifies the real-time handshake (query-parameter or v6 subprotocol form) before the simulator's
  * WebSocket server sees it, translating the v6 form; refuses with `connection_error` then a close.
  */
-function guardRealtime(server: Server, verify: TokenVerifier, log?: (line: string) => void): WebSocketServer {
+function guardRealtime(
+  server: Server,
+  verify: TokenVerifier,
+  log?: (line: string) => void,
+): WebSocketServer {
   const listeners = server.listeners('upgrade') as UpgradeListener[];
   server.removeAllListeners('upgrade');
-  const delegate: UpgradeListener = (req, socket, head) => listeners.forEach((listener) => listener.call(server, req, socket, head));
+  const delegate: UpgradeListener = (req, socket, head) =>
+    listeners.forEach((listener) => listener.call(server, req, socket, head));
   const refuser = new WebSocketServer({
     noServer: true,
     handleProtocols: (protocols) => (protocols.has('graphql-ws') ? 'graphql-ws' : false),
@@ -137,7 +154,10 @@ function guardRealtime(server: Server, verify: TokenVerifier, log?: (line: strin
     log?.(`appsync: refused real-time connection: ${message}`);
     refuser.handleUpgrade(req, socket, head, (ws) => {
       ws.send(
-        JSON.stringify({ type: 'connection_error', payload: { errors: [{ errorType: 'UnauthorizedException', message, errorCode: 401 }] } }),
+        JSON.stringify({
+          type: 'connection_error',
+          payload: { errors: [{ errorType: 'UnauthorizedException', message, errorCode: 401 }] },
+        }),
       );
       ws.close(1008, 'Unauthorized');
     });
@@ -158,9 +178,13 @@ function guardRealtime(server: Server, verify: TokenVerifier, log?: (line: strin
     const token = tokenFromAuthorization(authorizationOf(handshake.header));
     verify(token).then(
       () => {
-        req.url = toQueryParameterUrl(url, { ...handshake, header: { ...handshake.header, Authorization: token } });
+        req.url = toQueryParameterUrl(url, {
+          ...handshake,
+          header: { ...handshake.header, Authorization: token },
+        });
         // The simulator accepts only `graphql-ws`; the v6 client's `header-…` protocol is consumed here.
-        if (handshake.protocols.includes('graphql-ws')) req.headers['sec-websocket-protocol'] = 'graphql-ws';
+        if (handshake.protocols.includes('graphql-ws'))
+          req.headers['sec-websocket-protocol'] = 'graphql-ws';
         delegate(req, socket, head);
       },
       (err: unknown) => refuse(req, socket, head, messageOf(err)),
@@ -182,7 +206,10 @@ function guardSubscriptionStart(
     try {
       claims = await verify(token);
     } catch (err) {
-      return { data: null, errors: [{ errorType: 'UnauthorizedException', message: messageOf(err), errorCode: 401 }] };
+      return {
+        data: null,
+        errors: [{ errorType: 'UnauthorizedException', message: messageOf(err), errorCode: 401 }],
+      };
     }
     const context: ExecutionContext = {
       jwt: claims,
@@ -191,14 +218,21 @@ function guardSubscriptionStart(
       requestAuthorizationMode: AmplifyAppSyncSimulatorAuthenticationType.AMAZON_COGNITO_USER_POOLS,
       appsyncErrors: [],
     };
-    return simulator.startSubscription(doc as DocumentNode, variables as Record<string, unknown> | undefined, context, operationName);
+    return simulator.startSubscription(
+      doc as DocumentNode,
+      variables as Record<string, unknown> | undefined,
+      context,
+      operationName,
+    );
   };
   const onMessage = realtime.onMessage;
   realtime.onMessage = (context, raw) => {
     try {
       JSON.parse(raw);
     } catch {
-      realtime.sendError(context, '', { errors: [{ message: 'Message is not valid JSON.', errorCode: 400 }] });
+      realtime.sendError(context, '', {
+        errors: [{ message: 'Message is not valid JSON.', errorCode: 400 }],
+      });
       return undefined;
     }
     return onMessage(context, raw);
@@ -210,7 +244,9 @@ function guardSubscriptionStart(
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);
       log?.(`appsync: subscription start failed: ${text}`);
-      realtime.sendError(context, message.id ?? '', { errors: [{ message: text, errorCode: 400 }] });
+      realtime.sendError(context, message.id ?? '', {
+        errors: [{ message: text, errorCode: 400 }],
+      });
     }
   };
 }

@@ -2,12 +2,24 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AppSyncJsEarlyReturn, AppSyncJsError, type AppSyncJsContext, compileAppSyncJs } from './js-runtime';
+import {
+  AppSyncJsEarlyReturn,
+  AppSyncJsError,
+  type AppSyncJsContext,
+  compileAppSyncJs,
+} from './js-runtime';
 import { matchesSubscriptionFilter } from './subscription-filter';
 
-const handlerFile = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../amplify/data/on-work-order-changed.js');
+const handlerFile = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../amplify/data/on-work-order-changed.js',
+);
 
-function ctxFor(args: Record<string, unknown>, claims: Record<string, unknown>, withGroups = true): AppSyncJsContext {
+function ctxFor(
+  args: Record<string, unknown>,
+  claims: Record<string, unknown>,
+  withGroups = true,
+): AppSyncJsContext {
   const groups = (claims['cognito:groups'] as string[] | undefined) ?? null;
   return {
     arguments: args,
@@ -24,40 +36,69 @@ function ctxFor(args: Record<string, unknown>, claims: Record<string, unknown>, 
     stash: {},
     prev: { result: null },
     request: { headers: {}, domainName: null },
-    info: { fieldName: 'onWorkOrderChanged', parentTypeName: 'Subscription', variables: {}, selectionSetList: [] },
+    info: {
+      fieldName: 'onWorkOrderChanged',
+      parentTypeName: 'Subscription',
+      variables: {},
+      selectionSetList: [],
+    },
     env: {},
   };
 }
 
 describe('compileAppSyncJs with the onWorkOrderChanged handler', () => {
-  const module = compileAppSyncJs(readFileSync(handlerFile, 'utf8'), 'Fn_Subscription_onWorkOrderChanged_1');
+  const module = compileAppSyncJs(
+    readFileSync(handlerFile, 'utf8'),
+    'Fn_Subscription_onWorkOrderChanged_1',
+  );
 
   it('refuses a caller outside the organization with util.unauthorized()', () => {
-    const ctx = ctxFor({ organizationId: 'org-a' }, { sub: 'u1', 'cognito:groups': ['org-b', 'org-b:OWNER'] });
+    const ctx = ctxFor(
+      { organizationId: 'org-a' },
+      { sub: 'u1', 'cognito:groups': ['org-b', 'org-b:OWNER'] },
+    );
     expect(() => module.call('request', ctx)).toThrow(AppSyncJsError);
     expect(() => module.call('request', ctx)).toThrow('Unauthorized');
   });
 
   it('lets a member subscribe, reading groups from the claim when identity.groups is absent', () => {
-    const ctx = ctxFor({ organizationId: 'org-a' }, { sub: 'u1', 'cognito:groups': ['org-a', 'org-a:MEMBER'] }, false);
+    const ctx = ctxFor(
+      { organizationId: 'org-a' },
+      { sub: 'u1', 'cognito:groups': ['org-a', 'org-a:MEMBER'] },
+      false,
+    );
     expect(module.call('request', ctx)).toEqual({ payload: null });
   });
 
   it('sets an organization filter for staff', () => {
     let filter: unknown;
-    const ctx = ctxFor({ organizationId: 'org-a' }, { sub: 'u1', 'cognito:groups': ['org-a', 'org-a:MANAGER'] });
+    const ctx = ctxFor(
+      { organizationId: 'org-a' },
+      { sub: 'u1', 'cognito:groups': ['org-a', 'org-a:MANAGER'] },
+    );
     module.call('response', ctx, { setSubscriptionFilter: (f) => (filter = f) });
-    expect(filter).toEqual({ filterGroup: [{ filters: [{ fieldName: 'organizationId', operator: 'eq', value: 'org-a' }] }] });
+    expect(filter).toEqual({
+      filterGroup: [{ filters: [{ fieldName: 'organizationId', operator: 'eq', value: 'org-a' }] }],
+    });
   });
 
   it('narrows a MEMBER to their own requests', () => {
     let filter: { filterGroup: [] } | undefined;
-    const ctx = ctxFor({ organizationId: 'org-a' }, { sub: 'u1', 'cognito:groups': ['org-a', 'org-a:MEMBER'] });
-    module.call('response', ctx, { setSubscriptionFilter: (f) => (filter = f as { filterGroup: [] }) });
+    const ctx = ctxFor(
+      { organizationId: 'org-a' },
+      { sub: 'u1', 'cognito:groups': ['org-a', 'org-a:MEMBER'] },
+    );
+    module.call('response', ctx, {
+      setSubscriptionFilter: (f) => (filter = f as { filterGroup: [] }),
+    });
     expect(filter).toBeDefined();
     if (!filter) return;
-    expect(matchesSubscriptionFilter(filter, { organizationId: 'org-a', requesterId: 'u1' })).toBe(true);
-    expect(matchesSubscriptionFilter(filter, { organizationId: 'org-a', requesterId: 'u2' })).toBe(false);
+    expect(matchesSubscriptionFilter(filter, { organizationId: 'org-a', requesterId: 'u1' })).toBe(
+      true,
+    );
+    expect(matchesSubscriptionFilter(filter, { organizationId: 'org-a', requesterId: 'u2' })).toBe(
+      false,
+    );
   });
 });
 
@@ -80,11 +121,19 @@ describe('compileAppSyncJs utilities', () => {
       'utils-test',
     );
     const appended: AppSyncJsError[] = [];
-    const result = module.call('request', ctx, { appendError: (e) => appended.push(e) }) as Record<string, unknown>;
+    const result = module.call('request', ctx, { appendError: (e) => appended.push(e) }) as Record<
+      string,
+      unknown
+    >;
     expect(result.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(Date.parse(String(result.now))).not.toBeNaN();
     expect(typeof result.ms).toBe('number');
-    expect(result.key).toEqual({ id: { S: 'x' }, n: { N: '2' }, tags: { L: [{ S: 'a' }] }, ok: { BOOL: true } });
+    expect(result.key).toEqual({
+      id: { S: 'x' },
+      n: { N: '2' },
+      tags: { L: [{ S: 'a' }] },
+      ok: { BOOL: true },
+    });
     expect(appended.map((e) => [e.message, e.errorType])).toEqual([['soft', 'Soft']]);
     try {
       module.call('response', ctx);
@@ -113,13 +162,16 @@ describe('compileAppSyncJs utilities', () => {
   });
 
   it('refuses imports other than @aws-appsync/utils', () => {
-    expect(() => compileAppSyncJs(`import fs from 'node:fs'; export const request = () => fs;`, 'import-test')).toThrow(
-      'only @aws-appsync/utils',
-    );
+    expect(() =>
+      compileAppSyncJs(`import fs from 'node:fs'; export const request = () => fs;`, 'import-test'),
+    ).toThrow('only @aws-appsync/utils');
   });
 
   it('has no access to the host process', () => {
-    const module = compileAppSyncJs(`export const request = () => typeof process + ':' + typeof globalThis.Buffer;`, 'sandbox-test');
+    const module = compileAppSyncJs(
+      `export const request = () => typeof process + ':' + typeof globalThis.Buffer;`,
+      'sandbox-test',
+    );
     expect(module.call('request', ctx)).toBe('undefined:undefined');
   });
 });

@@ -14,7 +14,12 @@ export type AppSyncJsContext = {
   result?: unknown;
   error?: { message: string; type: string } | null;
   request: { headers: Record<string, unknown>; domainName: string | null };
-  info: { fieldName: string; parentTypeName: string; variables: Record<string, unknown>; selectionSetList: string[] };
+  info: {
+    fieldName: string;
+    parentTypeName: string;
+    variables: Record<string, unknown>;
+    selectionSetList: string[];
+  };
   env: Record<string, string>;
 };
 
@@ -64,7 +69,10 @@ export type AppSyncJsModule = {
 /** An APPSYNC_JS module that could not be compiled. */
 export class AppSyncJsCompileError extends Error {
   constructor(name: string, options: { cause: unknown }) {
-    super(`APPSYNC_JS code of ${name} could not be compiled: ${(options.cause as Error)?.message ?? options.cause}`, options);
+    super(
+      `APPSYNC_JS code of ${name} could not be compiled: ${(options.cause as Error)?.message ?? options.cause}`,
+      options,
+    );
     this.name = 'AppSyncJsCompileError';
   }
 }
@@ -95,8 +103,18 @@ function toMapValues(value: Record<string, unknown>): Record<string, AttributeVa
   );
 }
 
-function errorArgs(message: unknown, type?: unknown, data?: unknown, info?: unknown): AppSyncJsError {
-  return new AppSyncJsError(String(message), type === undefined || type === null ? undefined : String(type), data ?? null, info ?? null);
+function errorArgs(
+  message: unknown,
+  type?: unknown,
+  data?: unknown,
+  info?: unknown,
+): AppSyncJsError {
+  return new AppSyncJsError(
+    String(message),
+    type === undefined || type === null ? undefined : String(type),
+    data ?? null,
+    info ?? null,
+  );
 }
 
 /** The `@aws-appsync/utils` surface, bound to whichever invocation is running (handlers are synchronous). */
@@ -113,8 +131,10 @@ function createUtilsModule(current: () => AppSyncJsHooks): Record<string, unknow
     },
     autoId: () => randomUUID(),
     isNull: (v: unknown) => v === null || v === undefined,
-    isNullOrEmpty: (v: unknown) => v === null || v === undefined || (typeof v === 'string' && v.length === 0),
-    isNullOrBlank: (v: unknown) => v === null || v === undefined || (typeof v === 'string' && v.trim().length === 0),
+    isNullOrEmpty: (v: unknown) =>
+      v === null || v === undefined || (typeof v === 'string' && v.length === 0),
+    isNullOrBlank: (v: unknown) =>
+      v === null || v === undefined || (typeof v === 'string' && v.trim().length === 0),
     defaultIfNull: (v: unknown, d: unknown) => (v === null || v === undefined ? d : v),
     escapeJavaScript: (v: string) => JSON.stringify(String(v)).slice(1, -1),
     time: {
@@ -157,7 +177,12 @@ function plain<T>(value: T): T {
 export function compileAppSyncJs(code: string, name: string): AppSyncJsModule {
   let cjs: string;
   try {
-    cjs = transformSync(code, { loader: 'js', format: 'cjs', target: 'es2020', sourcefile: name }).code;
+    cjs = transformSync(code, {
+      loader: 'js',
+      format: 'cjs',
+      target: 'es2020',
+      sourcefile: name,
+    }).code;
   } catch (err) {
     throw new AppSyncJsCompileError(name, { cause: err });
   }
@@ -165,14 +190,23 @@ export function compileAppSyncJs(code: string, name: string): AppSyncJsModule {
   const utilsModule = createUtilsModule(() => hooks);
   const requireShim = (specifier: string) => {
     if (specifier === '@aws-appsync/utils') return utilsModule;
-    throw new AppSyncJsError(`APPSYNC_JS code cannot import '${specifier}': only @aws-appsync/utils is available.`, 'CodeError');
+    throw new AppSyncJsError(
+      `APPSYNC_JS code cannot import '${specifier}': only @aws-appsync/utils is available.`,
+      'CodeError',
+    );
   };
   const log = (...parts: unknown[]) =>
-    hooks.log?.(`[${name}] ${parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ')}`);
-  const sandbox = vm.createContext({ console: { log, info: log, warn: log, error: log, debug: log } });
+    hooks.log?.(
+      `[${name}] ${parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ')}`,
+    );
+  const sandbox = vm.createContext({
+    console: { log, info: log, warn: log, error: log, debug: log },
+  });
   const module: { exports: Record<string, unknown> } = { exports: {} };
   try {
-    const wrapper = new vm.Script(`(function (exports, require, module) {\n${cjs}\n})`, { filename: name });
+    const wrapper = new vm.Script(`(function (exports, require, module) {\n${cjs}\n})`, {
+      filename: name,
+    });
     const fn = wrapper.runInContext(sandbox, { timeout: 1000 }) as (
       exports: unknown,
       require: unknown,

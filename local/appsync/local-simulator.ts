@@ -28,8 +28,12 @@ import {
  * The simulator's own CommonJS copy of graphql (15.x). An ESM `import 'graphql'` would load the
  * .mjs build, a second realm whose functions reject the simulator's schema.
  */
-const simulatorRequire = createRequire(createRequire(import.meta.url).resolve('@aws-amplify/amplify-appsync-simulator'));
-const { isNonNullType, specifiedRules, subscribe, validate } = simulatorRequire('graphql') as typeof import('graphql');
+const simulatorRequire = createRequire(
+  createRequire(import.meta.url).resolve('@aws-amplify/amplify-appsync-simulator'),
+);
+const { isNonNullType, specifiedRules, subscribe, validate } = simulatorRequire(
+  'graphql',
+) as typeof import('graphql');
 
 /**
  * The simulator prints every Lambda data-source error with its stack, expected domain errors
@@ -38,11 +42,21 @@ const { isNonNullType, specifiedRules, subscribe, validate } = simulatorRequire(
  */
 type LambdaLoader = { _config: { invoke: (payload: unknown) => Promise<unknown> } };
 const lambdaModule = simulatorRequire('./data-loader/lambda/index.js') as {
-  LambdaDataLoader: { prototype: { load: (this: LambdaLoader, req: { operation: string; payload: unknown }, extra: unknown) => Promise<unknown> } };
+  LambdaDataLoader: {
+    prototype: {
+      load: (
+        this: LambdaLoader,
+        req: { operation: string; payload: unknown },
+        extra: unknown,
+      ) => Promise<unknown>;
+    };
+  };
 };
 const loadWithLogging = lambdaModule.LambdaDataLoader.prototype.load;
 lambdaModule.LambdaDataLoader.prototype.load = function quietLoad(this: LambdaLoader, req, extra) {
-  return req.operation === 'BatchInvoke' ? loadWithLogging.call(this, req, extra) : this._config.invoke(req.payload);
+  return req.operation === 'BatchInvoke'
+    ? loadWithLogging.call(this, req, extra)
+    : this._config.invoke(req.payload);
 };
 
 /** The simulator's per-request GraphQL context, plus the filter a subscription resolver set. */
@@ -76,10 +90,17 @@ function pathOf(info: GraphQLResolveInfo | undefined): (string | number)[] {
 function toResolverError(err: unknown, info?: GraphQLResolveInfo): ResolverError {
   if (err instanceof ResolverError) return err;
   if (err instanceof AppSyncJsError) {
-    return new ResolverError(err.message, err.errorType, { data: err.data, errorInfo: err.errorInfo, path: pathOf(info) });
+    return new ResolverError(err.message, err.errorType, {
+      data: err.data,
+      errorInfo: err.errorInfo,
+      path: pathOf(info),
+    });
   }
   if (err instanceof SubscriptionFilterError) {
-    return new ResolverError(err.message, err.errorType, { errorCode: err.errorCode, path: pathOf(info) });
+    return new ResolverError(err.message, err.errorType, {
+      errorCode: err.errorCode,
+      path: pathOf(info),
+    });
   }
   const message = err instanceof Error ? err.message : String(err);
   return new ResolverError(message, 'Code', { path: pathOf(info) });
@@ -92,7 +113,11 @@ function plainOf(value: unknown): unknown {
 }
 
 /** Records a subscription filter on the request, enforcing AppSync's limits as AppSync does. */
-function setSubscriptionFilter(context: ExecutionContext, filter: unknown, info?: GraphQLResolveInfo): void {
+function setSubscriptionFilter(
+  context: ExecutionContext,
+  filter: unknown,
+  info?: GraphQLResolveInfo,
+): void {
   try {
     context.subscriptionFilter = validateSubscriptionFilter(plainOf(filter));
   } catch (err) {
@@ -103,11 +128,20 @@ function setSubscriptionFilter(context: ExecutionContext, filter: unknown, info?
 type RenderContext = {
   util: Record<string, unknown> & { transform: Record<string, unknown> };
   utils: unknown;
-  ctx: { identity?: { put?: (key: string, value: unknown) => unknown; containsKey?: (key: string) => boolean } | null };
+  ctx: {
+    identity?: {
+      put?: (key: string, value: unknown) => unknown;
+      containsKey?: (key: string) => boolean;
+    } | null;
+  };
   context: unknown;
   extensions?: unknown;
 };
-type BuildRenderContext = (ctxValues: unknown, requestContext: ExecutionContext, info?: GraphQLResolveInfo) => RenderContext;
+type BuildRenderContext = (
+  ctxValues: unknown,
+  requestContext: ExecutionContext,
+  info?: GraphQLResolveInfo,
+) => RenderContext;
 
 /**
  * VTL templates with what the simulator lacks: `$extensions.setSubscriptionFilter`,
@@ -117,7 +151,9 @@ type BuildRenderContext = (ctxValues: unknown, requestContext: ExecutionContext,
 class ExtendedVelocityTemplate extends VelocityTemplate {}
 {
   // buildRenderContext is private in the simulator's typings, so it is extended on the subclass only.
-  const proto = ExtendedVelocityTemplate.prototype as unknown as { buildRenderContext: BuildRenderContext };
+  const proto = ExtendedVelocityTemplate.prototype as unknown as {
+    buildRenderContext: BuildRenderContext;
+  };
   const base = proto.buildRenderContext;
   proto.buildRenderContext = function (this: unknown, ctxValues, requestContext, info) {
     const rendered = base.call(this, ctxValues, requestContext, info);
@@ -127,7 +163,11 @@ class ExtendedVelocityTemplate extends VelocityTemplate {}
         ...rendered.util.transform,
         toSubscriptionFilter: (filter: unknown, ignored?: unknown, rules?: unknown) => {
           try {
-            return toSubscriptionFilter(plainOf(filter), (plainOf(ignored) as string[] | undefined) ?? [], plainOf(rules));
+            return toSubscriptionFilter(
+              plainOf(filter),
+              (plainOf(ignored) as string[] | undefined) ?? [],
+              plainOf(rules),
+            );
           } catch (err) {
             requestContext.appsyncErrors.push(toResolverError(err, info));
             return { filterGroup: [] };
@@ -139,14 +179,18 @@ class ExtendedVelocityTemplate extends VelocityTemplate {}
     rendered.utils = util;
     rendered.extensions = {
       // Returns '' so a bare `$extensions.setSubscriptionFilter(...)` statement renders nothing.
-      setSubscriptionFilter: (filter: unknown) => (setSubscriptionFilter(requestContext, filter, info), ''),
+      setSubscriptionFilter: (filter: unknown) => (
+        setSubscriptionFilter(requestContext, filter, info),
+        ''
+      ),
       setSubscriptionInvalidationFilter: () => '',
       invalidateSubscriptions: () => '',
       evictFromApiCache: () => '',
     };
     const identity = rendered.ctx.identity;
     const groups = requestContext.jwt?.['cognito:groups'];
-    if (identity?.put && !identity.containsKey?.('groups')) identity.put('groups', Array.isArray(groups) ? groups : null);
+    if (identity?.put && !identity.containsKey?.('groups'))
+      identity.put('groups', Array.isArray(groups) ? groups : null);
     return rendered;
   };
 }
@@ -169,7 +213,10 @@ function identityOf(context: ExecutionContext): AppSyncJsIdentity | null {
 function selectionSetList(info: GraphQLResolveInfo | undefined): string[] {
   const node = info?.fieldNodes[0];
   const out: string[] = [];
-  const walk = (set: typeof node extends undefined ? never : NonNullable<typeof node>['selectionSet'], prefix: string) => {
+  const walk = (
+    set: typeof node extends undefined ? never : NonNullable<typeof node>['selectionSet'],
+    prefix: string,
+  ) => {
     for (const selection of set?.selections ?? []) {
       if (selection.kind !== 'Field' || selection.name.value.startsWith('__')) continue;
       const name = prefix + selection.name.value;
@@ -212,8 +259,10 @@ function jsContext(call: JsCall): AppSyncJsContext {
 
 function hooksFor(call: JsCall, log?: Log) {
   return {
-    setSubscriptionFilter: (filter: unknown) => setSubscriptionFilter(call.context, filter, call.info),
-    appendError: (error: AppSyncJsError) => call.context.appsyncErrors.push(toResolverError(error, call.info)),
+    setSubscriptionFilter: (filter: unknown) =>
+      setSubscriptionFilter(call.context, filter, call.info),
+    appendError: (error: AppSyncJsError) =>
+      call.context.appsyncErrors.push(toResolverError(error, call.info)),
     log,
   };
 }
@@ -227,7 +276,12 @@ type SimulatorFunction = {
     prevResult: unknown,
     context: ExecutionContext,
     info?: GraphQLResolveInfo,
-  ) => Promise<{ result: unknown; stash: Record<string, unknown>; args: Record<string, unknown>; hadException?: boolean }>;
+  ) => Promise<{
+    result: unknown;
+    stash: Record<string, unknown>;
+    args: Record<string, unknown>;
+    hadException?: boolean;
+  }>;
 };
 
 /** An APPSYNC_JS pipeline function, with the interface the simulator's pipeline resolver calls. */
@@ -262,7 +316,10 @@ class JsPipelineFunction implements SimulatorFunction {
       ctx.error = null;
     } catch (err) {
       const e = err as { message?: string; type?: string; extensions?: { errorType?: string } };
-      ctx.error = { message: e.message ?? String(err), type: e.type ?? e.extensions?.errorType ?? 'UnknownErrorType' };
+      ctx.error = {
+        message: e.message ?? String(err),
+        type: e.type ?? e.extensions?.errorType ?? 'UnknownErrorType',
+      };
     }
     try {
       return { result: this.module.call('response', ctx, hooks), stash: ctx.stash, args };
@@ -284,7 +341,12 @@ class JsResolver {
     private readonly log?: Log,
   ) {}
 
-  async resolve(source: unknown, args: Record<string, unknown>, context: ExecutionContext, info?: GraphQLResolveInfo) {
+  async resolve(
+    source: unknown,
+    args: Record<string, unknown>,
+    context: ExecutionContext,
+    info?: GraphQLResolveInfo,
+  ) {
     const stash: Record<string, unknown> = {};
     const call: JsCall = { source, args, stash, prevResult: null, context, info };
     const ctx = jsContext(call);
@@ -300,7 +362,9 @@ class JsResolver {
       let currentArgs = args;
       let currentStash = ctx.stash;
       for (const id of this.steps.functions) {
-        const step = await this.steps.getFunction(id).resolve(source, currentArgs, currentStash, prev, context, info);
+        const step = await this.steps
+          .getFunction(id)
+          .resolve(source, currentArgs, currentStash, prev, context, info);
         if (step.hadException) return step.result;
         prev = step.result;
         currentStash = step.stash;
@@ -326,7 +390,10 @@ class JsResolver {
 }
 
 /** An async iterator that yields only the values the predicate accepts. */
-function filteredIterator<T>(source: AsyncIterator<T>, accept: (value: T) => boolean): AsyncIterableIterator<T> {
+function filteredIterator<T>(
+  source: AsyncIterator<T>,
+  accept: (value: T) => boolean,
+): AsyncIterableIterator<T> {
   return {
     async next() {
       for (;;) {
@@ -334,7 +401,8 @@ function filteredIterator<T>(source: AsyncIterator<T>, accept: (value: T) => boo
         if (item.done || accept(item.value)) return item;
       }
     },
-    return: () => (source.return ? source.return() : Promise.resolve({ value: undefined, done: true as const })),
+    return: () =>
+      source.return ? source.return() : Promise.resolve({ value: undefined, done: true as const }),
     throw: (error?: unknown) => (source.throw ? source.throw(error) : Promise.reject(error)),
     [Symbol.asyncIterator]() {
       return this;
@@ -362,12 +430,21 @@ export class LocalAppSyncSimulator extends AmplifyAppSyncSimulator {
   }
 
   override init(config: AmplifyAppSyncSimulatorConfig): void {
-    this.templateSources = new Map((config.mappingTemplates ?? []).map((t) => [t.path ?? '', t.content]));
+    this.templateSources = new Map(
+      (config.mappingTemplates ?? []).map((t) => [t.path ?? '', t.content]),
+    );
     this.templates.clear();
     this.jsFunctions.clear();
     this.jsResolvers.clear();
     for (const [id, fn] of this.js.functions) {
-      this.jsFunctions.set(id, new JsPipelineFunction(compileAppSyncJs(fn.code, id), () => this.loader(fn.dataSourceName), this.log));
+      this.jsFunctions.set(
+        id,
+        new JsPipelineFunction(
+          compileAppSyncJs(fn.code, id),
+          () => this.loader(fn.dataSourceName),
+          this.log,
+        ),
+      );
     }
     for (const resolver of config.resolvers ?? []) {
       const key = `${resolver.typeName}:${resolver.fieldName}`;
@@ -376,7 +453,11 @@ export class LocalAppSyncSimulator extends AmplifyAppSyncSimulator {
       const module = compileAppSyncJs(code, key);
       const steps =
         'functions' in resolver
-          ? { kind: 'PIPELINE' as const, functions: resolver.functions, getFunction: (id: string) => this.getFunction(id) as unknown as SimulatorFunction }
+          ? {
+              kind: 'PIPELINE' as const,
+              functions: resolver.functions,
+              getFunction: (id: string) => this.getFunction(id) as unknown as SimulatorFunction,
+            }
           : { kind: 'UNIT' as const, dataSource: () => this.loader(resolver.dataSourceName) };
       this.jsResolvers.set(key, new JsResolver(module, steps, this.log));
     }
@@ -396,13 +477,17 @@ export class LocalAppSyncSimulator extends AmplifyAppSyncSimulator {
   }
 
   override getResolver(typeName: string, fieldName: string): unknown {
-    return this.jsResolvers.get(`${typeName}:${fieldName}`) ?? super.getResolver(typeName, fieldName);
+    return (
+      this.jsResolvers.get(`${typeName}:${fieldName}`) ?? super.getResolver(typeName, fieldName)
+    );
   }
 
   override getFunction(functionName: string): ReturnType<AmplifyAppSyncSimulator['getFunction']> {
     const js = this.jsFunctions.get(functionName);
     // The simulator's pipeline resolver only calls resolve() with the same arguments.
-    return js ? (js as unknown as ReturnType<AmplifyAppSyncSimulator['getFunction']>) : super.getFunction(functionName);
+    return js
+      ? (js as unknown as ReturnType<AmplifyAppSyncSimulator['getFunction']>)
+      : super.getFunction(functionName);
   }
 
   private loader(name: string): DataLoader {
@@ -423,7 +508,13 @@ export class LocalAppSyncSimulator extends AmplifyAppSyncSimulator {
   ): Promise<AsyncIterator<unknown> | { data: null; errors: readonly unknown[] }> {
     const invalid = validate(this.schema, document, specifiedRules);
     if (invalid.length) return { data: null, errors: invalid };
-    const result = await subscribe({ schema: this.schema, document, variableValues: variables, contextValue: context, operationName });
+    const result = await subscribe({
+      schema: this.schema,
+      document,
+      variableValues: variables,
+      contextValue: context,
+      operationName,
+    });
     if (context.appsyncErrors.length) {
       if (Symbol.asyncIterator in result) await result.return?.();
       return { data: null, errors: context.appsyncErrors.map((e) => appSyncErrorJson(e)) };
@@ -438,7 +529,11 @@ export class LocalAppSyncSimulator extends AmplifyAppSyncSimulator {
     for (const [fieldName, field] of Object.entries(fields)) {
       // The simulator's resolve (behind its auth directive) runs the resolver when there is no source.
       const resolve = field.resolve;
-      const subscribe: GraphQLFieldResolver<unknown, ExecutionContext, Record<string, unknown>> = async (_source, args, context, info) => {
+      const subscribe: GraphQLFieldResolver<
+        unknown,
+        ExecutionContext,
+        Record<string, unknown>
+      > = async (_source, args, context, info) => {
         try {
           await resolve?.(undefined, args, context, info);
         } catch (err) {
@@ -482,6 +577,7 @@ export class LocalAppSyncSimulator extends AmplifyAppSyncSimulator {
 /** An error as AppSync's real-time protocol shows it: `{ message, errorType, … }`. */
 export function appSyncErrorJson(error: unknown): Record<string, unknown> {
   const e = error as { message?: string; extensions?: Record<string, unknown> };
-  if (e?.extensions && Object.keys(e.extensions).length) return { message: e.message, ...e.extensions };
+  if (e?.extensions && Object.keys(e.extensions).length)
+    return { message: e.message, ...e.extensions };
   return { message: e?.message ?? String(error) };
 }

@@ -28,22 +28,30 @@ function decodeJson(encoded: string): Record<string, unknown> {
   try {
     // Node's base64 decoder accepts both the standard and the URL-safe alphabet, padded or not.
     const value: unknown = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new Error('not an object');
     return value as Record<string, unknown>;
   } catch (err) {
-    throw new RealtimeHandshakeError('The real-time auth header is not base64-encoded JSON.', { cause: err });
+    throw new RealtimeHandshakeError('The real-time auth header is not base64-encoded JSON.', {
+      cause: err,
+    });
   }
 }
 
 /** Reads the handshake from the request URL and its Sec-WebSocket-Protocol header. */
-export function readRealtimeHandshake(url: string, protocolHeader: string | undefined): RealtimeHandshake {
+export function readRealtimeHandshake(
+  url: string,
+  protocolHeader: string | undefined,
+): RealtimeHandshake {
   const parsed = new URL(url, 'http://localhost');
   const protocols = (protocolHeader ?? '')
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean);
   const fromQuery = parsed.searchParams.get('header');
-  const fromProtocol = protocols.find((p) => p.startsWith(HEADER_PROTOCOL_PREFIX))?.slice(HEADER_PROTOCOL_PREFIX.length);
+  const fromProtocol = protocols
+    .find((p) => p.startsWith(HEADER_PROTOCOL_PREFIX))
+    ?.slice(HEADER_PROTOCOL_PREFIX.length);
   const encoded = fromQuery || fromProtocol;
   return {
     header: encoded ? decodeJson(encoded) : undefined,
@@ -56,7 +64,10 @@ export function readRealtimeHandshake(url: string, protocolHeader: string | unde
 export function toQueryParameterUrl(url: string, handshake: RealtimeHandshake): string {
   const parsed = new URL(url, 'http://localhost');
   const params = new URLSearchParams();
-  params.set('header', Buffer.from(JSON.stringify(handshake.header ?? {}), 'utf8').toString('base64'));
+  params.set(
+    'header',
+    Buffer.from(JSON.stringify(handshake.header ?? {}), 'utf8').toString('base64'),
+  );
   params.set('payload', handshake.payload);
   return `${parsed.pathname}?${params.toString()}`;
 }

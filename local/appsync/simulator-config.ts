@@ -44,11 +44,17 @@ function templatesFor(
   templates: AppSyncSimulatorMappingTemplate[],
 ): { requestMappingTemplateLocation: string; responseMappingTemplateLocation: string } {
   if (code.runtime !== 'VTL') {
-    return { requestMappingTemplateLocation: JS_PLACEHOLDER_TEMPLATE, responseMappingTemplateLocation: JS_PLACEHOLDER_TEMPLATE };
+    return {
+      requestMappingTemplateLocation: JS_PLACEHOLDER_TEMPLATE,
+      responseMappingTemplateLocation: JS_PLACEHOLDER_TEMPLATE,
+    };
   }
   const request = `${RESOLVER_SOURCE_NAME}/${base}.req.vtl`;
   const response = `${RESOLVER_SOURCE_NAME}/${base}.res.vtl`;
-  templates.push({ path: request, content: code.requestTemplate }, { path: response, content: code.responseTemplate });
+  templates.push(
+    { path: request, content: code.requestTemplate },
+    { path: response, content: code.responseTemplate },
+  );
   return { requestMappingTemplateLocation: request, responseMappingTemplateLocation: response };
 }
 
@@ -58,9 +64,13 @@ function lambdaInvoker(invokeFunction: InvokeFunction, functionName: string) {
       return await invokeFunction(functionName, payload);
     } catch (err) {
       const e = err as { errorType?: string; errorMessage?: string; message?: string };
-      throw new LambdaDataSourceError(e.errorMessage ?? e.message ?? String(err), e.errorType ?? 'Lambda:Unhandled', {
-        cause: err,
-      });
+      throw new LambdaDataSourceError(
+        e.errorMessage ?? e.message ?? String(err),
+        e.errorType ?? 'Lambda:Unhandled',
+        {
+          cause: err,
+        },
+      );
     }
   };
 }
@@ -70,14 +80,18 @@ export function toSimulatorConfig(
   assembly: CloudAssembly,
   options: { dynamoDbEndpoint: string; invokeFunction: InvokeFunction; userPoolClientId?: string },
 ): { config: AmplifyAppSyncSimulatorConfig; js: JsCode } {
-  const mappingTemplates: AppSyncSimulatorMappingTemplate[] = [{ path: JS_PLACEHOLDER_TEMPLATE, content: '{}' }];
+  const mappingTemplates: AppSyncSimulatorMappingTemplate[] = [
+    { path: JS_PLACEHOLDER_TEMPLATE, content: '{}' },
+  ];
   const js: JsCode = { resolvers: new Map(), functions: new Map() };
 
   const dataSources: AppSyncSimulatorDataSourceConfig[] = assembly.dataSources.map((source) => {
     switch (source.type) {
       case 'AMAZON_DYNAMODB': {
         // The SDK v3 client ignores top-level key ids: credentials must be an object.
-        const ddb: AppSyncSimulatorDataSourceDDBConfig['config'] & { credentials: typeof LOCAL_CREDENTIALS } = {
+        const ddb: AppSyncSimulatorDataSourceDDBConfig['config'] & {
+          credentials: typeof LOCAL_CREDENTIALS;
+        } = {
           endpoint: options.dynamoDbEndpoint,
           region: LOCAL_REGION,
           tableName: source.tableName,
@@ -86,7 +100,11 @@ export function toSimulatorConfig(
         return { name: source.name, type: 'AMAZON_DYNAMODB', config: ddb };
       }
       case 'AWS_LAMBDA':
-        return { name: source.name, type: 'AWS_LAMBDA', invoke: lambdaInvoker(options.invokeFunction, source.functionName) };
+        return {
+          name: source.name,
+          type: 'AWS_LAMBDA',
+          invoke: lambdaInvoker(options.invokeFunction, source.functionName),
+        };
       case 'NONE':
         return { name: source.name, type: 'NONE' };
     }
@@ -108,11 +126,24 @@ export function toSimulatorConfig(
   const resolvers = assembly.resolvers.map(
     (resolver): AppSyncSimulatorUnitResolverConfig | AppSyncSimulatorPipelineResolverConfig => {
       const base = `${resolver.typeName}.${resolver.fieldName}`;
-      if (resolver.runtime === 'APPSYNC_JS') js.resolvers.set(`${resolver.typeName}:${resolver.fieldName}`, resolver.code);
+      if (resolver.runtime === 'APPSYNC_JS')
+        js.resolvers.set(`${resolver.typeName}:${resolver.fieldName}`, resolver.code);
       const templates = templatesFor(resolver, base, mappingTemplates);
       return resolver.kind === 'PIPELINE'
-        ? { kind: RESOLVER_KIND.PIPELINE, typeName: resolver.typeName, fieldName: resolver.fieldName, functions: resolver.functions, ...templates }
-        : { kind: RESOLVER_KIND.UNIT, typeName: resolver.typeName, fieldName: resolver.fieldName, dataSourceName: resolver.dataSourceName, ...templates };
+        ? {
+            kind: RESOLVER_KIND.PIPELINE,
+            typeName: resolver.typeName,
+            fieldName: resolver.fieldName,
+            functions: resolver.functions,
+            ...templates,
+          }
+        : {
+            kind: RESOLVER_KIND.UNIT,
+            typeName: resolver.typeName,
+            fieldName: resolver.fieldName,
+            dataSourceName: resolver.dataSourceName,
+            ...templates,
+          };
     },
   );
 
@@ -126,7 +157,9 @@ export function toSimulatorConfig(
       name: 'steward-local',
       defaultAuthenticationType: {
         authenticationType: AmplifyAppSyncSimulatorAuthenticationType.AMAZON_COGNITO_USER_POOLS,
-        cognitoUserPoolConfig: options.userPoolClientId ? { AppIdClientRegex: options.userPoolClientId } : {},
+        cognitoUserPoolConfig: options.userPoolClientId
+          ? { AppIdClientRegex: options.userPoolClientId }
+          : {},
       },
       additionalAuthenticationProviders: [],
     },

@@ -28,7 +28,10 @@ describe('matchesRule', () => {
     [{ fieldName: 'title', operator: 'contains', value: 'tap' }, true],
     [{ fieldName: 'readGroups', operator: 'contains', value: 'org-a:OWNER' }, true],
     [{ fieldName: 'readGroups', operator: 'notContains', value: 'org-b:OWNER' }, true],
-    [{ fieldName: 'readGroups', operator: 'containsAny', value: ['org-b:OWNER', 'org-a:MANAGER'] }, true],
+    [
+      { fieldName: 'readGroups', operator: 'containsAny', value: ['org-b:OWNER', 'org-a:MANAGER'] },
+      true,
+    ],
     [{ fieldName: 'readGroups', operator: 'containsAny', value: ['org-b:OWNER'] }, false],
     [{ fieldName: 'title', operator: 'beginsWith', value: 'Leak' }, true],
     [{ fieldName: 'title', operator: 'beginsWith', value: 'tap' }, false],
@@ -63,7 +66,9 @@ describe('matchesSubscriptionFilter', () => {
     };
     expect(matchesSubscriptionFilter(filter, payload)).toBe(true);
     expect(matchesSubscriptionFilter(filter, { ...payload, priority: 1 })).toBe(false);
-    expect(matchesSubscriptionFilter(filter, { ...payload, organizationId: 'org-b', priority: 0 })).toBe(true);
+    expect(
+      matchesSubscriptionFilter(filter, { ...payload, organizationId: 'org-b', priority: 0 }),
+    ).toBe(true);
   });
 
   it('passes everything with no filter groups', () => {
@@ -73,7 +78,9 @@ describe('matchesSubscriptionFilter', () => {
 
 describe('toSubscriptionFilter', () => {
   it('turns fields and operators into one AND group', () => {
-    expect(toSubscriptionFilter({ organizationId: { eq: 'a' }, priority: { gt: 1, lt: 5 } })).toEqual({
+    expect(
+      toSubscriptionFilter({ organizationId: { eq: 'a' }, priority: { gt: 1, lt: 5 } }),
+    ).toEqual({
       filterGroup: [
         {
           filters: [
@@ -98,9 +105,15 @@ describe('toSubscriptionFilter', () => {
       ['requester', 'status'],
       ['readGroups', 'status'],
     ]);
-    expect(matchesSubscriptionFilter(filter, { requester: 'sub::user', status: 'OPEN' })).toBe(true);
-    expect(matchesSubscriptionFilter(filter, { requester: 'x', readGroups: ['g2'], status: 'OPEN' })).toBe(true);
-    expect(matchesSubscriptionFilter(filter, { requester: 'x', readGroups: ['g3'], status: 'OPEN' })).toBe(false);
+    expect(matchesSubscriptionFilter(filter, { requester: 'sub::user', status: 'OPEN' })).toBe(
+      true,
+    );
+    expect(
+      matchesSubscriptionFilter(filter, { requester: 'x', readGroups: ['g2'], status: 'OPEN' }),
+    ).toBe(true);
+    expect(
+      matchesSubscriptionFilter(filter, { requester: 'x', readGroups: ['g3'], status: 'OPEN' }),
+    ).toBe(false);
   });
 
   it('negates `not` with De Morgan', () => {
@@ -110,9 +123,13 @@ describe('toSubscriptionFilter', () => {
   });
 
   it('names nested fields with dots, drops ignored fields and ANDs the rules argument', () => {
-    const filter = toSubscriptionFilter({ assignee: { profile: { name: { eq: 'Ana' } } }, filter: { eq: 1 } }, ['filter'], {
-      organizationId: { eq: 'org-a' },
-    });
+    const filter = toSubscriptionFilter(
+      { assignee: { profile: { name: { eq: 'Ana' } } }, filter: { eq: 1 } },
+      ['filter'],
+      {
+        organizationId: { eq: 'org-a' },
+      },
+    );
     expect(filter.filterGroup[0]?.filters).toEqual([
       { fieldName: 'assignee.profile.name', operator: 'eq', value: 'Ana' },
       { fieldName: 'organizationId', operator: 'eq', value: 'org-a' },
@@ -121,23 +138,53 @@ describe('toSubscriptionFilter', () => {
 });
 
 describe('validateSubscriptionFilter', () => {
-  const one = (fieldName: string, operator: string, value: unknown) => ({ filterGroup: [{ filters: [{ fieldName, operator, value }] }] });
+  const one = (fieldName: string, operator: string, value: unknown) => ({
+    filterGroup: [{ filters: [{ fieldName, operator, value }] }],
+  });
 
   it('accepts filters within every limit', () => {
     expect(() => validateSubscriptionFilter(one('a.b.c.d.e', 'in', [1, 2, 3, 4, 5]))).not.toThrow();
-    expect(() => validateSubscriptionFilter(one('g', 'containsAny', Array.from({ length: 20 }, (_, i) => i)))).not.toThrow();
+    expect(() =>
+      validateSubscriptionFilter(
+        one(
+          'g',
+          'containsAny',
+          Array.from({ length: 20 }, (_, i) => i),
+        ),
+      ),
+    ).not.toThrow();
   });
 
   it.each([
-    ['in with 6 values', one('organizationId', 'in', [1, 2, 3, 4, 5, 6]), 'maximum value limit 5 for operator `in`'],
-    ['notIn with 6 values', one('organizationId', 'notIn', [1, 2, 3, 4, 5, 6]), 'maximum value limit 5 for operator `notIn`'],
-    ['containsAny with 21 values', one('g', 'containsAny', Array.from({ length: 21 }, (_, i) => i)), 'maximum value limit 20'],
+    [
+      'in with 6 values',
+      one('organizationId', 'in', [1, 2, 3, 4, 5, 6]),
+      'maximum value limit 5 for operator `in`',
+    ],
+    [
+      'notIn with 6 values',
+      one('organizationId', 'notIn', [1, 2, 3, 4, 5, 6]),
+      'maximum value limit 5 for operator `notIn`',
+    ],
+    [
+      'containsAny with 21 values',
+      one(
+        'g',
+        'containsAny',
+        Array.from({ length: 21 }, (_, i) => i),
+      ),
+      'maximum value limit 20',
+    ],
     ['a field 6 deep', one('a.b.c.d.e.f', 'eq', 1), 'maximum field depth 5'],
     ['an unknown operator', one('a', 'like', 'x'), 'unsupported operator'],
     ['between without two values', one('a', 'between', [1]), 'operator `between`'],
     [
       '11 filter groups',
-      { filterGroup: Array.from({ length: 11 }, () => ({ filters: [{ fieldName: 'a', operator: 'eq', value: 1 }] })) },
+      {
+        filterGroup: Array.from({ length: 11 }, () => ({
+          filters: [{ fieldName: 'a', operator: 'eq', value: 1 }],
+        })),
+      },
       'maximum filter group limit 10',
     ],
   ])('rejects %s', (_name, filter, message) => {
@@ -148,7 +195,9 @@ describe('validateSubscriptionFilter', () => {
 
 describe('matchesSubscriptionArguments', () => {
   it('compares scalar arguments with the payload and ignores input objects', () => {
-    expect(matchesSubscriptionArguments({ organizationId: 'org-a', filter: { x: 1 } }, payload)).toBe(true);
+    expect(
+      matchesSubscriptionArguments({ organizationId: 'org-a', filter: { x: 1 } }, payload),
+    ).toBe(true);
     expect(matchesSubscriptionArguments({ organizationId: 'org-b' }, payload)).toBe(false);
     expect(matchesSubscriptionArguments({ organizationId: null }, payload)).toBe(true);
   });

@@ -25,7 +25,11 @@ export const FILTER_OPERATORS = [
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 
 /** One condition on one (possibly dotted) field of the payload. */
-export type SubscriptionFilterRule = { fieldName: string; operator: FilterOperator; value: unknown };
+export type SubscriptionFilterRule = {
+  fieldName: string;
+  operator: FilterOperator;
+  value: unknown;
+};
 
 /** The JSON AppSync takes in `extensions.setSubscriptionFilter`: OR of groups, AND within a group. */
 export type SubscriptionFilter = { filterGroup: { filters: SubscriptionFilterRule[] }[] };
@@ -84,7 +88,9 @@ function negateRule(rule: SubscriptionFilterRule): SubscriptionFilterRule {
   if (rule.operator === 'attributeExists') return { ...rule, value: !rule.value };
   const negated = NEGATION[rule.operator];
   if (!negated) {
-    throw new SubscriptionFilterError(`subscription filter cannot negate operator \`${rule.operator}\`.`);
+    throw new SubscriptionFilterError(
+      `subscription filter cannot negate operator \`${rule.operator}\`.`,
+    );
   }
   return { ...rule, operator: negated };
 }
@@ -101,17 +107,23 @@ function notDnf(dnf: Conjunction[]): Conjunction[] {
   return result;
 }
 
-function toDnf(input: Record<string, unknown>, prefix: string, ignored: ReadonlySet<string>): Conjunction[] {
+function toDnf(
+  input: Record<string, unknown>,
+  prefix: string,
+  ignored: ReadonlySet<string>,
+): Conjunction[] {
   let result: Conjunction[] = [[]];
   for (const [key, value] of Object.entries(input)) {
     if (value === undefined || value === null) continue;
     if (!prefix && (key === 'and' || key === 'or' || key === 'not')) {
       if (key === 'not') {
-        if (!isPlainObject(value)) throw new SubscriptionFilterError('`not` takes one filter object.');
+        if (!isPlainObject(value))
+          throw new SubscriptionFilterError('`not` takes one filter object.');
         result = andDnf(result, notDnf(toDnf(value, '', ignored)));
         continue;
       }
-      if (!Array.isArray(value)) throw new SubscriptionFilterError(`\`${key}\` takes a list of filters.`);
+      if (!Array.isArray(value))
+        throw new SubscriptionFilterError(`\`${key}\` takes a list of filters.`);
       const parts = value.filter(isPlainObject).map((part) => toDnf(part, '', ignored));
       if (key === 'and') {
         for (const part of parts) result = andDnf(result, part);
@@ -123,7 +135,9 @@ function toDnf(input: Record<string, unknown>, prefix: string, ignored: Readonly
     const fieldName = prefix ? `${prefix}.${key}` : key;
     if (!prefix && ignored.has(key)) continue;
     if (!isPlainObject(value)) {
-      throw new SubscriptionFilterError(`subscription filter for field \`${fieldName}\` must be an object of operators.`);
+      throw new SubscriptionFilterError(
+        `subscription filter for field \`${fieldName}\` must be an object of operators.`,
+      );
     }
     const rules: SubscriptionFilterRule[] = [];
     for (const [opKey, opValue] of Object.entries(value)) {
@@ -161,7 +175,9 @@ export function toSubscriptionFilter(
 /** Throws the AppSync error for a filter AppSync would refuse at subscribe time. */
 export function validateSubscriptionFilter(filter: unknown): SubscriptionFilter {
   if (!isPlainObject(filter) || !Array.isArray(filter.filterGroup)) {
-    throw new SubscriptionFilterError('subscription filter must be an object with a `filterGroup` list.');
+    throw new SubscriptionFilterError(
+      'subscription filter must be an object with a `filterGroup` list.',
+    );
   }
   if (filter.filterGroup.length > FILTER_LIMITS.maxFilterGroups) {
     throw new SubscriptionFilterError(
@@ -170,11 +186,19 @@ export function validateSubscriptionFilter(filter: unknown): SubscriptionFilter 
   }
   for (const group of filter.filterGroup) {
     if (!isPlainObject(group) || !Array.isArray(group.filters)) {
-      throw new SubscriptionFilterError('each subscription filter group must have a `filters` list.');
+      throw new SubscriptionFilterError(
+        'each subscription filter group must have a `filters` list.',
+      );
     }
     for (const rule of group.filters) {
-      if (!isPlainObject(rule) || typeof rule.fieldName !== 'string' || typeof rule.operator !== 'string') {
-        throw new SubscriptionFilterError('each subscription filter needs `fieldName`, `operator` and `value`.');
+      if (
+        !isPlainObject(rule) ||
+        typeof rule.fieldName !== 'string' ||
+        typeof rule.operator !== 'string'
+      ) {
+        throw new SubscriptionFilterError(
+          'each subscription filter needs `fieldName`, `operator` and `value`.',
+        );
       }
       validateRule(rule.fieldName, rule.operator, rule.value);
     }
@@ -184,7 +208,9 @@ export function validateSubscriptionFilter(filter: unknown): SubscriptionFilter 
 
 function validateRule(fieldName: string, operator: string, value: unknown): void {
   if (!isOperator(operator)) {
-    throw new SubscriptionFilterError(`subscription filter has unsupported operator \`${operator}\`.`);
+    throw new SubscriptionFilterError(
+      `subscription filter has unsupported operator \`${operator}\`.`,
+    );
   }
   const depth = fieldName.split('.').length;
   if (depth > FILTER_LIMITS.maxFieldDepth) {
@@ -200,17 +226,25 @@ function validateRule(fieldName: string, operator: string, value: unknown): void
         : undefined;
   if (listLimit !== undefined) {
     if (!Array.isArray(value) || value.length === 0) {
-      throw new SubscriptionFilterError(`subscription filter has invalid filter value for operator \`${operator}\`.`);
+      throw new SubscriptionFilterError(
+        `subscription filter has invalid filter value for operator \`${operator}\`.`,
+      );
     }
     if (value.length > listLimit) {
-      throw new SubscriptionFilterError(`subscription exceeds maximum value limit ${listLimit} for operator \`${operator}\`.`);
+      throw new SubscriptionFilterError(
+        `subscription exceeds maximum value limit ${listLimit} for operator \`${operator}\`.`,
+      );
     }
   }
   if (operator === 'between' && (!Array.isArray(value) || value.length !== 2)) {
-    throw new SubscriptionFilterError('subscription filter has invalid filter value for operator `between`.');
+    throw new SubscriptionFilterError(
+      'subscription filter has invalid filter value for operator `between`.',
+    );
   }
   if (operator === 'attributeExists' && typeof value !== 'boolean') {
-    throw new SubscriptionFilterError('subscription filter has invalid filter value for operator `attributeExists`.');
+    throw new SubscriptionFilterError(
+      'subscription filter has invalid filter value for operator `attributeExists`.',
+    );
   }
 }
 
@@ -225,7 +259,8 @@ function valueAt(payload: unknown, fieldName: string): unknown {
 
 function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => same(x, b[i]));
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((x, i) => same(x, b[i]));
   return false;
 }
 
@@ -274,7 +309,13 @@ export function matchesRule(rule: SubscriptionFilterRule, payload: unknown): boo
     case 'le': {
       const c = compare(field, value);
       if (c === undefined) return false;
-      return rule.operator === 'gt' ? c > 0 : rule.operator === 'ge' ? c >= 0 : rule.operator === 'lt' ? c < 0 : c <= 0;
+      return rule.operator === 'gt'
+        ? c > 0
+        : rule.operator === 'ge'
+          ? c >= 0
+          : rule.operator === 'lt'
+            ? c < 0
+            : c <= 0;
     }
     case 'attributeExists':
       return (field !== undefined) === Boolean(value);
@@ -284,14 +325,19 @@ export function matchesRule(rule: SubscriptionFilterRule, payload: unknown): boo
 /** Whether an event is delivered: some group whose rules all hold (an empty filter passes all). */
 export function matchesSubscriptionFilter(filter: SubscriptionFilter, payload: unknown): boolean {
   if (filter.filterGroup.length === 0) return true;
-  return filter.filterGroup.some((group) => group.filters.every((rule) => matchesRule(rule, payload)));
+  return filter.filterGroup.some((group) =>
+    group.filters.every((rule) => matchesRule(rule, payload)),
+  );
 }
 
 /**
  * AppSync's argument-based filtering: every scalar argument given to the subscription must equal
  * the payload field of the same name (input-object arguments such as `filter` are not compared).
  */
-export function matchesSubscriptionArguments(args: Record<string, unknown>, payload: unknown): boolean {
+export function matchesSubscriptionArguments(
+  args: Record<string, unknown>,
+  payload: unknown,
+): boolean {
   return Object.entries(args).every(([name, value]) => {
     if (value === null || value === undefined || typeof value === 'object') return true;
     return same(valueAt(payload, name), value);

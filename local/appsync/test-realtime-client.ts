@@ -36,7 +36,10 @@ export class TestRealtimeClient {
     const socket =
       form === 'subprotocol'
         ? new WebSocket(realtimeUrl, ['graphql-ws', `header-${encoded.toString('base64url')}`])
-        : new WebSocket(`${realtimeUrl}?header=${encodeURIComponent(encoded.toString('base64'))}&payload=e30=`, ['graphql-ws']);
+        : new WebSocket(
+            `${realtimeUrl}?header=${encodeURIComponent(encoded.toString('base64'))}&payload=e30=`,
+            ['graphql-ws'],
+          );
     const client = new TestRealtimeClient(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
@@ -47,13 +50,19 @@ export class TestRealtimeClient {
   }
 
   /** Waits until a message matches, or fails after timeoutMs. */
-  async waitFor(match: (m: RealtimeMessage) => boolean, timeoutMs = 5000): Promise<RealtimeMessage> {
+  async waitFor(
+    match: (m: RealtimeMessage) => boolean,
+    timeoutMs = 5000,
+  ): Promise<RealtimeMessage> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.messages.find(match);
       if (found) return found;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`No matching message within ${timeoutMs} ms; got ${JSON.stringify(this.messages)}`);
+      if (left <= 0)
+        throw new Error(
+          `No matching message within ${timeoutMs} ms; got ${JSON.stringify(this.messages)}`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -67,7 +76,8 @@ export class TestRealtimeClient {
   /** Waits until the server closes the socket. */
   async closed(timeoutMs = 5000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
-    while (this.closeCode === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (this.closeCode === undefined && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     if (this.closeCode === undefined) throw new Error('The socket was not closed');
     return this.closeCode;
   }

@@ -14,7 +14,11 @@ export function createTestKey(kid: string): TestKey {
 const b64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
 
 /** Signs claims as an RS256 JWT with the key (header alg and kid can be overridden). */
-export function signToken(key: TestKey, claims: Record<string, unknown>, header: Record<string, unknown> = {}): string {
+export function signToken(
+  key: TestKey,
+  claims: Record<string, unknown>,
+  header: Record<string, unknown> = {},
+): string {
   const head = b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: key.kid, ...header }));
   const body = b64url(JSON.stringify(claims));
   const signer = createSign('RSA-SHA256');
@@ -30,14 +34,21 @@ export function unsignedToken(claims: Record<string, unknown>): string {
 /** A token whose payload was changed after signing (the signature no longer matches). */
 export function tamperedToken(token: string, changes: Record<string, unknown>): string {
   const [head, body, signature] = token.split('.');
-  const claims = JSON.parse(Buffer.from(body ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+  const claims = JSON.parse(Buffer.from(body ?? '', 'base64url').toString('utf8')) as Record<
+    string,
+    unknown
+  >;
   return `${head}.${b64url(JSON.stringify({ ...claims, ...changes }))}.${signature}`;
 }
 
 /** A tiny JWKS endpoint serving the public keys given. */
-export async function startJwksServer(keys: TestKey[]): Promise<{ jwksUri: string; server: Server; stop: () => Promise<void> }> {
+export async function startJwksServer(
+  keys: TestKey[],
+): Promise<{ jwksUri: string; server: Server; stop: () => Promise<void> }> {
   const server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: keys.map((k) => k.jwk) }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ keys: keys.map((k) => k.jwk) }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -64,7 +75,9 @@ export function cognitoClaims(options: {
     sub: options.sub,
     iss: options.issuer,
     token_use: use,
-    ...(use === 'id' ? { aud: options.clientId, 'cognito:username': options.sub } : { client_id: options.clientId, username: options.sub }),
+    ...(use === 'id'
+      ? { aud: options.clientId, 'cognito:username': options.sub }
+      : { client_id: options.clientId, username: options.sub }),
     ...(options.groups ? { 'cognito:groups': options.groups } : {}),
     iat: now,
     auth_time: now,

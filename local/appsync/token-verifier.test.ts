@@ -1,6 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTokenVerifier, TokenVerificationError, type TokenVerifier, tokenFromAuthorization } from './token-verifier';
-import { cognitoClaims, createTestKey, signToken, startJwksServer, tamperedToken, unsignedToken } from './test-tokens';
+import {
+  createTokenVerifier,
+  TokenVerificationError,
+  type TokenVerifier,
+  tokenFromAuthorization,
+} from './token-verifier';
+import {
+  cognitoClaims,
+  createTestKey,
+  signToken,
+  startJwksServer,
+  tamperedToken,
+  unsignedToken,
+} from './test-tokens';
 
 const issuer = 'https://cognito-idp.localhost/local_pool';
 const clientId = 'client-1';
@@ -26,18 +38,44 @@ describe('createTokenVerifier', () => {
   });
 
   it('accepts an ID token whose aud is the client', async () => {
-    await expect(verify(signToken(key, claims({ use: 'id' })))).resolves.toMatchObject({ token_use: 'id' });
+    await expect(verify(signToken(key, claims({ use: 'id' })))).resolves.toMatchObject({
+      token_use: 'id',
+    });
   });
 
   it.each([
     ['a missing token', () => undefined, 'Valid authorization header not provided.'],
-    ['an expired token (no grace)', () => signToken(key, { ...claims(), exp: Math.floor(Date.now() / 1000) - 1 }), 'Token has expired.'],
-    ['a wrong issuer', () => signToken(key, claims({ issuer: 'https://cognito-idp.localhost/other_pool' })), 'Unauthorized'],
-    ['an access token of another client', () => signToken(key, claims({ clientId: 'client-2' })), 'app client'],
-    ['an ID token of another client', () => signToken(key, claims({ use: 'id', clientId: 'client-2' })), 'app client'],
-    ['an unsigned alg:none token', () => unsignedToken({ ...claims(), 'cognito:groups': ['Admin'] }), 'Unauthorized'],
+    [
+      'an expired token (no grace)',
+      () => signToken(key, { ...claims(), exp: Math.floor(Date.now() / 1000) - 1 }),
+      'Token has expired.',
+    ],
+    [
+      'a wrong issuer',
+      () => signToken(key, claims({ issuer: 'https://cognito-idp.localhost/other_pool' })),
+      'Unauthorized',
+    ],
+    [
+      'an access token of another client',
+      () => signToken(key, claims({ clientId: 'client-2' })),
+      'app client',
+    ],
+    [
+      'an ID token of another client',
+      () => signToken(key, claims({ use: 'id', clientId: 'client-2' })),
+      'app client',
+    ],
+    [
+      'an unsigned alg:none token',
+      () => unsignedToken({ ...claims(), 'cognito:groups': ['Admin'] }),
+      'Unauthorized',
+    ],
     ['a token re-signed with another key', () => signToken(otherKey, claims()), 'Unauthorized'],
-    ['tampered claims', () => tamperedToken(signToken(key, claims()), { 'cognito:groups': ['org-b'] }), 'Unauthorized'],
+    [
+      'tampered claims',
+      () => tamperedToken(signToken(key, claims()), { 'cognito:groups': ['org-b'] }),
+      'Unauthorized',
+    ],
     ['an HS256 token', () => signToken(key, claims(), { alg: 'HS256' }), 'Unauthorized'],
     ['garbage', () => 'not-a-jwt', 'Unauthorized'],
   ])('rejects %s', async (_name, token, message) => {

@@ -7,7 +7,11 @@ import { SimpleJwksCache, SimplePenaltyBox } from 'aws-jwt-verify/jwk';
 export type TokenVerifierOptions = { issuer: string; jwksUri: string; clientId: string };
 
 /** The verified claims of a Cognito ID or access token. */
-export type VerifiedClaims = Record<string, unknown> & { sub?: string; iss: string; token_use?: string };
+export type VerifiedClaims = Record<string, unknown> & {
+  sub?: string;
+  iss: string;
+  token_use?: string;
+};
 
 /** Verifies a raw JWT (no `Bearer ` prefix); rejects with a TokenVerificationError. */
 export type TokenVerifier = (token: string | undefined) => Promise<VerifiedClaims>;
@@ -65,7 +69,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     try {
       return (await verifier.verify(token)) as VerifiedClaims;
     } catch (err) {
-      if (err instanceof JwtExpiredError) throw new TokenVerificationError('Token has expired.', { cause: err });
+      if (err instanceof JwtExpiredError)
+        throw new TokenVerificationError('Token has expired.', { cause: err });
       const reason = err instanceof Error ? err.message : String(err);
       throw new TokenVerificationError(`Unauthorized: ${reason}`, { cause: err });
     }

@@ -7,7 +7,10 @@ import { OrganizationSwitcher } from '../features/organizations/OrganizationSwit
 import { useCurrentOrganization } from '../features/organizations/use-current-organization';
 import { useMe, type Me, type Membership } from '../features/organizations/use-me';
 import { NotificationBell } from '../features/notifications/NotificationBell';
-import { NotificationsContext, useNotifications } from '../features/notifications/use-notifications';
+import {
+  NotificationsContext,
+  useNotifications,
+} from '../features/notifications/use-notifications';
 import { AppHeader } from './AppHeader';
 import { WorkspaceContext, type WorkspaceContextValue } from './workspace-context';
 
@@ -41,7 +44,9 @@ const InventoryPage = lazy(() =>
   import('../features/inventory/InventoryPage').then((m) => ({ default: m.InventoryPage })),
 );
 const NotificationsPage = lazy(() =>
-  import('../features/notifications/NotificationsPage').then((m) => ({ default: m.NotificationsPage })),
+  import('../features/notifications/NotificationsPage').then((m) => ({
+    default: m.NotificationsPage,
+  })),
 );
 
 /** Props of {@link Workspace}. */
@@ -153,7 +158,8 @@ function MainNav({ membership }: { membership: Membership }) {
 }
 
 /** Managers and up start on the dashboard; everyone else on their work orders or requests. */
-const landsOnDashboard = (membership: Membership): boolean => can(membership.role, 'workOrders.assign');
+const landsOnDashboard = (membership: Membership): boolean =>
+  can(membership.role, 'workOrders.assign');
 
 function OrganizationPages(props: WorkspaceContextValue & { me: Me }) {
   const { userId, me, membership, reload, select } = props;
@@ -165,10 +171,25 @@ function OrganizationPages(props: WorkspaceContextValue & { me: Me }) {
     <WorkspaceContext.Provider value={value}>
       <Suspense fallback={pageLoading}>
         <Routes>
-          <Route path="/" element={landsOnDashboard(membership) ? <Navigate to="/dashboard" replace /> : <WorkOrdersPage />} />
+          <Route
+            path="/"
+            element={
+              landsOnDashboard(membership) ? (
+                <Navigate to="/dashboard" replace />
+              ) : (
+                <WorkOrdersPage />
+              )
+            }
+          />
           <Route path="/work-orders" element={<WorkOrdersPage />} />
-          <Route path="/dashboard" element={can(membership.role, 'reports.read') ? <DashboardPage /> : <NotFound />} />
-          <Route path="/inventory" element={can(membership.role, 'workOrders.readAll') ? <InventoryPage /> : <NotFound />} />
+          <Route
+            path="/dashboard"
+            element={can(membership.role, 'reports.read') ? <DashboardPage /> : <NotFound />}
+          />
+          <Route
+            path="/inventory"
+            element={can(membership.role, 'workOrders.readAll') ? <InventoryPage /> : <NotFound />}
+          />
           <Route path="/notifications" element={<NotificationsPage />} />
           <Route path="/work-orders/:id" element={<WorkOrderDetailPage />} />
           <Route path="/my-work" element={<MyWorkPage />} />

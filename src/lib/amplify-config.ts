@@ -87,7 +87,11 @@ export const configureAmplify = (outputs: AmplifyOutputsFile): Environment => {
   if (environment.mode === 'local') {
     const cognito = config.Auth?.Cognito;
     const graphql = config.API?.GraphQL;
-    if (cognito?.userPoolId === undefined || cognito.userPoolClientId === undefined || graphql === undefined) {
+    if (
+      cognito?.userPoolId === undefined ||
+      cognito.userPoolClientId === undefined ||
+      graphql === undefined
+    ) {
       throw new ConfigurationError(
         'amplify_outputs.json lacks its auth or data section.',
         'Restart the local runtime (npm start) so it rewrites public/amplify_outputs.json.',

@@ -60,8 +60,10 @@ export const hasErrorType = (error: unknown, errorType: string): boolean => {
   if (error instanceof GraphqlOperationError) return error.hasType(errorType);
   const errors = Array.isArray(error)
     ? (error as GraphqlErrorLike[])
-    : typeof error === 'object' && error !== null && Array.isArray((error as { errors?: unknown }).errors)
-      ? ((error as { errors: GraphqlErrorLike[] }).errors)
+    : typeof error === 'object' &&
+        error !== null &&
+        Array.isArray((error as { errors?: unknown }).errors)
+      ? (error as { errors: GraphqlErrorLike[] }).errors
       : [];
   return errors.some((e) => e.errorType === errorType);
 };

@@ -20,7 +20,10 @@ describe('the web app, live', () => {
 
   it('shows a request submitted by one person on another person’s open page within 2 s, without reload', async () => {
     const [manager, member] = await Promise.all([newPage(), newPage()]);
-    await Promise.all([signInLive(manager, demoEmail('MANAGER')), signInLive(member, demoEmail('MEMBER'))]);
+    await Promise.all([
+      signInLive(manager, demoEmail('MANAGER')),
+      signInLive(member, demoEmail('MEMBER')),
+    ]);
     // A reload would drop this marker, so its survival proves the row arrived live.
     await manager.evaluate(() => Object.assign(window, { stewardNoReload: true }));
 
@@ -39,6 +42,8 @@ describe('the web app, live', () => {
     await expect(row.getAttribute('data-priority')).resolves.toBe('HIGH');
     await expect(manager.evaluate(() => 'stewardNoReload' in window)).resolves.toBe(true);
     // The submitter's own list shows it too (from the mutation's answer or the event).
-    await member.locator('[data-testid="work-order-row"]', { hasText: title }).waitFor({ timeout: 2_000 });
+    await member
+      .locator('[data-testid="work-order-row"]', { hasText: title })
+      .waitFor({ timeout: 2_000 });
   });
 });

@@ -15,13 +15,19 @@ describe('the web app', () => {
     page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
   /** Polls the local mailbox for a message to `to` whose text matches `pattern`. */
-  const waitForMail = async (to: string, pattern: RegExp, timeoutMs = 20_000): Promise<RegExpExecArray> => {
+  const waitForMail = async (
+    to: string,
+    pattern: RegExp,
+    timeoutMs = 20_000,
+  ): Promise<RegExpExecArray> => {
     const deadline = Date.now() + timeoutMs;
     let seen: MailMessage[] = [];
     while (Date.now() < deadline) {
       seen = (await readMailbox(app.runtime().urls.mailbox)).filter((m) => m.to.includes(to));
       for (const message of seen.reverse()) {
-        const match = pattern.exec(`${message.subject}\n${message.text ?? ''}\n${message.html ?? ''}`);
+        const match = pattern.exec(
+          `${message.subject}\n${message.text ?? ''}\n${message.html ?? ''}`,
+        );
         if (match !== null) return match;
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -43,8 +49,12 @@ describe('the web app', () => {
     const outcome = owner.getByTestId('members-result').filter({ hasText: 'Invitation sent' });
     const refused = owner.getByTestId('members-error');
     await outcome.or(refused).first().waitFor({ timeout: 10_000 });
-    expect(await refused.isVisible() ? await refused.innerText() : 'sent', 'inviteMember').toBe('sent');
-    await owner.locator('[data-testid="invitation-row"]', { hasText: invitee }).waitFor({ timeout: 5_000 });
+    expect((await refused.isVisible()) ? await refused.innerText() : 'sent', 'inviteMember').toBe(
+      'sent',
+    );
+    await owner
+      .locator('[data-testid="invitation-row"]', { hasText: invitee })
+      .waitFor({ timeout: 5_000 });
     await shoot(owner, 'members');
 
     const [, link] = await waitForMail(invitee, /(\/invitations\/[^\s"'<>]+token=[^\s"'<>]+)/);
@@ -84,7 +94,10 @@ describe('the web app', () => {
     const title = 'Fire door does not latch'; // seeded: requested by the manager, assigned to the technician
     const [requester, tech] = await Promise.all([newPage(DESKTOP), newPage(PHONE)]);
     // Managers land on the dashboard; the board is on the work-order page.
-    await Promise.all([signIn(requester, demoEmail('MANAGER'), '/work-orders'), signIn(tech, demoEmail('TECHNICIAN'))]);
+    await Promise.all([
+      signIn(requester, demoEmail('MANAGER'), '/work-orders'),
+      signIn(tech, demoEmail('TECHNICIAN')),
+    ]);
     await expectLive(requester);
     await requester.getByTestId('work-order-board').waitFor({ timeout: 10_000 });
     await shoot(requester, 'board');
@@ -93,11 +106,16 @@ describe('the web app', () => {
     await shoot(requester, 'list');
 
     for (const page of [requester, tech]) {
-      await page.getByRole('link', { name: new RegExp(title) }).first().click();
+      await page
+        .getByRole('link', { name: new RegExp(title) })
+        .first()
+        .click();
       await page.getByTestId('work-order-detail').waitFor({ timeout: 10_000 });
       await expectLive(page);
     }
-    await expect(requester.getByTestId('work-order-detail').getAttribute('data-status')).resolves.toBe('ASSIGNED');
+    await expect(
+      requester.getByTestId('work-order-detail').getAttribute('data-status'),
+    ).resolves.toBe('ASSIGNED');
     await requester.evaluate(() => Object.assign(window, { stewardNoReload: true }));
 
     const start = tech.getByTestId('action-IN_PROGRESS');
@@ -112,8 +130,13 @@ describe('the web app', () => {
     expect(elapsedMs).toBeLessThanOrEqual(LIVE_WITHIN_MS);
     await expect(requester.evaluate(() => 'stewardNoReload' in window)).resolves.toBe(true);
     const error = tech.getByTestId('action-error');
-    expect(await error.isVisible() ? await error.innerText() : '', 'the technician saw no error').toBe('');
-    await requester.locator('[data-testid="timeline-entry"][data-kind="STARTED"]').waitFor({ timeout: 5_000 });
+    expect(
+      (await error.isVisible()) ? await error.innerText() : '',
+      'the technician saw no error',
+    ).toBe('');
+    await requester
+      .locator('[data-testid="timeline-entry"][data-kind="STARTED"]')
+      .waitFor({ timeout: 5_000 });
     await shoot(requester, 'detail-timeline');
   }, 120_000);
 

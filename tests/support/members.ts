@@ -1,4 +1,8 @@
-import { AdminAddUserToGroupCommand, CreateGroupCommand, GroupExistsException } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminAddUserToGroupCommand,
+  CreateGroupCommand,
+  GroupExistsException,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { organizationGroup, type Role, roleGroup } from '../../core/organizations/roles';
 import { membershipId } from '../../core/records';
@@ -43,12 +47,18 @@ export async function seedActiveMember(options: {
   );
   for (const group of [organizationGroup(organizationId), roleGroup(organizationId, role)]) {
     try {
-      await cognito.client.send(new CreateGroupCommand({ UserPoolId: cognito.userPoolId, GroupName: group }));
+      await cognito.client.send(
+        new CreateGroupCommand({ UserPoolId: cognito.userPoolId, GroupName: group }),
+      );
     } catch (err) {
       if (!(err instanceof GroupExistsException)) throw err;
     }
     await cognito.client.send(
-      new AdminAddUserToGroupCommand({ UserPoolId: cognito.userPoolId, Username: email, GroupName: group }),
+      new AdminAddUserToGroupCommand({
+        UserPoolId: cognito.userPoolId,
+        Username: email,
+        GroupName: group,
+      }),
     );
   }
 }

@@ -8,14 +8,24 @@ export type RealtimeSubscription = {
   /** Errors the server sent for the subscription. */
   errors: unknown[];
   /** Resolves with the first event matching the predicate, or rejects after timeoutMs. */
-  next: (predicate: (event: Record<string, unknown>) => boolean, timeoutMs: number) => Promise<Record<string, unknown>>;
+  next: (
+    predicate: (event: Record<string, unknown>) => boolean,
+    timeoutMs: number,
+  ) => Promise<Record<string, unknown>>;
   close: () => void;
 };
 
-const header = (graphqlUrl: string, token: string) => ({ host: new URL(graphqlUrl).host, Authorization: token });
+const header = (graphqlUrl: string, token: string) => ({
+  host: new URL(graphqlUrl).host,
+  Authorization: token,
+});
 
 /** Opens a WebSocket with the v6 subprotocol handshake; rejects if the server refuses it. */
-export async function openRealtime(realtimeUrl: string, graphqlUrl: string, token: string): Promise<WebSocket> {
+export async function openRealtime(
+  realtimeUrl: string,
+  graphqlUrl: string,
+  token: string,
+): Promise<WebSocket> {
   const encoded = Buffer.from(JSON.stringify(header(graphqlUrl, token))).toString('base64url');
   const socket = new WebSocket(realtimeUrl, ['graphql-ws', `header-${encoded}`]);
   await new Promise<void>((resolve, reject) => {
@@ -61,7 +71,11 @@ export async function subscribe(
   const waiters: (() => void)[] = [];
   const acked = new Promise<void>((resolve, reject) => {
     socket.on('message', (raw) => {
-      const message = JSON.parse(raw.toString()) as { id?: string; type: string; payload?: { data?: Record<string, unknown>; errors?: unknown[] } };
+      const message = JSON.parse(raw.toString()) as {
+        id?: string;
+        type: string;
+        payload?: { data?: Record<string, unknown>; errors?: unknown[] };
+      };
       if (message.id !== id) return;
       if (message.type === 'start_ack') resolve();
       else if (message.type === 'error') {
@@ -85,7 +99,9 @@ export async function subscribe(
   );
   await Promise.race([
     acked,
-    new Promise((_, reject) => setTimeout(() => reject(new Error('no start_ack within 5 s')), 5000)),
+    new Promise((_, reject) =>
+      setTimeout(() => reject(new Error('no start_ack within 5 s')), 5000),
+    ),
   ]);
   return {
     events,
@@ -99,7 +115,10 @@ export async function subscribe(
             resolve(found);
           } else waiters.push(check);
         };
-        const timer = setTimeout(() => reject(new Error(`no matching event within ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no matching event within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         check();
       }),
     close: () => socket.send(JSON.stringify({ id, type: 'stop' })),

@@ -41,12 +41,37 @@ export function BarChart({ title, bars, format = String, testId }: BarChartProps
         const width = bar.value === 0 ? 0 : Math.max(2, (bar.value / max) * track);
         return (
           <g key={bar.label} transform={`translate(0 ${y})`}>
-            <text x={LABEL_WIDTH - 8} y={ROW / 2} textAnchor="end" dominantBaseline="central" className="chart-label">
+            <text
+              x={LABEL_WIDTH - 8}
+              y={ROW / 2}
+              textAnchor="end"
+              dominantBaseline="central"
+              className="chart-label"
+            >
               {bar.label}
             </text>
-            <rect x={LABEL_WIDTH} y={5} width={track} height={ROW - 10} rx={3} className="chart-track" />
-            <rect x={LABEL_WIDTH} y={5} width={width} height={ROW - 10} rx={3} className={`chart-bar ${bar.tone ?? ''}`} />
-            <text x={LABEL_WIDTH + width + 6} y={ROW / 2} dominantBaseline="central" className="chart-value">
+            <rect
+              x={LABEL_WIDTH}
+              y={5}
+              width={track}
+              height={ROW - 10}
+              rx={3}
+              className="chart-track"
+            />
+            <rect
+              x={LABEL_WIDTH}
+              y={5}
+              width={width}
+              height={ROW - 10}
+              rx={3}
+              className={`chart-bar ${bar.tone ?? ''}`}
+            />
+            <text
+              x={LABEL_WIDTH + width + 6}
+              y={ROW / 2}
+              dominantBaseline="central"
+              className="chart-value"
+            >
               {format(bar.value)}
             </text>
           </g>

@@ -55,7 +55,10 @@ function Panels({ data }: { data: DashboardData }) {
         </p>
         <Link to="/work-orders">See the work orders</Link>
       </section>
-      <section className={overdue > 0 ? 'card stat alert' : 'card stat'} aria-labelledby="overdue-heading">
+      <section
+        className={overdue > 0 ? 'card stat alert' : 'card stat'}
+        aria-labelledby="overdue-heading"
+      >
         <h2 id="overdue-heading">Overdue</h2>
         <p className="big" data-testid="overdue-count">
           {overdue}
@@ -66,7 +69,11 @@ function Panels({ data }: { data: DashboardData }) {
         <h2 id="by-status-heading">Open by status</h2>
         <BarChart
           title="Open work orders by status"
-          bars={open.map((t) => ({ label: humanize(t.key), value: t.value, tone: `tone-${t.key.toLowerCase()}` }))}
+          bars={open.map((t) => ({
+            label: humanize(t.key),
+            value: t.value,
+            tone: `tone-${t.key.toLowerCase()}`,
+          }))}
           testId="chart-status"
         />
       </section>
@@ -74,7 +81,11 @@ function Panels({ data }: { data: DashboardData }) {
         <h2 id="by-priority-heading">Open by priority</h2>
         <BarChart
           title="Open work orders by priority"
-          bars={openByPriority(data.workOrders).map((t) => ({ label: humanize(t.key), value: t.value, tone: `tone-${t.key.toLowerCase()}` }))}
+          bars={openByPriority(data.workOrders).map((t) => ({
+            label: humanize(t.key),
+            value: t.value,
+            tone: `tone-${t.key.toLowerCase()}`,
+          }))}
           testId="chart-priority"
         />
       </section>
@@ -86,7 +97,11 @@ function Panels({ data }: { data: DashboardData }) {
           <WeekComparison title="Time to complete" figures={complete} testId="time-to-complete" />
         </div>
       </section>
-      <section className={low.length > 0 ? 'card wide alert' : 'card wide'} aria-labelledby="low-stock-heading" data-testid="low-stock-panel">
+      <section
+        className={low.length > 0 ? 'card wide alert' : 'card wide'}
+        aria-labelledby="low-stock-heading"
+        data-testid="low-stock-panel"
+      >
         <h2 id="low-stock-heading">Low stock ({low.length})</h2>
         {low.length === 0 ? (
           <p className="muted">Every item is above its minimum.</p>
@@ -94,7 +109,8 @@ function Panels({ data }: { data: DashboardData }) {
           <ul className="low-stock-list">
             {low.map((item) => (
               <li key={item.id} data-testid="low-stock-item" data-sku={item.sku}>
-                <strong>{item.sku}</strong> {item.name}: {item.quantity} {item.unit} left, minimum {item.minQuantity}
+                <strong>{item.sku}</strong> {item.name}: {item.quantity} {item.unit} left, minimum{' '}
+                {item.minQuantity}
                 <StockGauge quantity={item.quantity} minimum={item.minQuantity} sku={item.sku} />
               </li>
             ))}
@@ -106,7 +122,15 @@ function Panels({ data }: { data: DashboardData }) {
   );
 }
 
-function WeekComparison({ title, figures, testId }: { title: string; figures: WeekOverWeek; testId: string }) {
+function WeekComparison({
+  title,
+  figures,
+  testId,
+}: {
+  title: string;
+  figures: WeekOverWeek;
+  testId: string;
+}) {
   const { thisWeek, lastWeek } = figures;
   const trend =
     thisWeek.averageMs === undefined || lastWeek.averageMs === undefined
@@ -136,14 +160,42 @@ function WeekComparison({ title, figures, testId }: { title: string; figures: We
 }
 
 /** A short bar of stock against twice the minimum, with the minimum marked. */
-function StockGauge({ quantity, minimum, sku }: { quantity: number; minimum: number; sku: string }) {
+function StockGauge({
+  quantity,
+  minimum,
+  sku,
+}: {
+  quantity: number;
+  minimum: number;
+  sku: string;
+}) {
   const scale = Math.max(1, minimum * 2, quantity);
   const width = 120;
   return (
-    <svg className="gauge" viewBox={`0 0 ${width} 12`} width={width} height={12} role="img" aria-label={`${sku}: ${quantity} of minimum ${minimum}`}>
+    <svg
+      className="gauge"
+      viewBox={`0 0 ${width} 12`}
+      width={width}
+      height={12}
+      role="img"
+      aria-label={`${sku}: ${quantity} of minimum ${minimum}`}
+    >
       <rect x={0} y={2} width={width} height={8} rx={3} className="chart-track" />
-      <rect x={0} y={2} width={(Math.max(0, quantity) / scale) * width} height={8} rx={3} className="chart-bar tone-low" />
-      <line x1={(minimum / scale) * width} x2={(minimum / scale) * width} y1={0} y2={12} className="gauge-min" />
+      <rect
+        x={0}
+        y={2}
+        width={(Math.max(0, quantity) / scale) * width}
+        height={8}
+        rx={3}
+        className="chart-bar tone-low"
+      />
+      <line
+        x1={(minimum / scale) * width}
+        x2={(minimum / scale) * width}
+        y1={0}
+        y2={12}
+        className="gauge-min"
+      />
     </svg>
   );
 }

@@ -41,7 +41,11 @@ describe('openByStatus', () => {
 
 describe('openByPriority', () => {
   it('counts open work from URGENT down', () => {
-    const tallies = openByPriority([wo({ priority: 'URGENT' }), wo({ priority: 'LOW' }), wo({ priority: 'LOW', status: 'COMPLETED' })]);
+    const tallies = openByPriority([
+      wo({ priority: 'URGENT' }),
+      wo({ priority: 'LOW' }),
+      wo({ priority: 'LOW', status: 'COMPLETED' }),
+    ]);
     expect(tallies).toEqual([
       { key: 'URGENT', value: 1 },
       { key: 'HIGH', value: 0 },

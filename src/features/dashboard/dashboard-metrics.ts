@@ -1,4 +1,9 @@
-import { PRIORITIES, WORK_ORDER_STATUSES, type Priority, type WorkOrderStatus } from '../../../core/work-orders/vocabulary';
+import {
+  PRIORITIES,
+  WORK_ORDER_STATUSES,
+  type Priority,
+  type WorkOrderStatus,
+} from '../../../core/work-orders/vocabulary';
 
 /** The fields of a work order the dashboard reads. */
 export type WorkOrderFacts = {
@@ -30,11 +35,17 @@ const tally = <K extends string>(keys: readonly K[], values: readonly K[]): Tall
 
 /** Open work counted per status, every open status present (zeros included) in lifecycle order. */
 export const openByStatus = (workOrders: readonly WorkOrderFacts[]): Tally[] =>
-  tally(OPEN_STATUSES, workOrders.filter(isOpenWork).map((w) => w.status));
+  tally(
+    OPEN_STATUSES,
+    workOrders.filter(isOpenWork).map((w) => w.status),
+  );
 
 /** Open work counted per priority, from URGENT down. */
 export const openByPriority = (workOrders: readonly WorkOrderFacts[]): Tally[] =>
-  tally([...PRIORITIES].reverse(), workOrders.filter(isOpenWork).map((w) => w.priority));
+  tally(
+    [...PRIORITIES].reverse(),
+    workOrders.filter(isOpenWork).map((w) => w.priority),
+  );
 
 /** An average over one week: milliseconds (undefined when nothing happened) and how many. */
 export type WeeklyAverage = { averageMs: number | undefined; count: number };
@@ -45,7 +56,10 @@ export type WeekOverWeek = { thisWeek: WeeklyAverage; lastWeek: WeeklyAverage };
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 
 const average = (durations: readonly number[]): WeeklyAverage => ({
-  averageMs: durations.length === 0 ? undefined : durations.reduce((sum, d) => sum + d, 0) / durations.length,
+  averageMs:
+    durations.length === 0
+      ? undefined
+      : durations.reduce((sum, d) => sum + d, 0) / durations.length,
   count: durations.length,
 });
 
@@ -91,5 +105,9 @@ export const overdueCount = (
   now: Date,
 ): number =>
   workOrders.filter(
-    (w) => isOpenWork(w) && w.openDueAt !== null && w.openDueAt !== undefined && Date.parse(w.openDueAt) < now.getTime(),
+    (w) =>
+      isOpenWork(w) &&
+      w.openDueAt !== null &&
+      w.openDueAt !== undefined &&
+      Date.parse(w.openDueAt) < now.getTime(),
   ).length;

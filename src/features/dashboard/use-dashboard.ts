@@ -58,11 +58,20 @@ export const useDashboard = (organizationId: string): DashboardState & { reload:
   useEffect(() => {
     let active = true;
     const at = new Date();
-    Promise.all([fetchWorkOrders(organizationId), fetchOverdue(organizationId, at), fetchInventory(organizationId)]).then(
-      ([workOrders, overdue, items]) => active && setState({ status: 'ready', data: { workOrders, overdue, items, at } }),
+    Promise.all([
+      fetchWorkOrders(organizationId),
+      fetchOverdue(organizationId, at),
+      fetchInventory(organizationId),
+    ]).then(
+      ([workOrders, overdue, items]) =>
+        active && setState({ status: 'ready', data: { workOrders, overdue, items, at } }),
       (err: unknown) =>
         active &&
-        setState((s) => ({ status: 'error', error: errorMessage(err), ...(s.status === 'ready' ? { data: s.data } : {}) })),
+        setState((s) => ({
+          status: 'error',
+          error: errorMessage(err),
+          ...(s.status === 'ready' ? { data: s.data } : {}),
+        })),
     );
     return () => {
       active = false;

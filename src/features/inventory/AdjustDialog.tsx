@@ -26,7 +26,14 @@ const refusal = (err: unknown): string => {
 };
 
 /** Records a receipt, use, correction or count of one item through adjustInventory. */
-export function AdjustDialog({ item, mode, reasons, workOrderId, onClose, onDone }: AdjustDialogProps) {
+export function AdjustDialog({
+  item,
+  mode,
+  reasons,
+  workOrderId,
+  onClose,
+  onDone,
+}: AdjustDialogProps) {
   const id = useId();
   const [reason, setReason] = useState<Exclude<AdjustmentReason, 'COUNT'>>(reasons[0] ?? 'CONSUME');
   const [amount, setAmount] = useState('');
@@ -70,12 +77,27 @@ export function AdjustDialog({ item, mode, reasons, workOrderId, onClose, onDone
   };
 
   const title =
-    item === null ? '' : mode === 'count' ? `Count ${item.sku}` : workOrderId !== undefined ? `Use ${item.sku}` : `Adjust ${item.sku}`;
+    item === null
+      ? ''
+      : mode === 'count'
+        ? `Count ${item.sku}`
+        : workOrderId !== undefined
+          ? `Use ${item.sku}`
+          : `Adjust ${item.sku}`;
   const amountLabel =
-    mode === 'count' ? `Quantity on the shelf (${item?.unit ?? ''})` : effective === 'ADJUST' ? 'Change (+ or −)' : `How many (${item?.unit ?? ''})`;
+    mode === 'count'
+      ? `Quantity on the shelf (${item?.unit ?? ''})`
+      : effective === 'ADJUST'
+        ? 'Change (+ or −)'
+        : `How many (${item?.unit ?? ''})`;
 
   return (
-    <Dialog title={title} open={item !== null} onClose={close} testId={mode === 'count' ? 'count-dialog' : 'adjust-dialog'}>
+    <Dialog
+      title={title}
+      open={item !== null}
+      onClose={close}
+      testId={mode === 'count' ? 'count-dialog' : 'adjust-dialog'}
+    >
       {item !== null && (
         <form onSubmit={(event) => void submit(event)} noValidate>
           <p className="muted">
@@ -87,7 +109,9 @@ export function AdjustDialog({ item, mode, reasons, workOrderId, onClose, onDone
               <select
                 id={`${id}-reason`}
                 value={reason}
-                onChange={(event) => setReason(event.target.value as Exclude<AdjustmentReason, 'COUNT'>)}
+                onChange={(event) =>
+                  setReason(event.target.value as Exclude<AdjustmentReason, 'COUNT'>)
+                }
                 data-testid="adjust-reason"
               >
                 {reasons.map((r) => (
@@ -113,7 +137,13 @@ export function AdjustDialog({ item, mode, reasons, workOrderId, onClose, onDone
           </div>
           <div className="field">
             <label htmlFor={`${id}-note`}>Note (optional)</label>
-            <input id={`${id}-note`} value={note} maxLength={500} onChange={(event) => setNote(event.target.value)} data-testid="adjust-note" />
+            <input
+              id={`${id}-note`}
+              value={note}
+              maxLength={500}
+              onChange={(event) => setNote(event.target.value)}
+              data-testid="adjust-note"
+            />
           </div>
           {error !== null && (
             <p id={`${id}-error`} className="error" role="alert" data-testid="adjust-error">

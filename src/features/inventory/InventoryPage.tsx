@@ -38,7 +38,12 @@ export function InventoryPage() {
         <div className="section-head">
           <h1 id="inventory-heading">Inventory</h1>
           <label className="inline-check">
-            <input type="checkbox" checked={lowOnly} onChange={(event) => setLowOnly(event.target.checked)} data-testid="low-stock-filter" />
+            <input
+              type="checkbox"
+              checked={lowOnly}
+              onChange={(event) => setLowOnly(event.target.checked)}
+              data-testid="low-stock-filter"
+            />
             Low stock only ({lowCount})
           </label>
         </div>
@@ -59,16 +64,24 @@ export function InventoryPage() {
         {shown.length > 0 && (
           <div className="table-scroll">
             <table className="inventory-table" data-testid="inventory-table">
-              <caption className="visually-hidden">Stock items; rows at or below their minimum are marked low</caption>
+              <caption className="visually-hidden">
+                Stock items; rows at or below their minimum are marked low
+              </caption>
               <thead>
                 <tr>
                   <th scope="col">SKU</th>
                   <th scope="col">Name</th>
-                  <th scope="col" className="num">Quantity</th>
-                  <th scope="col" className="num">Min</th>
+                  <th scope="col" className="num">
+                    Quantity
+                  </th>
+                  <th scope="col" className="num">
+                    Min
+                  </th>
                   <th scope="col">Unit</th>
                   <th scope="col">Location</th>
-                  <th scope="col"><span className="visually-hidden">Actions</span></th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -76,7 +89,12 @@ export function InventoryPage() {
                   const low = isLowStock(item);
                   return (
                     <Fragment key={item.id}>
-                      <tr className={low ? 'low-stock' : undefined} data-testid="inventory-row" data-sku={item.sku} data-low={low}>
+                      <tr
+                        className={low ? 'low-stock' : undefined}
+                        data-testid="inventory-row"
+                        data-sku={item.sku}
+                        data-low={low}
+                      >
                         <th scope="row">{item.sku}</th>
                         <td>{item.name}</td>
                         <td className="num" data-testid="inventory-quantity">
@@ -88,19 +106,29 @@ export function InventoryPage() {
                         <td>{item.storageLocation ?? ''}</td>
                         <td className="row-actions">
                           {uses && (
-                            <button type="button" onClick={() => setAdjusting(item)} data-testid="adjust-open">
+                            <button
+                              type="button"
+                              onClick={() => setAdjusting(item)}
+                              data-testid="adjust-open"
+                            >
                               Adjust<span className="visually-hidden"> {item.sku}</span>
                             </button>
                           )}
                           {manages && (
-                            <button type="button" onClick={() => setCounting(item)} data-testid="count-open">
+                            <button
+                              type="button"
+                              onClick={() => setCounting(item)}
+                              data-testid="count-open"
+                            >
                               Count<span className="visually-hidden"> {item.sku}</span>
                             </button>
                           )}
                           <button
                             type="button"
                             aria-expanded={ledgerOf === item.id}
-                            onClick={() => setLedgerOf((open) => (open === item.id ? null : item.id))}
+                            onClick={() =>
+                              setLedgerOf((open) => (open === item.id ? null : item.id))
+                            }
                             data-testid="ledger-toggle"
                           >
                             History<span className="visually-hidden"> of {item.sku}</span>
@@ -122,7 +150,9 @@ export function InventoryPage() {
           </div>
         )}
       </section>
-      {manages && <CreateItemForm organizationId={membership.organizationId} onCreated={inventory.replace} />}
+      {manages && (
+        <CreateItemForm organizationId={membership.organizationId} onCreated={inventory.replace} />
+      )}
       <AdjustDialog
         item={adjusting}
         mode="adjust"
@@ -130,7 +160,13 @@ export function InventoryPage() {
         onClose={() => setAdjusting(null)}
         onDone={done}
       />
-      <AdjustDialog item={counting} mode="count" reasons={[]} onClose={() => setCounting(null)} onDone={done} />
+      <AdjustDialog
+        item={counting}
+        mode="count"
+        reasons={[]}
+        onClose={() => setCounting(null)}
+        onDone={done}
+      />
     </div>
   );
 }
@@ -139,14 +175,22 @@ export function InventoryPage() {
 function Ledger({ itemId, unit }: { itemId: string; unit: string }) {
   const ledger = useAdjustments({ itemId });
   if (ledger.status === 'loading') return <p className="muted">Loading the history…</p>;
-  if (ledger.status === 'error') return <p className="error" role="alert">Could not load the history: {ledger.error}</p>;
+  if (ledger.status === 'error')
+    return (
+      <p className="error" role="alert">
+        Could not load the history: {ledger.error}
+      </p>
+    );
   if (ledger.entries.length === 0) return <p className="muted">No adjustments recorded yet.</p>;
   return (
     <ol className="ledger" data-testid="ledger">
       {ledger.entries.map((entry) => (
         <li key={entry.id} data-testid="ledger-entry" data-reason={entry.reason}>
           <strong>{humanize(entry.reason)}</strong>{' '}
-          {entry.reason === 'COUNT' ? `counted ${entry.quantityAfter}` : `${entry.delta > 0 ? '+' : ''}${entry.delta}`} {unit}
+          {entry.reason === 'COUNT'
+            ? `counted ${entry.quantityAfter}`
+            : `${entry.delta > 0 ? '+' : ''}${entry.delta}`}{' '}
+          {unit}
           <span className="muted">
             {' '}
             ({entry.quantityBefore} → {entry.quantityAfter}) · {entry.actorName ?? 'Someone'} ·{' '}
@@ -159,12 +203,27 @@ function Ledger({ itemId, unit }: { itemId: string; unit: string }) {
   );
 }
 
-const optionalNumber = (text: string): number | undefined => (text.trim() === '' ? undefined : Number(text));
+const optionalNumber = (text: string): number | undefined =>
+  text.trim() === '' ? undefined : Number(text);
 
 /** A new stock item (managers and up). */
-function CreateItemForm({ organizationId, onCreated }: { organizationId: string; onCreated: (item: InventoryItem) => void }) {
+function CreateItemForm({
+  organizationId,
+  onCreated,
+}: {
+  organizationId: string;
+  onCreated: (item: InventoryItem) => void;
+}) {
   const id = useId();
-  const empty = { sku: '', name: '', unit: 'each', quantity: '0', minQuantity: '0', unitCost: '', storageLocation: '' };
+  const empty = {
+    sku: '',
+    name: '',
+    unit: 'each',
+    quantity: '0',
+    minQuantity: '0',
+    unitCost: '',
+    storageLocation: '',
+  };
   const [form, setForm] = useState(empty);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -199,7 +258,9 @@ function CreateItemForm({ organizationId, onCreated }: { organizationId: string;
         quantity: Number(form.quantity),
         minQuantity: Number(form.minQuantity),
         ...(unitCost !== undefined ? { unitCost } : {}),
-        ...(form.storageLocation.trim() !== '' ? { storageLocation: form.storageLocation.trim() } : {}),
+        ...(form.storageLocation.trim() !== ''
+          ? { storageLocation: form.storageLocation.trim() }
+          : {}),
       });
       throwOnErrors(errors);
       if (data === null || data === undefined) throw new Error('The server returned no item.');
@@ -216,7 +277,12 @@ function CreateItemForm({ organizationId, onCreated }: { organizationId: string;
   return (
     <section className="card" aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>Add an item</h2>
-      <form className="item-form" onSubmit={(event) => void submit(event)} noValidate data-testid="item-form">
+      <form
+        className="item-form"
+        onSubmit={(event) => void submit(event)}
+        noValidate
+        data-testid="item-form"
+      >
         {(
           [
             ['sku', 'SKU'],
@@ -234,7 +300,13 @@ function CreateItemForm({ organizationId, onCreated }: { organizationId: string;
               id={`${id}-${field}`}
               value={form[field]}
               onChange={set(field)}
-              inputMode={field === 'quantity' || field === 'minQuantity' ? 'numeric' : field === 'unitCost' ? 'decimal' : undefined}
+              inputMode={
+                field === 'quantity' || field === 'minQuantity'
+                  ? 'numeric'
+                  : field === 'unitCost'
+                    ? 'decimal'
+                    : undefined
+              }
               data-testid={`item-${field}`}
             />
           </div>

@@ -24,7 +24,8 @@ describe('adjustmentDelta', () => {
 });
 
 describe('amountProblem', () => {
-  it('accepts a positive whole number to consume', () => expect(amountProblem('CONSUME', '2')).toBeNull());
+  it('accepts a positive whole number to consume', () =>
+    expect(amountProblem('CONSUME', '2')).toBeNull());
   it('accepts a negative adjustment', () => expect(amountProblem('ADJUST', '-2')).toBeNull());
   it('accepts a count of zero', () => expect(amountProblem('COUNT', '0')).toBeNull());
   it('rejects fractions and words', () => {

@@ -43,5 +43,10 @@ export const amountProblem = (reason: AdjustmentReason, raw: string): string | n
 };
 
 /** The value of `quantity` units at `unitCost`, or undefined when the cost is unknown. */
-export const costOf = (quantity: number, unitCost: number | null | undefined): number | undefined =>
-  unitCost === null || unitCost === undefined ? undefined : Math.round(Math.abs(quantity) * unitCost * 100) / 100;
+export const costOf = (
+  quantity: number,
+  unitCost: number | null | undefined,
+): number | undefined =>
+  unitCost === null || unitCost === undefined
+    ? undefined
+    : Math.round(Math.abs(quantity) * unitCost * 100) / 100;

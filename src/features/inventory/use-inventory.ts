@@ -44,7 +44,8 @@ export const useInventory = (
     let active = true;
     fetchInventory(organizationId).then(
       (items) => active && setState({ status: 'ready', items, error: null }),
-      (err: unknown) => active && setState((s) => ({ ...s, status: 'error', error: errorMessage(err) })),
+      (err: unknown) =>
+        active && setState((s) => ({ ...s, status: 'error', error: errorMessage(err) })),
     );
     return () => {
       active = false;
@@ -66,8 +67,17 @@ export const useInventory = (
 /** The ledger of one item or one work order, newest first; `reload` reads it again. */
 export const useAdjustments = (
   by: { itemId: string } | { workOrderId: string },
-): { status: 'loading' | 'ready' | 'error'; entries: InventoryAdjustment[]; error: string | null; reload: () => void } => {
-  const [state, setState] = useState<{ status: 'loading' | 'ready' | 'error'; entries: InventoryAdjustment[]; error: string | null }>({
+): {
+  status: 'loading' | 'ready' | 'error';
+  entries: InventoryAdjustment[];
+  error: string | null;
+  reload: () => void;
+} => {
+  const [state, setState] = useState<{
+    status: 'loading' | 'ready' | 'error';
+    entries: InventoryAdjustment[];
+    error: string | null;
+  }>({
     status: 'loading',
     entries: [],
     error: null,
@@ -90,7 +100,8 @@ export const useAdjustments = (
           setState({ status: 'error', entries: data ?? [], error: errorMessage(errors) });
         } else setState({ status: 'ready', entries: data, error: null });
       },
-      (err: unknown) => active && setState((s) => ({ ...s, status: 'error', error: errorMessage(err) })),
+      (err: unknown) =>
+        active && setState((s) => ({ ...s, status: 'error', error: errorMessage(err) })),
     );
     return () => {
       active = false;

@@ -82,8 +82,8 @@ export function AcceptInvitationPage({ me, reload, select }: AcceptInvitationPag
           have been sent to another address, withdrawn, or already used.
         </p>
         <p className="muted">
-          If it was sent to another address, sign out (top right) and sign in or sign up with
-          that address. Otherwise ask whoever invited you for a new invitation.
+          If it was sent to another address, sign out (top right) and sign in or sign up with that
+          address. Otherwise ask whoever invited you for a new invitation.
         </p>
       </div>
     );
@@ -97,19 +97,24 @@ export function AcceptInvitationPage({ me, reload, select }: AcceptInvitationPag
     body = (
       <p className="error" role="alert" data-testid="invitation-expired">
         This invitation to {invitation.organizationName} expired
-        {invitation.inviteExpiresAt ? ` on ${dateTime.format(new Date(invitation.inviteExpiresAt))}` : ''}.
-        Ask whoever invited you to send a new one.
+        {invitation.inviteExpiresAt
+          ? ` on ${dateTime.format(new Date(invitation.inviteExpiresAt))}`
+          : ''}
+        . Ask whoever invited you to send a new one.
       </p>
     );
   } else {
     body = (
       <div data-testid="invitation-open">
         <p>
-          You are invited to join <strong data-testid="invitation-organization">{invitation.organizationName}</strong> as{' '}
+          You are invited to join{' '}
+          <strong data-testid="invitation-organization">{invitation.organizationName}</strong> as{' '}
           <strong>{humanize(invitation.role)}</strong>.
         </p>
         {invitation.inviteExpiresAt && (
-          <p className="muted">The invitation is valid until {dateTime.format(new Date(invitation.inviteExpiresAt))}.</p>
+          <p className="muted">
+            The invitation is valid until {dateTime.format(new Date(invitation.inviteExpiresAt))}.
+          </p>
         )}
         {error !== null && (
           <p className="error" role="alert" data-testid="invitation-error">
@@ -124,7 +129,11 @@ export function AcceptInvitationPage({ me, reload, select }: AcceptInvitationPag
   }
 
   return (
-    <section className="card onboarding" aria-labelledby="invitation-heading" data-testid="accept-page">
+    <section
+      className="card onboarding"
+      aria-labelledby="invitation-heading"
+      data-testid="accept-page"
+    >
       <h1 id="invitation-heading">Invitation</h1>
       {body}
     </section>

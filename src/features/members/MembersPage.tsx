@@ -53,12 +53,20 @@ export function MembersPage() {
           busy={busy}
           onInvite={(email, role) =>
             run(`Invitation sent to ${email}.`, () =>
-              client.mutations.inviteMember({ organizationId: membership.organizationId, email, role }),
+              client.mutations.inviteMember({
+                organizationId: membership.organizationId,
+                email,
+                role,
+              }),
             )
           }
         />
       )}
-      <section className="card" aria-labelledby="members-heading" aria-busy={members.status === 'loading'}>
+      <section
+        className="card"
+        aria-labelledby="members-heading"
+        aria-busy={members.status === 'loading'}
+      >
         <h1 id="members-heading">Members of {membership.organizationName}</h1>
         {!manage && <p className="muted">Only owners and admins change memberships.</p>}
         <p className="result" role="status" aria-live="polite" data-testid="members-result">
@@ -75,7 +83,9 @@ export function MembersPage() {
             Could not load the members: {members.message}
           </p>
         )}
-        {members.status === 'ready' && active.length === 0 && <p className="empty">No members yet.</p>}
+        {members.status === 'ready' && active.length === 0 && (
+          <p className="empty">No members yet.</p>
+        )}
         <ul className="member-list" data-testid="member-list">
           {active.map((member) => (
             <MemberRow
@@ -83,7 +93,11 @@ export function MembersPage() {
               member={member}
               self={member.userId === userId}
               manage={manage && member.role !== 'OWNER'}
-              transfer={can(membership.role, 'organization.transfer') && member.status === 'ACTIVE' && member.userId !== userId}
+              transfer={
+                can(membership.role, 'organization.transfer') &&
+                member.status === 'ACTIVE' &&
+                member.userId !== userId
+              }
               busy={busy}
               onRole={(role) =>
                 void run(`${memberLabel(member)} is now ${humanize(role)}.`, () =>
@@ -96,14 +110,25 @@ export function MembersPage() {
                 )
               }
               onRemove={() => {
-                if (window.confirm(`Remove ${memberLabel(member)} from ${membership.organizationName}?`)) {
-                  void run(`${memberLabel(member)} removed.`, () => client.mutations.removeMember({ memberId: member.id }));
+                if (
+                  window.confirm(
+                    `Remove ${memberLabel(member)} from ${membership.organizationName}?`,
+                  )
+                ) {
+                  void run(`${memberLabel(member)} removed.`, () =>
+                    client.mutations.removeMember({ memberId: member.id }),
+                  );
                 }
               }}
               onTransfer={() => {
-                if (window.confirm(`Make ${memberLabel(member)} the owner? You will become an admin.`)) {
+                if (
+                  window.confirm(`Make ${memberLabel(member)} the owner? You will become an admin.`)
+                ) {
                   void run(`${memberLabel(member)} is now the owner.`, () =>
-                    client.mutations.transferOwnership({ organizationId: membership.organizationId, memberId: member.id }),
+                    client.mutations.transferOwnership({
+                      organizationId: membership.organizationId,
+                      memberId: member.id,
+                    }),
                   ).then(async (ok) => {
                     // Your own role changed: the header and permissions follow `me`.
                     if (ok) await reloadMe();
@@ -116,16 +141,26 @@ export function MembersPage() {
       </section>
       <section className="card" aria-labelledby="invited-heading">
         <h2 id="invited-heading">Pending invitations</h2>
-        {members.status === 'ready' && invited.length === 0 && <p className="empty">No invitations waiting.</p>}
+        {members.status === 'ready' && invited.length === 0 && (
+          <p className="empty">No invitations waiting.</p>
+        )}
         <ul className="member-list" data-testid="invitation-list">
           {invited.map((member) => {
-            const expired = member.inviteExpiresAt != null && Date.parse(member.inviteExpiresAt) < Date.now();
+            const expired =
+              member.inviteExpiresAt != null && Date.parse(member.inviteExpiresAt) < Date.now();
             return (
-              <li key={member.id} className="member" data-testid="invitation-row" data-email={member.email}>
+              <li
+                key={member.id}
+                className="member"
+                data-testid="invitation-row"
+                data-email={member.email}
+              >
                 <span className="member-name">{member.email}</span>
                 <span className="member-meta">
                   <span className="badge">{humanize(member.role)}</span>
-                  <span className={expired ? 'badge expired' : 'badge status-new'}>{expired ? 'Expired' : 'Invited'}</span>
+                  <span className={expired ? 'badge expired' : 'badge status-new'}>
+                    {expired ? 'Expired' : 'Invited'}
+                  </span>
                   {member.inviteExpiresAt && (
                     <span className="muted small">
                       {expired ? 'expired ' : 'expires '}
@@ -157,7 +192,13 @@ export function MembersPage() {
   );
 }
 
-function InviteForm({ busy, onInvite }: { busy: boolean; onInvite: (email: string, role: Role) => Promise<boolean> }) {
+function InviteForm({
+  busy,
+  onInvite,
+}: {
+  busy: boolean;
+  onInvite: (email: string, role: Role) => Promise<boolean>;
+}) {
   const id = useId();
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('MEMBER');
@@ -175,7 +216,12 @@ function InviteForm({ busy, onInvite }: { busy: boolean; onInvite: (email: strin
   return (
     <section className="card" aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>Invite someone</h2>
-      <form className="invite-form" onSubmit={(event) => void submit(event)} noValidate data-testid="invite-form">
+      <form
+        className="invite-form"
+        onSubmit={(event) => void submit(event)}
+        noValidate
+        data-testid="invite-form"
+      >
         <div className="field">
           <label htmlFor={`${id}-email`}>Email</label>
           <input
@@ -191,7 +237,12 @@ function InviteForm({ busy, onInvite }: { busy: boolean; onInvite: (email: strin
         </div>
         <div className="field">
           <label htmlFor={`${id}-role`}>Role</label>
-          <select id={`${id}-role`} value={role} onChange={(event) => setRole(event.target.value as Role)} data-testid="invite-role">
+          <select
+            id={`${id}-role`}
+            value={role}
+            onChange={(event) => setRole(event.target.value as Role)}
+            data-testid="invite-role"
+          >
             {ASSIGNABLE_ROLES.map((r) => (
               <option key={r} value={r}>
                 {humanize(r)}
@@ -229,7 +280,13 @@ function MemberRow(props: {
   const id = useId();
   const suspended = member.status === 'SUSPENDED';
   return (
-    <li className="member" data-testid="member-row" data-email={member.email} data-status={member.status} data-role={member.role}>
+    <li
+      className="member"
+      data-testid="member-row"
+      data-email={member.email}
+      data-status={member.status}
+      data-role={member.role}
+    >
       <span className="member-name">
         {memberLabel(member)}
         {self && <span className="muted"> (you)</span>}
@@ -241,7 +298,12 @@ function MemberRow(props: {
             <label htmlFor={`${id}-role`} className="visually-hidden">
               Role of {memberLabel(member)}
             </label>
-            <select id={`${id}-role`} value={member.role} disabled={busy} onChange={(event) => props.onRole(event.target.value as Role)}>
+            <select
+              id={`${id}-role`}
+              value={member.role}
+              disabled={busy}
+              onChange={(event) => props.onRole(event.target.value as Role)}
+            >
               {ASSIGNABLE_ROLES.map((r) => (
                 <option key={r} value={r}>
                   {humanize(r)}
@@ -252,7 +314,9 @@ function MemberRow(props: {
         ) : (
           <span className="badge">{humanize(member.role)}</span>
         )}
-        <span className={suspended ? 'badge expired' : 'badge status-completed'}>{humanize(member.status)}</span>
+        <span className={suspended ? 'badge expired' : 'badge status-completed'}>
+          {humanize(member.status)}
+        </span>
       </span>
       {(manage || transfer) && !self && (
         <span className="member-actions">

@@ -7,7 +7,13 @@ export function NotificationBell() {
   const count = more && unread > 0 ? `${unread}+` : String(unread);
   const label = unread === 0 ? 'Notifications, none unread' : `Notifications, ${count} unread`;
   return (
-    <Link to="/notifications" className="bell" aria-label={label} data-testid="notification-bell" data-unread={unread}>
+    <Link
+      to="/notifications"
+      className="bell"
+      aria-label={label}
+      data-testid="notification-bell"
+      data-unread={unread}
+    >
       <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
         <path
           fill="currentColor"

@@ -36,7 +36,11 @@ export function NotificationsPage() {
   };
 
   return (
-    <section className="card" aria-labelledby="notifications-heading" data-testid="notifications-page">
+    <section
+      className="card"
+      aria-labelledby="notifications-heading"
+      data-testid="notifications-page"
+    >
       <div className="section-head">
         <h1 id="notifications-heading">Notifications</h1>
         <span className="muted" data-testid="notifications-unread">
@@ -62,22 +66,38 @@ export function NotificationsPage() {
       )}
       {notifications.status === 'loading' && <p className="muted">Loading…</p>}
       {notifications.status === 'ready' && notifications.items.length === 0 && (
-        <p className="empty">Nothing yet. You will hear about work assigned to you, your requests and low stock here.</p>
+        <p className="empty">
+          Nothing yet. You will hear about work assigned to you, your requests and low stock here.
+        </p>
       )}
       <ul className="notifications" data-testid="notification-list">
         {notifications.items.map((n) => (
-          <NotificationRow key={n.id} notification={n} onRead={() => void run(() => notifications.markRead([n.id]))} />
+          <NotificationRow
+            key={n.id}
+            notification={n}
+            onRead={() => void run(() => notifications.markRead([n.id]))}
+          />
         ))}
       </ul>
     </section>
   );
 }
 
-function NotificationRow({ notification, onRead }: { notification: Notification; onRead: () => void }) {
+function NotificationRow({
+  notification,
+  onRead,
+}: {
+  notification: Notification;
+  onRead: () => void;
+}) {
   const unread = !notification.readAt;
   const to = routeOf(notification.link);
   return (
-    <li className={unread ? 'notification unread' : 'notification'} data-testid="notification-row" data-unread={unread}>
+    <li
+      className={unread ? 'notification unread' : 'notification'}
+      data-testid="notification-row"
+      data-unread={unread}
+    >
       <span className="visually-hidden">{unread ? 'Unread: ' : 'Read: '}</span>
       <div className="notification-body">
         {to !== undefined ? (
@@ -88,7 +108,10 @@ function NotificationRow({ notification, onRead }: { notification: Notification;
           <span>{notification.subject}</span>
         )}
         <span className="muted small block">
-          {humanize(notification.kind)} · <time dateTime={notification.createdAt}>{dateTime.format(new Date(notification.createdAt))}</time>
+          {humanize(notification.kind)} ·{' '}
+          <time dateTime={notification.createdAt}>
+            {dateTime.format(new Date(notification.createdAt))}
+          </time>
         </span>
       </div>
       {unread && (

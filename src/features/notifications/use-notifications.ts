@@ -36,13 +36,22 @@ const AFTER_CHANGE_MS = [1_000, 4_000];
 export const unreadCount = (items: readonly Pick<Notification, 'readAt'>[]): number =>
   items.filter((item) => item.readAt === null || item.readAt === undefined).length;
 
-const initialState: NotificationsState = { status: 'loading', items: [], unread: 0, more: false, error: null };
+const initialState: NotificationsState = {
+  status: 'loading',
+  items: [],
+  unread: 0,
+  more: false,
+  error: null,
+};
 
 /**
  * The signed-in person's notifications, refreshed every 30 s while visible, when the tab
  * becomes visible again, and after any `onWorkOrderChanged` event of the current organization.
  */
-export const useNotifications = (userId: string, organizationId: string | undefined): NotificationsValue => {
+export const useNotifications = (
+  userId: string,
+  organizationId: string | undefined,
+): NotificationsValue => {
   const [state, setState] = useState<NotificationsState>(initialState);
   const activeRef = useRef(true);
 
@@ -54,9 +63,20 @@ export const useNotifications = (userId: string, organizationId: string | undefi
       );
       throwOnErrors(errors);
       if (!activeRef.current) return;
-      setState({ status: 'ready', items: data, unread: unreadCount(data), more: nextToken != null, error: null });
+      setState({
+        status: 'ready',
+        items: data,
+        unread: unreadCount(data),
+        more: nextToken != null,
+        error: null,
+      });
     } catch (err) {
-      if (activeRef.current) setState((s) => ({ ...s, status: s.status === 'ready' ? 'ready' : 'error', error: errorMessage(err) }));
+      if (activeRef.current)
+        setState((s) => ({
+          ...s,
+          status: s.status === 'ready' ? 'ready' : 'error',
+          error: errorMessage(err),
+        }));
     }
   }, [userId]);
 
@@ -99,19 +119,16 @@ export const useNotifications = (userId: string, organizationId: string | undefi
     };
   }, [organizationId, refresh]);
 
-  const mark = useCallback(
-    async (args: { ids: string[] } | { all: true }) => {
-      const { errors } = await client.mutations.markNotificationsRead(args);
-      throwOnErrors(errors);
-      const now = new Date().toISOString();
-      const marks = (n: Notification) => 'all' in args || args.ids.includes(n.id);
-      setState((s) => {
-        const items = s.items.map((n) => (marks(n) && !n.readAt ? { ...n, readAt: now } : n));
-        return { ...s, items, unread: unreadCount(items) };
-      });
-    },
-    [],
-  );
+  const mark = useCallback(async (args: { ids: string[] } | { all: true }) => {
+    const { errors } = await client.mutations.markNotificationsRead(args);
+    throwOnErrors(errors);
+    const now = new Date().toISOString();
+    const marks = (n: Notification) => 'all' in args || args.ids.includes(n.id);
+    setState((s) => {
+      const items = s.items.map((n) => (marks(n) && !n.readAt ? { ...n, readAt: now } : n));
+      return { ...s, items, unread: unreadCount(items) };
+    });
+  }, []);
   const markRead = useCallback((ids: string[]) => mark({ ids }), [mark]);
   const markAllRead = useCallback(() => mark({ all: true }), [mark]);
 

@@ -56,8 +56,8 @@ export function CreateOrganization({ onCreated }: CreateOrganizationProps) {
       <h1 id={`${nameId}-heading`}>Set up your organization</h1>
       <p>
         You are not a member of any organization yet. Create one for your church, school or
-        nonprofit — you will be its owner and can invite people afterwards. If someone invited
-        you, accept the email invitation instead.
+        nonprofit — you will be its owner and can invite people afterwards. If someone invited you,
+        accept the email invitation instead.
       </p>
       <form onSubmit={(event) => void submit(event)} noValidate>
         <div className="field">

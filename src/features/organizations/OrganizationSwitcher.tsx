@@ -10,7 +10,11 @@ export type OrganizationSwitcherProps = {
 };
 
 /** The current organization and the caller's role in it; a picker when there are several. */
-export function OrganizationSwitcher({ memberships, current, onSelect }: OrganizationSwitcherProps) {
+export function OrganizationSwitcher({
+  memberships,
+  current,
+  onSelect,
+}: OrganizationSwitcherProps) {
   const id = useId();
   if (memberships.length < 2) {
     return (

@@ -10,9 +10,7 @@ export type Membership = Me['memberships'][number];
 
 /** Loading state of `me`; `reload` runs the query again (after creating an organization). */
 export type MeState =
-  | { status: 'loading' }
-  | { status: 'error'; message: string }
-  | { status: 'ready'; me: Me };
+  { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; me: Me };
 
 const fetchMe = async (): Promise<Me> => {
   const { data, errors } = await client.queries.me();

@@ -9,9 +9,21 @@ type Preferences = { assignment: boolean; statusChanges: boolean; lowStock: bool
 const DEFAULTS: Preferences = { assignment: true, statusChanges: true, lowStock: true };
 
 const CHOICES: { key: keyof Preferences; label: string; hint: string }[] = [
-  { key: 'assignment', label: 'Work assigned to me', hint: 'When a work order is assigned to you.' },
-  { key: 'statusChanges', label: 'Progress on my requests', hint: 'When a request you made is started, completed or closed.' },
-  { key: 'lowStock', label: 'Low stock', hint: 'When an item falls to or below its minimum (managers).' },
+  {
+    key: 'assignment',
+    label: 'Work assigned to me',
+    hint: 'When a work order is assigned to you.',
+  },
+  {
+    key: 'statusChanges',
+    label: 'Progress on my requests',
+    hint: 'When a request you made is started, completed or closed.',
+  },
+  {
+    key: 'lowStock',
+    label: 'Low stock',
+    hint: 'When an item falls to or below its minimum (managers).',
+  },
 ];
 
 /** The signed-in person's email preferences (in-app notifications are always kept). */
@@ -36,7 +48,12 @@ export function SettingsPage() {
     try {
       const { data, errors } = await client.mutations.updateNotificationPreferences(prefs);
       throwOnErrors(errors);
-      if (data) setPrefs({ assignment: data.assignment, statusChanges: data.statusChanges, lowStock: data.lowStock });
+      if (data)
+        setPrefs({
+          assignment: data.assignment,
+          statusChanges: data.statusChanges,
+          lowStock: data.lowStock,
+        });
       setResult('Preferences saved.');
       // `me` carries the preferences: read it again so another visit shows what was saved.
       void reload();

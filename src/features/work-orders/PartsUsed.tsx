@@ -1,6 +1,11 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { errorMessage, hasErrorType } from '../../lib/graphql-errors';
-import { adjustInventory, fetchInventory, useAdjustments, type InventoryItem } from '../inventory/use-inventory';
+import {
+  adjustInventory,
+  fetchInventory,
+  useAdjustments,
+  type InventoryItem,
+} from '../inventory/use-inventory';
 import { adjustmentDelta, amountProblem, costOf } from '../inventory/stock';
 
 const money = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD' });
@@ -16,7 +21,10 @@ export type PartsUsedProps = {
 /** The parts consumed on a work order (its slice of the ledger), their cost, and "use part". */
 export function PartsUsed({ organizationId, workOrderId, canUse }: PartsUsedProps) {
   const ledger = useAdjustments({ workOrderId });
-  const priced = ledger.entries.map((entry) => ({ entry, cost: costOf(entry.delta, entry.unitCost) }));
+  const priced = ledger.entries.map((entry) => ({
+    entry,
+    cost: costOf(entry.delta, entry.unitCost),
+  }));
   const total = priced.reduce((sum, { cost }) => sum + (cost ?? 0), 0);
 
   return (
@@ -28,14 +36,20 @@ export function PartsUsed({ organizationId, workOrderId, canUse }: PartsUsedProp
           Could not load the parts used: {ledger.error}
         </p>
       )}
-      {ledger.status === 'ready' && ledger.entries.length === 0 && <p className="muted">No parts used yet.</p>}
+      {ledger.status === 'ready' && ledger.entries.length === 0 && (
+        <p className="muted">No parts used yet.</p>
+      )}
       {ledger.entries.length > 0 && (
         <table className="parts-table">
           <thead>
             <tr>
               <th scope="col">SKU</th>
-              <th scope="col" className="num">Quantity</th>
-              <th scope="col" className="num">Cost</th>
+              <th scope="col" className="num">
+                Quantity
+              </th>
+              <th scope="col" className="num">
+                Cost
+              </th>
               <th scope="col">By</th>
             </tr>
           </thead>
@@ -62,12 +76,26 @@ export function PartsUsed({ organizationId, workOrderId, canUse }: PartsUsedProp
           </tfoot>
         </table>
       )}
-      {canUse && <UsePartForm organizationId={organizationId} workOrderId={workOrderId} onUsed={ledger.reload} />}
+      {canUse && (
+        <UsePartForm
+          organizationId={organizationId}
+          workOrderId={workOrderId}
+          onUsed={ledger.reload}
+        />
+      )}
     </section>
   );
 }
 
-function UsePartForm({ organizationId, workOrderId, onUsed }: { organizationId: string; workOrderId: string; onUsed: () => void }) {
+function UsePartForm({
+  organizationId,
+  workOrderId,
+  onUsed,
+}: {
+  organizationId: string;
+  workOrderId: string;
+  onUsed: () => void;
+}) {
   const id = useId();
   const [items, setItems] = useState<InventoryItem[]>([]);
   const [itemId, setItemId] = useState('');
@@ -111,7 +139,9 @@ function UsePartForm({ organizationId, workOrderId, onUsed }: { organizationId: 
       onUsed();
     } catch (err) {
       const message = errorMessage(err);
-      setError(hasErrorType(err, 'INSUFFICIENT_STOCK') ? `Not enough in stock. ${message}` : message);
+      setError(
+        hasErrorType(err, 'INSUFFICIENT_STOCK') ? `Not enough in stock. ${message}` : message,
+      );
     } finally {
       setBusy(false);
     }
@@ -121,7 +151,12 @@ function UsePartForm({ organizationId, workOrderId, onUsed }: { organizationId: 
     <form className="use-part" onSubmit={(event) => void submit(event)} noValidate>
       <div className="field">
         <label htmlFor={`${id}-item`}>Part</label>
-        <select id={`${id}-item`} value={itemId} onChange={(event) => setItemId(event.target.value)} data-testid="use-part-item">
+        <select
+          id={`${id}-item`}
+          value={itemId}
+          onChange={(event) => setItemId(event.target.value)}
+          data-testid="use-part-item"
+        >
           {items.map((item) => (
             <option key={item.id} value={item.id}>
               {item.sku} — {item.name} ({item.quantity} {item.unit} left)

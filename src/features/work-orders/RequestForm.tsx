@@ -34,7 +34,8 @@ const EMPTY: Draft = {
   locationText: '',
 };
 
-const optional = (value: string): string | undefined => (value.trim() === '' ? undefined : value.trim());
+const optional = (value: string): string | undefined =>
+  value.trim() === '' ? undefined : value.trim();
 
 /** A quick maintenance request: what is wrong, where, and how urgent. */
 export function RequestForm({ organizationId, onSubmitted }: RequestFormProps) {

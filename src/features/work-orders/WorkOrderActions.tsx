@@ -27,13 +27,24 @@ type Outcome = { message: string; conflict: boolean } | null;
 const CONFLICT_TEXT = 'Someone else changed this work order — reloaded. Check it and try again.';
 
 /** The buttons the caller's role and the work order's state allow, with their dialogs. */
-export function WorkOrderActions({ workOrder, userId, role, onChanged, onConflict }: WorkOrderActionsProps) {
+export function WorkOrderActions({
+  workOrder,
+  userId,
+  role,
+  onChanged,
+  onConflict,
+}: WorkOrderActionsProps) {
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [dialog, setDialog] = useState<WorkOrderAction | null>(null);
   const actions = actionsFor(workOrder, { userId, role });
 
-  const run = async (operation: () => Promise<{ data?: WorkOrder | null; errors?: readonly { message?: string; errorType?: string }[] }>) => {
+  const run = async (
+    operation: () => Promise<{
+      data?: WorkOrder | null;
+      errors?: readonly { message?: string; errorType?: string }[];
+    }>,
+  ) => {
     setBusy(true);
     setOutcome(null);
     try {
@@ -64,7 +75,10 @@ export function WorkOrderActions({ workOrder, userId, role, onChanged, onConflic
       }),
     );
 
-  const transition = (to: WorkOrderStatus, extra: { note?: string; laborMinutes?: number; completionNotes?: string } = {}) =>
+  const transition = (
+    to: WorkOrderStatus,
+    extra: { note?: string; laborMinutes?: number; completionNotes?: string } = {},
+  ) =>
     run(() =>
       client.mutations.transitionWorkOrder({
         id: workOrder.id,
@@ -86,19 +100,35 @@ export function WorkOrderActions({ workOrder, userId, role, onChanged, onConflic
           switch (action.kind) {
             case 'take':
               return (
-                <button key="take" type="button" className="primary" disabled={busy} onClick={() => void assign(userId)}>
+                <button
+                  key="take"
+                  type="button"
+                  className="primary"
+                  disabled={busy}
+                  onClick={() => void assign(userId)}
+                >
                   Take it
                 </button>
               );
             case 'assign':
               return (
-                <button key="assign" type="button" disabled={busy} onClick={() => setDialog(action)}>
+                <button
+                  key="assign"
+                  type="button"
+                  disabled={busy}
+                  onClick={() => setDialog(action)}
+                >
                   {workOrder.assigneeId ? 'Reassign…' : 'Assign…'}
                 </button>
               );
             case 'unassign':
               return (
-                <button key="unassign" type="button" disabled={busy} onClick={() => void assign(undefined)}>
+                <button
+                  key="unassign"
+                  type="button"
+                  disabled={busy}
+                  onClick={() => void assign(undefined)}
+                >
                   Unassign
                 </button>
               );
@@ -107,10 +137,20 @@ export function WorkOrderActions({ workOrder, userId, role, onChanged, onConflic
                 <button
                   key={`to-${action.to}`}
                   type="button"
-                  className={action.to === 'CANCELLED' ? 'danger' : action.to === 'IN_PROGRESS' || action.to === 'COMPLETED' || action.to === 'CLOSED' ? 'primary' : undefined}
+                  className={
+                    action.to === 'CANCELLED'
+                      ? 'danger'
+                      : action.to === 'IN_PROGRESS' ||
+                          action.to === 'COMPLETED' ||
+                          action.to === 'CLOSED'
+                        ? 'primary'
+                        : undefined
+                  }
                   disabled={busy}
                   data-testid={`action-${action.to}`}
-                  onClick={() => (action.needsDialog ? setDialog(action) : void transition(action.to))}
+                  onClick={() =>
+                    action.needsDialog ? setDialog(action) : void transition(action.to)
+                  }
                 >
                   {action.label}
                 </button>
@@ -123,7 +163,11 @@ export function WorkOrderActions({ workOrder, userId, role, onChanged, onConflic
         })}
       </div>
       {outcome !== null && (
-        <p className={outcome.conflict ? 'warning' : 'error'} role="alert" data-testid="action-error">
+        <p
+          className={outcome.conflict ? 'warning' : 'error'}
+          role="alert"
+          data-testid="action-error"
+        >
           {outcome.message}
         </p>
       )}
@@ -180,17 +224,30 @@ function AssignDialog(props: {
     <Dialog title="Assign work order" open onClose={props.onClose} testId="assign-dialog">
       <form onSubmit={submit}>
         {members.status === 'loading' && <p className="muted">Loading members…</p>}
-        {members.status === 'error' && <p className="error" role="alert">{members.message}</p>}
+        {members.status === 'error' && (
+          <p className="error" role="alert">
+            {members.message}
+          </p>
+        )}
         {members.status === 'ready' && candidates.length === 0 && (
           <p className="empty">No active technicians yet. Invite one from the Members page.</p>
         )}
         {candidates.length > 0 && (
           <div className="field">
             <label htmlFor={`${id}-assignee`}>Assign to</label>
-            <select id={`${id}-assignee`} value={chosen} onChange={(e) => setChosen(e.target.value)} required>
+            <select
+              id={`${id}-assignee`}
+              value={chosen}
+              onChange={(e) => setChosen(e.target.value)}
+              required
+            >
               <option value="">Choose a person…</option>
               {candidates.map((m) => (
-                <option key={m.id} value={m.userId ?? ''} disabled={m.userId === props.currentAssigneeId}>
+                <option
+                  key={m.id}
+                  value={m.userId ?? ''}
+                  disabled={m.userId === props.currentAssigneeId}
+                >
                   {memberLabel(m)} ({humanize(m.role)})
                 </option>
               ))}
@@ -235,7 +292,13 @@ function CompleteDialog(props: {
       <form onSubmit={submit} noValidate>
         <div className="field">
           <label htmlFor={`${id}-notes`}>What was done</label>
-          <textarea id={`${id}-notes`} rows={4} maxLength={4000} value={notes} onChange={(e) => setNotes(e.target.value)} />
+          <textarea
+            id={`${id}-notes`}
+            rows={4}
+            maxLength={4000}
+            value={notes}
+            onChange={(e) => setNotes(e.target.value)}
+          />
         </div>
         <div className="field">
           <label htmlFor={`${id}-minutes`}>Labour (minutes)</label>
@@ -251,7 +314,11 @@ function CompleteDialog(props: {
             Leave empty to use the time tracked between start and completion.
           </span>
         </div>
-        {error !== null && <p className="error" role="alert">{error}</p>}
+        {error !== null && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
         <div className="actions">
           <button type="submit" className="primary" disabled={props.busy}>
             Mark completed
@@ -284,7 +351,13 @@ function ReasonDialog(props: {
       >
         <div className="field">
           <label htmlFor={`${id}-note`}>Reason (shown on the timeline)</label>
-          <textarea id={`${id}-note`} rows={3} maxLength={2000} value={note} onChange={(e) => setNote(e.target.value)} />
+          <textarea
+            id={`${id}-note`}
+            rows={3}
+            maxLength={2000}
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+          />
         </div>
         <div className="actions">
           <button type="submit" className="primary" disabled={props.busy}>

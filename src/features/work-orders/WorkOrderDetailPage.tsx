@@ -30,7 +30,11 @@ export function WorkOrderDetailPage() {
         <p>
           <Link to="/work-orders">← Work orders</Link>
         </p>
-        {state.status === 'loading' && <p className="muted" data-testid="detail-loading">Loading the work order…</p>}
+        {state.status === 'loading' && (
+          <p className="muted" data-testid="detail-loading">
+            Loading the work order…
+          </p>
+        )}
         {state.status === 'not-found' && (
           <p className="empty" data-testid="detail-not-found">
             This work order does not exist in {membership.organizationName}, or you may not see it.
@@ -38,8 +42,12 @@ export function WorkOrderDetailPage() {
         )}
         {state.status === 'error' && (
           <>
-            <p className="error" role="alert">Could not load the work order: {state.error}</p>
-            <button type="button" onClick={() => void state.reload()}>Try again</button>
+            <p className="error" role="alert">
+              Could not load the work order: {state.error}
+            </p>
+            <button type="button" onClick={() => void state.reload()}>
+              Try again
+            </button>
           </>
         )}
       </section>
@@ -74,7 +82,10 @@ export function WorkOrderDetailPage() {
           <LiveBadge live={state.live} liveError={state.liveError} />
         </div>
         <p>
-          <span className={`badge status-${workOrder.status.toLowerCase()}`} data-testid="detail-status">
+          <span
+            className={`badge status-${workOrder.status.toLowerCase()}`}
+            data-testid="detail-status"
+          >
             <span className="visually-hidden">Status: </span>
             {humanize(workOrder.status)}
           </span>
@@ -117,9 +128,13 @@ export function WorkOrderDetailPage() {
       <section className="card" aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">Timeline</h2>
         {state.eventsError !== null && (
-          <p className="error" role="alert">Could not load the timeline: {state.eventsError}</p>
+          <p className="error" role="alert">
+            Could not load the timeline: {state.eventsError}
+          </p>
         )}
-        {state.events.length === 0 && state.eventsError === null && <p className="muted">Nothing recorded yet.</p>}
+        {state.events.length === 0 && state.eventsError === null && (
+          <p className="muted">Nothing recorded yet.</p>
+        )}
         <ol className="timeline" data-testid="timeline">
           {state.events.map((event) => (
             <TimelineEntry key={event.id} event={event} />
@@ -170,7 +185,11 @@ const describe = (event: WorkOrderEvent): string => {
 function TimelineEntry({ event }: { event: WorkOrderEvent }) {
   const comment = event.kind === 'COMMENT';
   return (
-    <li className={comment ? 'timeline-entry comment' : 'timeline-entry'} data-testid="timeline-entry" data-kind={event.kind}>
+    <li
+      className={comment ? 'timeline-entry comment' : 'timeline-entry'}
+      data-testid="timeline-entry"
+      data-kind={event.kind}
+    >
       <div>
         <strong>{event.actorName ?? 'Someone'}</strong> {describe(event)}
         {event.fromStatus && event.toStatus && event.fromStatus !== event.toStatus && (
@@ -184,7 +203,8 @@ function TimelineEntry({ event }: { event: WorkOrderEvent }) {
           {formatAt(event.at)}
         </time>
       </div>
-      {event.note && (comment ? <blockquote>{event.note}</blockquote> : <p className="note">{event.note}</p>)}
+      {event.note &&
+        (comment ? <blockquote>{event.note}</blockquote> : <p className="note">{event.note}</p>)}
     </li>
   );
 }
@@ -203,7 +223,10 @@ function CommentBox({ workOrderId, onAdded }: { workOrderId: string; onAdded: ()
     setBusy(true);
     setError(null);
     try {
-      const { errors } = await client.mutations.addWorkOrderComment({ workOrderId, body: body.trim() });
+      const { errors } = await client.mutations.addWorkOrderComment({
+        workOrderId,
+        body: body.trim(),
+      });
       throwOnErrors(errors);
       setBody('');
       onAdded();

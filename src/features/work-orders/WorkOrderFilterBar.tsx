@@ -57,7 +57,10 @@ export function WorkOrderFilterBar({ filters, onChange }: WorkOrderFilterBarProp
           id={`${id}-status`}
           value={filters.status ?? ''}
           onChange={(event) =>
-            onChange({ ...filters, status: (event.target.value || undefined) as WorkOrderStatus | undefined })
+            onChange({
+              ...filters,
+              status: (event.target.value || undefined) as WorkOrderStatus | undefined,
+            })
           }
           data-testid="filter-status"
         >
@@ -75,7 +78,10 @@ export function WorkOrderFilterBar({ filters, onChange }: WorkOrderFilterBarProp
           id={`${id}-priority`}
           value={filters.priority ?? ''}
           onChange={(event) =>
-            onChange({ ...filters, priority: (event.target.value || undefined) as Priority | undefined })
+            onChange({
+              ...filters,
+              priority: (event.target.value || undefined) as Priority | undefined,
+            })
           }
           data-testid="filter-priority"
         >
@@ -93,7 +99,10 @@ export function WorkOrderFilterBar({ filters, onChange }: WorkOrderFilterBarProp
           id={`${id}-category`}
           value={filters.category ?? ''}
           onChange={(event) =>
-            onChange({ ...filters, category: (event.target.value || undefined) as Category | undefined })
+            onChange({
+              ...filters,
+              category: (event.target.value || undefined) as Category | undefined,
+            })
           }
           data-testid="filter-category"
         >

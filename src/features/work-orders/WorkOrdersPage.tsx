@@ -35,7 +35,8 @@ export function WorkOrdersPage() {
   const [params, setParams] = useSearchParams();
   const staff = can(membership.role, 'workOrders.readAll');
   // MEMBERs follow a handful of their own requests: a list suits that; staff triage on the board.
-  const view: View = oneOf<View>(['board', 'list'], params.get('view')) ?? (staff ? 'board' : 'list');
+  const view: View =
+    oneOf<View>(['board', 'list'], params.get('view')) ?? (staff ? 'board' : 'list');
   const paramsKey = params.toString();
   const filters = useMemo(() => filtersFrom(new URLSearchParams(paramsKey)), [paramsKey]);
   const workOrders = useWorkOrders({
@@ -119,7 +120,9 @@ export function WorkOrdersPage() {
                 : 'You have not asked for anything yet. Use the form to request maintenance.'
           }
         />
-        {workOrders.items.length > 0 && view === 'list' && <WorkOrderRows items={workOrders.items} />}
+        {workOrders.items.length > 0 && view === 'list' && (
+          <WorkOrderRows items={workOrders.items} />
+        )}
         {view === 'board' && workOrders.status !== 'loading' && (
           <WorkOrderBoard
             items={workOrders.items}

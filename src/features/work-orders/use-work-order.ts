@@ -82,7 +82,11 @@ export const useWorkOrder = (
 
   useEffect(() => {
     let active = true;
-    setState((s) => ({ ...initialState, live: s.live, workOrder: s.workOrder?.id === id ? s.workOrder : null }));
+    setState((s) => ({
+      ...initialState,
+      live: s.live,
+      workOrder: s.workOrder?.id === id ? s.workOrder : null,
+    }));
 
     const loadTimeline = () =>
       fetchEvents(id).then(

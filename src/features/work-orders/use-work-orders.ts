@@ -103,7 +103,10 @@ const fetchSource = (source: WorkOrderSource) => {
   if (filters.status !== undefined) {
     // The sort key is `status#createdAt`: beginsWith on the status alone selects one column.
     return client.models.WorkOrder.workOrdersByOrganizationAndStatus(
-      { organizationId: source.organizationId, statusCreatedAt: { beginsWith: { status: filters.status } } },
+      {
+        organizationId: source.organizationId,
+        statusCreatedAt: { beginsWith: { status: filters.status } },
+      },
       { ...options, filter },
     );
   }

@@ -45,7 +45,11 @@ export const actionsFor = (
 ): WorkOrderAction[] => {
   const { status } = workOrder;
   const actions: WorkOrderAction[] = [];
-  if (status === 'NEW' && !workOrder.assigneeId && mayTransition(workOrder, 'ASSIGNED', actor, actor.userId)) {
+  if (
+    status === 'NEW' &&
+    !workOrder.assigneeId &&
+    mayTransition(workOrder, 'ASSIGNED', actor, actor.userId)
+  ) {
     actions.push({ kind: 'take' });
   }
   if (can(actor.role, 'workOrders.assign') && ASSIGNABLE.includes(status)) {
@@ -62,7 +66,10 @@ export const actionsFor = (
       kind: 'transition',
       to,
       label: transitionLabel(status, to),
-      needsDialog: to === 'COMPLETED' || to === 'CANCELLED' || (status === 'COMPLETED' && to === 'IN_PROGRESS'),
+      needsDialog:
+        to === 'COMPLETED' ||
+        to === 'CANCELLED' ||
+        (status === 'COMPLETED' && to === 'IN_PROGRESS'),
     });
   }
   return actions;

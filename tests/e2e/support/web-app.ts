@@ -112,7 +112,9 @@ export function useWebApp(name: string, defaultViewport = DESKTOP): WebApp {
     expectLive: async (page) => {
       const status = page.getByTestId('live-status');
       await page
-        .locator('[data-testid="live-status"][data-live="live"], [data-testid="live-status"][data-live="failed"]')
+        .locator(
+          '[data-testid="live-status"][data-live="live"], [data-testid="live-status"][data-live="failed"]',
+        )
         .waitFor({ timeout: 20_000 });
       const why = (await status.getAttribute('title')) ?? '';
       expect(await status.getAttribute('data-live'), `live updates: ${why}`).toBe('live');
