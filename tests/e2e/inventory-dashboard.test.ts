@@ -144,11 +144,9 @@ describe('inventory, dashboard and notifications in the web app', () => {
       .getByTestId('use-part-item')
       .locator('option', { hasText: 'SALT-40' })
       .waitFor({ state: 'attached', timeout: 10_000 });
-    await parts
-      .getByTestId('use-part-item')
-      .selectOption({
-        label: (await parts.locator('option', { hasText: 'SALT-40' }).innerText()).trim(),
-      });
+    await parts.getByTestId('use-part-item').selectOption({
+      label: (await parts.locator('option', { hasText: 'SALT-40' }).innerText()).trim(),
+    });
     await parts.getByTestId('use-part-amount').fill('2');
     await parts.getByTestId('use-part-submit').click();
     await parts
