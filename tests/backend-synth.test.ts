@@ -175,6 +175,15 @@ describe('the synthesized backend', () => {
     expect(actions).toEqual(expect.arrayContaining(['ses:SendEmail', 'ses:SendRawEmail']));
   });
 
+  it('publishes stock changes to a per-organization subscription', () => {
+    expect(assembly.schema).toMatch(
+      /onInventoryChanged\(organizationId: ID!\): InventoryItem!\s*@aws_subscribe\(mutations: \["createInventoryItem", ?"updateInventoryItem", ?"adjustInventory"\]\)/,
+    );
+    expect(assembly.resolvers.find((r) => r.fieldName === 'onInventoryChanged')?.kind).toBe(
+      'PIPELINE',
+    );
+  });
+
   it('filters the custom subscription with an APPSYNC_JS handler', () => {
     const subscription = assembly.resolvers.find((r) => r.fieldName === 'onWorkOrderChanged');
     expect(subscription?.kind).toBe('PIPELINE');

@@ -9,6 +9,7 @@ import { graphql, graphqlOk, LocalCognito, type Session } from '../local/graphql
 import { type LocalRuntime, startLocalRuntime } from '../local/main';
 import { decodeJwt } from './support/tokens';
 import { seedActiveMember } from './support/members';
+import { openRealtime, subscribe } from './support/realtime';
 
 const PASSWORD = 'Test-pass-123';
 const ITEM = 'id organizationId sku name unit quantity minQuantity unitCost lastCountedAt version';
@@ -182,6 +183,44 @@ describe('inventory on the local runtime', () => {
       true,
     );
   }, 60_000);
+
+  it("delivers stock changes live to the organization's members and refuses outsiders", async () => {
+    const item = await create(9, 2);
+    const query = `subscription S($o: ID!) { onInventoryChanged(organizationId: $o) { id organizationId quantity version } }`;
+    const memberToken = sessions.member.accessToken;
+    const outsiderToken = sessions.outsider.accessToken;
+    const memberSocket = await openRealtime(
+      runtime.urls.realtime,
+      runtime.urls.graphql,
+      memberToken,
+    );
+    const outsiderSocket = await openRealtime(
+      runtime.urls.realtime,
+      runtime.urls.graphql,
+      outsiderToken,
+    );
+    try {
+      const live = await subscribe(memberSocket, runtime.urls.graphql, memberToken, query, {
+        o: organizationId,
+      });
+      await expect(
+        subscribe(outsiderSocket, runtime.urls.graphql, outsiderToken, query, {
+          o: organizationId,
+        }),
+      ).rejects.toThrow(/refused|Unauthorized/i);
+      const sent = Date.now();
+      await adjust('tech', item.id, -4, 'CONSUME');
+      const event = await live.next(
+        (e) => (e.onInventoryChanged as { id: string }).id === item.id,
+        2000,
+      );
+      expect(Date.now() - sent).toBeLessThan(2000);
+      expect(event.onInventoryChanged).toMatchObject({ quantity: 5, organizationId });
+    } finally {
+      memberSocket.close();
+      outsiderSocket.close();
+    }
+  });
 
   it('mixed simultaneous adjustments lose no update: the quantity is the sum of the ledger', async () => {
     const item = await create(20, 0);

@@ -428,6 +428,14 @@ const schema = a.schema({
     .authorization((allow) => [allow.authenticated()])
     .handler(a.handler.function(api)),
 
+  /** Live stock changes of one organization (its members read its items). */
+  onInventoryChanged: a
+    .subscription()
+    .for([a.ref('createInventoryItem'), a.ref('updateInventoryItem'), a.ref('adjustInventory')])
+    .arguments({ organizationId: a.id().required() })
+    .authorization((allow) => [allow.authenticated()])
+    .handler(a.handler.custom({ entry: './on-inventory-changed.js' })),
+
   /** Live updates of one organization's work orders; MEMBERs receive only their own. */
   onWorkOrderChanged: a
     .subscription()

@@ -39,6 +39,13 @@ describe('inventory, dashboard and notifications in the web app', () => {
     await filters.waitFor({ timeout: 10_000 });
     expect(await filters.getAttribute('data-low')).toBe('false');
 
+    // A technician has the inventory open meanwhile: the change must reach that page live.
+    const tech = await newPage(DESKTOP);
+    await signIn(tech, demoEmail('TECHNICIAN'), '/inventory');
+    const techRow = tech.locator('[data-testid="inventory-row"][data-sku="FLT-2020"]');
+    await techRow.waitFor({ timeout: 10_000 });
+    await tech.evaluate(() => Object.assign(window, { stewardNoReload: true }));
+
     // 6 on hand, minimum 4: using 3 leaves 3, below the minimum.
     await filters.getByTestId('adjust-open').click();
     const dialog = manager.getByTestId('adjust-dialog');
@@ -54,6 +61,11 @@ describe('inventory, dashboard and notifications in the web app', () => {
       .locator('[data-testid="inventory-row"][data-sku="FLT-2020"][data-low="true"]')
       .waitFor({ timeout: 5_000 });
     await expect(filters.getByTestId('inventory-quantity').innerText()).resolves.toMatch(/^3/);
+    await tech
+      .locator('[data-testid="inventory-row"][data-sku="FLT-2020"][data-low="true"]')
+      .waitFor({ timeout: 2_000 });
+    await expect(techRow.getByTestId('inventory-quantity').innerText()).resolves.toMatch(/^3/);
+    expect(await tech.evaluate(() => 'stewardNoReload' in window)).toBe(true);
 
     await filters.getByTestId('ledger-toggle').click();
     await manager

@@ -31,8 +31,8 @@ export type InventoryState = {
 };
 
 /**
- * An organization's stock. No subscription covers inventory, so the list is read on mount and
- * after each change this page makes; other people's changes appear on the next visit or reload.
+ * An organization's stock: read on mount, then kept current by `onInventoryChanged`, which every
+ * create, update and adjustment publishes (an item is replaced only by a newer version).
  */
 export const useInventory = (
   organizationId: string,
@@ -55,11 +55,37 @@ export const useInventory = (
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   const replace = useCallback((item: InventoryItem) => {
     setState((s) => {
-      const exists = s.items.some((i) => i.id === item.id);
-      const items = exists ? s.items.map((i) => (i.id === item.id ? item : i)) : [...s.items, item];
+      const current = s.items.find((i) => i.id === item.id);
+      if (current !== undefined && current.version > item.version) return s;
+      const items = current
+        ? s.items.map((i) => (i.id === item.id ? item : i))
+        : [...s.items, item];
       return { ...s, items: items.sort((a, b) => a.sku.localeCompare(b.sku)) };
     });
   }, []);
+
+  useEffect(() => {
+    const subscription = client.subscriptions.onInventoryChanged({ organizationId }).subscribe({
+      // A subscriber receives the fields the mutating client selected: merge what arrived onto
+      // the item shown, and read the list again for an item this page has never seen.
+      next: (item) =>
+        setState((s) => {
+          const current = s.items.find((i) => i.id === item.id);
+          if (current === undefined) {
+            reload();
+            return s;
+          }
+          if (current.version > item.version) return s;
+          const arrived = Object.fromEntries(
+            Object.entries(item).filter(([, value]) => value !== null && value !== undefined),
+          );
+          return { ...s, items: s.items.map((i) => (i.id === item.id ? { ...i, ...arrived } : i)) };
+        }),
+      // The list stays usable; a reload still brings it up to date.
+      error: () => undefined,
+    });
+    return () => subscription.unsubscribe();
+  }, [organizationId, reload]);
 
   return { ...state, reload, replace };
 };

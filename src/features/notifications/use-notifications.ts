@@ -46,7 +46,8 @@ const initialState: NotificationsState = {
 
 /**
  * The signed-in person's notifications, refreshed every 30 s while visible, when the tab
- * becomes visible again, and after any `onWorkOrderChanged` event of the current organization.
+ * becomes visible again, and after any `onWorkOrderChanged` or `onInventoryChanged` event of the
+ * current organization.
  */
 export const useNotifications = (
   userId: string,
@@ -100,21 +101,29 @@ export const useNotifications = (
   useEffect(() => {
     if (organizationId === undefined) return undefined;
     const timers = new Set<number>();
-    const subscription = client.subscriptions.onWorkOrderChanged({ organizationId }).subscribe({
-      next: () => {
-        for (const delay of AFTER_CHANGE_MS) {
-          const timer = window.setTimeout(() => {
-            timers.delete(timer);
-            void refresh();
-          }, delay);
-          timers.add(timer);
-        }
-      },
-      // The work-order pages show the live state; the timer keeps the bell current regardless.
-      error: () => undefined,
-    });
+    const soon = () => {
+      for (const delay of AFTER_CHANGE_MS) {
+        const timer = window.setTimeout(() => {
+          timers.delete(timer);
+          void refresh();
+        }, delay);
+        timers.add(timer);
+      }
+    };
+    // Work-order changes cause assignment and status notifications, stock changes low-stock ones.
+    // The pages show the live state; the timer keeps the bell current regardless of errors here.
+    const subscriptions = [
+      client.subscriptions.onWorkOrderChanged({ organizationId }).subscribe({
+        next: soon,
+        error: () => undefined,
+      }),
+      client.subscriptions.onInventoryChanged({ organizationId }).subscribe({
+        next: soon,
+        error: () => undefined,
+      }),
+    ];
     return () => {
-      subscription.unsubscribe();
+      for (const subscription of subscriptions) subscription.unsubscribe();
       for (const timer of timers) window.clearTimeout(timer);
     };
   }, [organizationId, refresh]);
