@@ -1,27 +1,7 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { WorkOrderEventRecord, WorkOrderRecord } from '../../../../core/records';
 import { DynamoWorkOrderStore } from './dynamo-work-order-store';
-
-const cancelled = (...codes: string[]) =>
-  Object.assign(new Error(`Transaction cancelled [${codes.join(', ')}]`), {
-    name: 'TransactionCanceledException',
-    CancellationReasons: codes.map((Code) => ({ Code })),
-  });
-
-/** A client whose sends answer in turn from the script (an Error is thrown, anything else returned). */
-function scripted(...answers: unknown[]) {
-  const sent: { input: Record<string, unknown> }[] = [];
-  const db = {
-    send: async (command: { input: Record<string, unknown> }) => {
-      sent.push(command);
-      const answer = answers.shift();
-      if (answer instanceof Error) throw answer;
-      return answer ?? {};
-    },
-  } as unknown as DynamoDBDocumentClient;
-  return { db, sent };
-}
+import { cancelled, scripted } from './scripted-client';
 
 const next = {
   id: 'wo-1',
