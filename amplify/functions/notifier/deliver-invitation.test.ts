@@ -1,14 +1,9 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  FakeClock,
-  FakeMailer,
-  InMemoryNotifications,
-  InMemoryTables,
-} from '../../../core/testing/fakes';
-import { createNotifierHandler } from './process-stream';
+import { FakeMailer, InMemoryNotifications, InMemoryTables } from '../../../core/testing/fakes';
+import { notifierOverFakes } from './notifier-over-fakes';
+import type { createNotifierHandler } from './process-stream';
 
 const invited = {
   __typename: 'OrganizationMember',
@@ -45,17 +40,7 @@ describe('notifier: invitations', () => {
     tables.addMember('org-1', 'owner-1', 'OWNER');
     notifications = new InMemoryNotifications();
     mailer = new FakeMailer();
-    handler = createNotifierHandler({
-      clock: new FakeClock(),
-      memberships: tables.memberships,
-      organizations: tables.organizations,
-      profiles: tables.profiles,
-      notifications,
-      mailer,
-      mailFrom: 'steward@example.org',
-      appUrl: 'http://localhost:5173',
-      logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
-    });
+    handler = notifierOverFakes(tables, notifications, mailer);
   });
 
   it('emails the invited address once per token, with the link', async () => {

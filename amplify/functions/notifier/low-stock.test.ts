@@ -1,9 +1,9 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { FakeClock, FakeMailer, InMemoryTables } from '../../../core/testing/fakes';
-import { createNotifierHandler } from './process-stream';
+import { FakeMailer, InMemoryTables } from '../../../core/testing/fakes';
+import { notifierOverFakes } from './notifier-over-fakes';
+import type { createNotifierHandler } from './process-stream';
 
 const item = (quantity: number, version: number, organizationId = 'org-1') => ({
   __typename: 'InventoryItem',
@@ -47,17 +47,7 @@ describe('notifier: low stock and preferences', () => {
     tables.addMember('org-1', 'gone', 'MANAGER', 'SUSPENDED');
     tables.addMember('org-2', 'stranger', 'OWNER');
     mailer = new FakeMailer();
-    handler = createNotifierHandler({
-      clock: new FakeClock(),
-      memberships: tables.memberships,
-      organizations: tables.organizations,
-      profiles: tables.profiles,
-      notifications: tables.notifications,
-      mailer,
-      mailFrom: 'steward@example.org',
-      appUrl: 'http://localhost:5173',
-      logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
-    });
+    handler = notifierOverFakes(tables, tables.notifications, mailer);
   });
 
   it('mails each active owner, admin and manager once per crossing, redelivered or not', async () => {
