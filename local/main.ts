@@ -106,6 +106,8 @@ export type LocalRuntime = {
   demo?: DemoSummary;
   /** Invokes a function of the backend directly, as AWS would. */
   invoke: (functionName: string, event: unknown) => Promise<unknown>;
+  /** The local name of a model's table, e.g. `WorkOrder` → `WorkOrder-local`. */
+  tableName: (model: string) => string;
   /** Resolves when every stream consumer has caught up. */
   streamsIdle: () => Promise<void>;
   /** Records that exhausted their retries (the on-failure destination). */
@@ -246,6 +248,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     );
     stops.push(streams.stop);
 
+    const tableName = (model: string): string => {
+      const found = assembly.tables.find((t) => t.modelName === model);
+      if (!found) throw new Error(`No ${model} table in the backend`);
+      return found.tableName;
+    };
+
     const outputs = amplifyOutputs(
       assembly,
       { userPoolId: cognito.userPoolId, userPoolClientId: cognito.clientId },
@@ -264,19 +272,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       if (existsSync(demoMarker)) {
         demo = JSON.parse(readFileSync(demoMarker, 'utf8')) as DemoSummary;
       } else {
-        const table = (model: string) => {
-          const found = assembly.tables.find((t) => t.modelName === model);
-          if (!found) throw new Error(`No ${model} table in the backend`);
-          return found.tableName;
-        };
         demo = await step('demo organization', () =>
           seedDemoData({
             cognito: new LocalCognito(cognito.endpoint, cognito.userPoolId, cognito.clientId),
             dynamodb: ddb,
             graphqlUrl: appsync.url,
             tables: {
-              organizationMember: table('OrganizationMember'),
-              inventoryItem: table('InventoryItem'),
+              organizationMember: tableName('OrganizationMember'),
+              inventoryItem: tableName('InventoryItem'),
             },
             log,
           }),
@@ -321,6 +324,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       dataDirectory,
       demo,
       invoke: runner.invoke,
+      tableName,
       streamsIdle: streams.idle,
       streamFailures: streams.failures,
       stop: stopAll,

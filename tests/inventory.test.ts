@@ -1,15 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../core/organizations/roles';
-import { localDynamoDbClient } from '../local/dynamodb';
 import { graphql, graphqlOk, LocalCognito, type Session } from '../local/graphql-client';
-import { type LocalRuntime, startLocalRuntime } from '../local/main';
-import { decodeJwt } from './support/tokens';
+import type { LocalRuntime } from '../local/main';
 import { seedActiveMember } from './support/members';
 import { openRealtime, subscribe } from './support/realtime';
+import { signUpPeople, startSuiteRuntime } from './support/suite';
 
 const PASSWORD = 'Test-pass-123';
 const ITEM = 'id organizationId sku name unit quantity minQuantity unitCost lastCountedAt version';
@@ -62,11 +59,7 @@ describe('inventory on the local runtime', () => {
   const ids = {} as Record<Person, string>;
   let skuCounter = 0;
 
-  const table = (model: string): string => {
-    const found = runtime.assembly.tables.find((t) => t.modelName === model);
-    if (!found) throw new Error(`no table for ${model}`);
-    return found.tableName;
-  };
+  const table = (model: string): string => runtime.tableName(model);
   const gql = <T = Record<string, unknown>>(
     who: Person,
     query: string,
@@ -124,23 +117,8 @@ describe('inventory on the local runtime', () => {
   }
 
   beforeAll(async () => {
-    dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'steward-inventory-'));
-    runtime = await startLocalRuntime({
-      dataDirectory,
-      ports: 'auto',
-      app: false,
-      demo: false,
-      writeOutputsFiles: false,
-    });
-    cognito = new LocalCognito(runtime.urls.cognito, runtime.userPoolId, runtime.userPoolClientId);
-    documents = DynamoDBDocumentClient.from(localDynamoDbClient(runtime.urls.dynamodb), {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-    for (const [who, { email }] of Object.entries(PEOPLE) as [Person, { email: string }][]) {
-      await cognito.createConfirmedUser(email, PASSWORD);
-      sessions[who] = await cognito.signIn(email, PASSWORD);
-      ids[who] = String(decodeJwt(sessions[who].idToken).payload.sub);
-    }
+    ({ runtime, dataDirectory, cognito, documents } = await startSuiteRuntime('inventory'));
+    await signUpPeople(cognito, PEOPLE, PASSWORD, sessions, ids);
     organizationId = (
       await ok<{ createOrganization: { id: string } }>(
         'owner',

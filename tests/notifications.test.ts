@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -20,10 +18,10 @@ import type { Role } from '../core/organizations/roles';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoDbClient } from '../local/dynamodb';
 import { graphql, graphqlOk, LocalCognito, type Session } from '../local/graphql-client';
 import { readMailbox } from '../local/mail';
-import { type LocalRuntime, startLocalRuntime } from '../local/main';
-import { decodeJwt } from './support/tokens';
+import type { LocalRuntime } from '../local/main';
 import { waitFor } from './support/wait';
 import { seedActiveMember } from './support/members';
+import { signUpPeople, startSuiteRuntime } from './support/suite';
 
 const PASSWORD = 'Test-pass-123';
 const ITEM = 'id organizationId sku name unit quantity minQuantity version createdAt updatedAt';
@@ -83,11 +81,7 @@ describe('notifications on the local runtime', () => {
   const ids = {} as Record<Person, string>;
   let itemCounter = 0;
 
-  const table = (model: string): string => {
-    const found = runtime.assembly.tables.find((t) => t.modelName === model);
-    if (!found) throw new Error(`no table for ${model}`);
-    return found.tableName;
-  };
+  const table = (model: string): string => runtime.tableName(model);
   const gql = <T = Record<string, unknown>>(
     who: Person,
     query: string,
@@ -158,23 +152,8 @@ describe('notifications on the local runtime', () => {
   }
 
   beforeAll(async () => {
-    dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'steward-notifications-'));
-    runtime = await startLocalRuntime({
-      dataDirectory,
-      ports: 'auto',
-      app: false,
-      demo: false,
-      writeOutputsFiles: false,
-    });
-    cognito = new LocalCognito(runtime.urls.cognito, runtime.userPoolId, runtime.userPoolClientId);
-    documents = DynamoDBDocumentClient.from(localDynamoDbClient(runtime.urls.dynamodb), {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-    for (const [who, { email }] of Object.entries(PEOPLE) as [Person, { email: string }][]) {
-      await cognito.createConfirmedUser(email, PASSWORD);
-      sessions[who] = await cognito.signIn(email, PASSWORD);
-      ids[who] = String(decodeJwt(sessions[who].idToken).payload.sub);
-    }
+    ({ runtime, dataDirectory, cognito, documents } = await startSuiteRuntime('notifications'));
+    await signUpPeople(cognito, PEOPLE, PASSWORD, sessions, ids);
     organizationId = (
       await ok<{ createOrganization: { id: string } }>(
         'owner',

@@ -1,18 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../core/organizations/roles';
 import type { WorkOrderStatus } from '../core/work-orders/vocabulary';
-import { localDynamoDbClient } from '../local/dynamodb';
 import { graphql, graphqlOk, LocalCognito, type Session } from '../local/graphql-client';
 import { readMailbox } from '../local/mail';
-import { type LocalRuntime, startLocalRuntime } from '../local/main';
+import type { LocalRuntime } from '../local/main';
 import { openRealtime, subscribe } from './support/realtime';
-import { decodeJwt } from './support/tokens';
 import { waitFor } from './support/wait';
 import { seedActiveMember } from './support/members';
+import { signUpPeople, startSuiteRuntime } from './support/suite';
 
 const PASSWORD = 'Test-pass-123';
 const FIELDS =
@@ -77,11 +74,7 @@ describe('work orders through the local runtime', () => {
   const sessions = {} as Record<Person, Session>;
   const ids = {} as Record<Person, string>;
 
-  const table = (model: string): string => {
-    const found = runtime.assembly.tables.find((t) => t.modelName === model);
-    if (!found) throw new Error(`no table for ${model}`);
-    return found.tableName;
-  };
+  const table = (model: string): string => runtime.tableName(model);
   const gql = <T = Record<string, unknown>>(
     who: Person,
     query: string,
@@ -169,23 +162,8 @@ describe('work orders through the local runtime', () => {
   }
 
   beforeAll(async () => {
-    dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'steward-work-orders-'));
-    runtime = await startLocalRuntime({
-      dataDirectory,
-      ports: 'auto',
-      app: false,
-      demo: false,
-      writeOutputsFiles: false,
-    });
-    cognito = new LocalCognito(runtime.urls.cognito, runtime.userPoolId, runtime.userPoolClientId);
-    documents = DynamoDBDocumentClient.from(localDynamoDbClient(runtime.urls.dynamodb), {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-    for (const [who, { email }] of Object.entries(PEOPLE) as [Person, { email: string }][]) {
-      await cognito.createConfirmedUser(email, PASSWORD);
-      sessions[who] = await cognito.signIn(email, PASSWORD);
-      ids[who] = String(decodeJwt(sessions[who].idToken).payload.sub);
-    }
+    ({ runtime, dataDirectory, cognito, documents } = await startSuiteRuntime('work-orders'));
+    await signUpPeople(cognito, PEOPLE, PASSWORD, sessions, ids);
     const created = await ok<{ createOrganization: { id: string } }>(
       'owner',
       'mutation { createOrganization(name: "Work order tests") { id } }',
