@@ -9,6 +9,8 @@ export default defineConfig({
       'tests/**/*.test.ts',
       'src/**/*.test.ts',
     ],
+    // The resilience suite has its own command (`npm run test:resilience`, vitest.resilience.config.ts).
+    exclude: ['**/node_modules/**', 'tests/resilience/**'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     // Integration suites each start a local stack; two cores run them one file at a time.
