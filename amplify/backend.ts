@@ -8,6 +8,11 @@ import { api } from './functions/api/resource';
 import { notifier } from './functions/notifier/resource';
 import { createProfileTable } from './custom/profile-table';
 import { wireNotifier } from './custom/notification-stream';
+import {
+  limitGraphqlRequests,
+  rateLimitGraphqlApi,
+  rateLimitsFromEnvironment,
+} from './custom/api-protection';
 
 /** Wiring only: each resource is defined in its own folder. */
 const backend = defineBackend({ auth, data, api, notifier, postConfirmation });
@@ -72,3 +77,9 @@ backend.notifier.addEnvironment(
   process.env.STEWARD_MAIL_FROM ?? 'steward@example.com',
 );
 backend.notifier.addEnvironment('APP_URL', process.env.STEWARD_APP_URL ?? 'http://localhost:5173');
+
+// Depth, resolver-count and introspection limits on every request, and a tunable rate limit.
+const graphqlApi = backend.data.resources.cfnResources.cfnGraphqlApi;
+limitGraphqlRequests(graphqlApi);
+const rateLimits = rateLimitsFromEnvironment(process.env);
+if (rateLimits) rateLimitGraphqlApi(graphqlApi, rateLimits);

@@ -109,6 +109,27 @@ export type UserPoolDefinition = {
   emailVerificationMessage?: string;
 };
 
+/** The request limits of the GraphQL API (AppSync settings and the AWS WAF rate rules on it). */
+export type GraphqlApiLimits = {
+  /** Nested levels a request may have; undefined: no limit. */
+  queryDepthLimit?: number;
+  /** Resolvers one request may invoke; AppSync's own maximum (10,000) when unset. */
+  resolverCountLimit: number;
+  /** Whether `__schema` and `__type` may be queried. */
+  introspection: boolean;
+  /** The rate-based rules of a web ACL associated with the API, if there is one. */
+  rateLimit?: {
+    /** Requests per window per caller (keyed by the Authorization header). */
+    perCaller?: number;
+    /** Requests per window per source IP. */
+    perIp?: number;
+    windowSeconds: number;
+    /** What a blocked request is answered with. */
+    responseCode: number;
+    responseBody: string;
+  };
+};
+
 export type CloudAssembly = {
   /** The folder the synth wrote. */
   directory: string;
@@ -123,4 +144,6 @@ export type CloudAssembly = {
   resolvers: ResolverDefinition[];
   eventSourceMappings: EventSourceMappingDefinition[];
   userPool: UserPoolDefinition;
+  /** Absent in hand-built assemblies (unit tests): no limits then. */
+  graphqlApi?: GraphqlApiLimits;
 };

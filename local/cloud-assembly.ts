@@ -6,6 +6,7 @@ import type {
   DataSourceDefinition,
   EventSourceMappingDefinition,
   FunctionDefinition,
+  GraphqlApiLimits,
   PipelineFunctionDefinition,
   ResolverCode,
   ResolverDefinition,
@@ -328,6 +329,8 @@ export function readCloudAssembly(directory: string): CloudAssembly {
   const eventSourceMappings: EventSourceMappingDefinition[] = [];
   let schema: string | undefined;
   let userPool: UserPoolDefinition | undefined;
+  let graphqlApi: Omit<GraphqlApiLimits, 'rateLimit'> | undefined;
+  let rateLimit: GraphqlApiLimits['rateLimit'];
 
   const tableFromArn = (arn: unknown): string => {
     const match = /:table\/([^/]+)/.exec(String(arn));
@@ -420,6 +423,19 @@ export function readCloudAssembly(directory: string): CloudAssembly {
           });
           break;
         }
+        case 'AWS::AppSync::GraphQLApi':
+          graphqlApi = {
+            queryDepthLimit: props.QueryDepthLimit ? Number(props.QueryDepthLimit) : undefined,
+            // AppSync's default when unset (or 0) is its maximum.
+            resolverCountLimit: props.ResolverCountLimit
+              ? Number(props.ResolverCountLimit)
+              : 10_000,
+            introspection: props.IntrospectionConfig !== 'DISABLED',
+          };
+          break;
+        case 'AWS::WAFv2::WebACL':
+          rateLimit = rateLimitOf(evaluate(props, stack) as WebAclProperties) ?? rateLimit;
+          break;
         case 'AWS::AppSync::GraphQLSchema':
           schema =
             props.Definition !== undefined
@@ -554,7 +570,50 @@ export function readCloudAssembly(directory: string): CloudAssembly {
     resolvers,
     eventSourceMappings,
     userPool,
+    graphqlApi: { resolverCountLimit: 10_000, introspection: true, ...graphqlApi, rateLimit },
   };
+}
+type WebAclProperties = {
+  CustomResponseBodies?: Record<string, { Content: string }>;
+  Rules?: {
+    Action?: {
+      Block?: { CustomResponse?: { ResponseCode: number; CustomResponseBodyKey?: string } };
+    };
+    Statement?: {
+      RateBasedStatement?: {
+        AggregateKeyType: string;
+        CustomKeys?: { Header?: { Name: string } }[];
+        EvaluationWindowSec?: number;
+        Limit: number;
+      };
+    };
+  }[];
+};
+
+/** The per-caller and per-IP rate-based rules of a web ACL, read as the local runtime applies them. */
+function rateLimitOf(acl: WebAclProperties): GraphqlApiLimits['rateLimit'] {
+  let found: GraphqlApiLimits['rateLimit'];
+  for (const rule of acl.Rules ?? []) {
+    const rate = rule.Statement?.RateBasedStatement;
+    const response = rule.Action?.Block?.CustomResponse;
+    if (!rate) continue;
+    const byCaller =
+      rate.AggregateKeyType === 'CUSTOM_KEYS' &&
+      (rate.CustomKeys ?? []).some((k) => k.Header?.Name.toLowerCase() === 'authorization');
+    const byIp = rate.AggregateKeyType === 'IP';
+    if (!byCaller && !byIp) continue;
+    found = {
+      windowSeconds: rate.EvaluationWindowSec ?? 300,
+      responseCode: response?.ResponseCode ?? 403,
+      responseBody:
+        (response?.CustomResponseBodyKey &&
+          acl.CustomResponseBodies?.[response.CustomResponseBodyKey]?.Content) ||
+        JSON.stringify({ errors: [{ errorType: 'Forbidden', message: 'Forbidden' }] }),
+      ...found,
+      ...(byCaller ? { perCaller: Number(rate.Limit) } : { perIp: Number(rate.Limit) }),
+    };
+  }
+  return found;
 }
 
 function readModelIntrospection(directory: string): unknown {
