@@ -62,4 +62,10 @@ describe('markNotificationsRead', () => {
       isDomainError(err, 'VALIDATION'),
     );
   });
+
+  it('refuses an id longer than any notification id as VALIDATION, before reading anything', async () => {
+    await expect(
+      markNotificationsRead(deps, callerFor('ann'), { ids: ['n'.repeat(100_000)] }),
+    ).rejects.toSatisfy((err) => isDomainError(err, 'VALIDATION'));
+  });
 });

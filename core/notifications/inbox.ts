@@ -5,11 +5,18 @@ import type { Caller, Clock, InboxStore } from '../ports';
 
 /** How many ids one call may mark; the app marks a page at a time. */
 const MAX_IDS = 100;
+/** Notification ids are dedupe keys of a few ids; DynamoDB keys stop at 2 KB. */
+const MAX_ID_LENGTH = 300;
 
 const markSchema = z
   .object({
     ids: z
-      .array(z.string().min(1, 'may not be empty'))
+      .array(
+        z
+          .string()
+          .min(1, 'may not be empty')
+          .max(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`),
+      )
       .max(MAX_IDS, `at most ${MAX_IDS}`)
       .nullish(),
     all: z.boolean().nullish(),

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../errors';
-import { parseAssignWorkOrder, parseSubmitWorkOrder } from './validation';
+import {
+  parseAddWorkOrderComment,
+  parseAssignWorkOrder,
+  parseSubmitWorkOrder,
+  parseTransitionWorkOrder,
+} from './validation';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 const valid = { organizationId: 'org-1', title: 'Leaking tap in kitchen' };
@@ -75,5 +80,36 @@ describe('parseAssignWorkOrder', () => {
     ['expectedVersion', { id: 'wo-1', expectedVersion: 1.5 }],
   ])('rejects a bad %s', (field, input) => {
     expect(fieldOf(() => parseAssignWorkOrder(input))).toBe(field);
+  });
+});
+
+describe('ids of every work-order operation', () => {
+  const huge = 'x'.repeat(100_000);
+  it.each([
+    [
+      'submitWorkOrder',
+      'organizationId',
+      () => parseSubmitWorkOrder({ ...valid, organizationId: huge }, NOW),
+    ],
+    ['assignWorkOrder', 'id', () => parseAssignWorkOrder({ id: huge })],
+    ['assignWorkOrder', 'assigneeId', () => parseAssignWorkOrder({ id: 'wo-1', assigneeId: huge })],
+    [
+      'transitionWorkOrder',
+      'id',
+      () => parseTransitionWorkOrder({ id: huge, to: 'CANCELLED', expectedVersion: 1 }),
+    ],
+    [
+      'addWorkOrderComment',
+      'workOrderId',
+      () => parseAddWorkOrderComment({ workOrderId: huge, body: 'hi' }),
+    ],
+  ])('%s refuses a 100 KB %s as VALIDATION naming it', (_operation, field, run) => {
+    expect(fieldOf(run)).toBe(field);
+  });
+
+  it('accepts a uuid-sized id', () => {
+    expect(parseAssignWorkOrder({ id: '36fa8a4e-f3c6-41da-8097-93705a385efe' }).id).toBe(
+      '36fa8a4e-f3c6-41da-8097-93705a385efe',
+    );
   });
 });

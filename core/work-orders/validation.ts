@@ -8,6 +8,16 @@ const DUE_PAST_DAYS = 365;
 /** How far ahead a due date may be; beyond that it is almost certainly a typo. */
 const DUE_FUTURE_DAYS = 5 * 365;
 
+/** Ids are short (`org-<uuid>`, a uuid); a longer one is not an id, and DynamoDB keys stop at 2 KB. */
+const MAX_ID_LENGTH = 200;
+
+/** A required id, trimmed and bounded. */
+const id = z
+  .string({ required_error: 'is required' })
+  .trim()
+  .min(1, 'is required')
+  .max(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`);
+
 const optionalText = (max: number) =>
   z
     .string()
@@ -36,7 +46,7 @@ const dueAt = (now: Date) =>
 export const submitWorkOrderSchema = (now: Date) =>
   z
     .object({
-      organizationId: z.string().trim().min(1, 'is required'),
+      organizationId: id,
       title: z
         .string({ required_error: 'is required' })
         .trim()
@@ -72,10 +82,11 @@ export const parseSubmitWorkOrder = (input: unknown, now: Date): SubmitWorkOrder
 /** The arguments of `assignWorkOrder`; a missing assigneeId means unassign. */
 export const assignWorkOrderSchema = z
   .object({
-    id: z.string().trim().min(1, 'is required'),
+    id,
     assigneeId: z
       .string()
       .trim()
+      .max(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`)
       .nullish()
       .transform((v) => (v ? v : undefined)),
     expectedVersion: z
@@ -98,7 +109,7 @@ export const MAX_LABOR_MINUTES = 60 * 24 * 365;
 /** The arguments of `transitionWorkOrder`; which extras a target status accepts is checked here too. */
 export const transitionWorkOrderSchema = z
   .object({
-    id: z.string().trim().min(1, 'is required'),
+    id,
     to: z.enum(WORK_ORDER_STATUSES, {
       errorMap: () => ({ message: `must be one of ${WORK_ORDER_STATUSES.join(', ')}` }),
     }),
@@ -142,7 +153,7 @@ export const parseTransitionWorkOrder = (input: unknown): TransitionWorkOrderInp
 /** The arguments of `addWorkOrderComment`. */
 export const addWorkOrderCommentSchema = z
   .object({
-    workOrderId: z.string().trim().min(1, 'is required'),
+    workOrderId: id,
     body: z
       .string({ required_error: 'is required' })
       .trim()
