@@ -8,6 +8,8 @@ import { LocalRuntimeError } from '../process-utils';
 import { type ExecutionContext, LocalAppSyncSimulator } from './local-simulator';
 import { authorizationOf, readRealtimeHandshake, toQueryParameterUrl } from './realtime-handshake';
 import { type InvokeFunction, toSimulatorConfig } from './simulator-config';
+import { createRequestGuard, installRequestGuard } from './request-guard';
+import { limitResolverInvocations } from './resolver-budget';
 import {
   createTokenVerifier,
   TokenVerificationError,
@@ -268,6 +270,21 @@ export async function startAppSync(options: AppSyncOptions): Promise<AppSyncServ
   const verify = createTokenVerifier(options.auth);
   const httpServer = internals._httpServer;
   guardHttp(httpServer, verify, options.log);
+  const resolvers = options.assembly.resolvers;
+  const limits = options.assembly.graphqlApi;
+  installRequestGuard(
+    httpServer,
+    createRequestGuard({
+      limits,
+      hasResolver: (typeName, fieldName) =>
+        resolvers.some((r) => r.typeName === typeName && r.fieldName === fieldName),
+      rateLimited: process.env.STEWARD_LOCAL_RATE_LIMIT !== 'off',
+      log: options.log,
+    }),
+    verify,
+    options.log,
+  );
+  limitResolverInvocations(simulator.schema, resolvers, limits?.resolverCountLimit ?? 10_000);
   const refuser = guardRealtime(httpServer, verify, options.log);
   const realtime = internals._realTimeSubscriptionServer;
   guardSubscriptionStart(simulator, realtime.realtimeServer, verify, options.log);
