@@ -6,6 +6,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CloudAssembly } from './assembly';
@@ -16,7 +17,6 @@ import { DEMO_PASSWORD, type DemoSummary, seedDemoData } from './demo-data';
 import {
   assertJava,
   ensureTables,
-  LOCAL_CREDENTIALS,
   LOCAL_REGION,
   localDynamoDbClient,
   startDynamoDbLocal,
@@ -24,8 +24,8 @@ import {
 import { startEventSourceMappings } from './event-sources';
 import { LocalCognito } from './graphql-client';
 import { startLambdaApi } from './lambda-api';
-import { createLambdaRunner } from './lambda-runner';
-import { startMail } from './mail';
+import { createLambdaRunner, type FunctionFault } from './lambda-runner';
+import { type MailFaults, startMail } from './mail';
 import { amplifyOutputs, type AmplifyOutputs, writeOutputs } from './outputs';
 import { assertPortFree, freePort, LocalRuntimeError } from './process-utils';
 import { PROJECT_ROOT, STEWARD_DIRECTORY, SYNTH_CACHE } from './paths';
@@ -84,6 +84,11 @@ export type LocalRuntimeOptions = {
   tokenLifetimeSeconds?: number;
   /** Aborting it (Ctrl-C during start-up) stops whatever has started and rejects. */
   signal?: AbortSignal;
+  /**
+   * Given DynamoDB Local's endpoint, the one the backend's own clients (functions, resolvers,
+   * stream consumers) should use instead: a recording proxy in tests.
+   */
+  dynamoDbEndpoint?: (endpoint: string) => Promise<string>;
   log?: (line: string) => void;
 };
 
@@ -112,6 +117,15 @@ export type LocalRuntime = {
   streamsIdle: () => Promise<void>;
   /** Records that exhausted their retries (the on-failure destination). */
   streamFailures: () => Promise<unknown[]>;
+  /** Fault switches for the resilience tests: in this process only, never over HTTP. */
+  faults: {
+    /** The SES emulator fails or drops sends. */
+    mail: MailFaults;
+    /** Kills the running execution environments of a function (kill -9); returns how many. */
+    crashFunction: (name: string) => number;
+    /** Makes the next invocations of a function throw or time out. */
+    failFunction: (name: string, fault: FunctionFault) => void;
+  };
   stop: () => Promise<void>;
 };
 
@@ -176,6 +190,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     stops.push(dynamodb.stop, mail.stop);
     const ddb = localDynamoDbClient(dynamodb.endpoint);
     stops.push(async () => ddb.destroy());
+    const backendDynamoDb = options.dynamoDbEndpoint
+      ? await options.dynamoDbEndpoint(dynamodb.endpoint)
+      : dynamodb.endpoint;
     await step(`${unbound.tables.length} tables`, () => ensureTables(ddb, unbound.tables));
 
     const lambdaEndpoint = `http://127.0.0.1:${ports.lambda}`;
@@ -197,14 +214,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       userPoolClientId: cognito.clientId,
       graphqlUrl,
     });
+    // The functions' role: a secret made for this run, so only they can sign IAM calls to the API
+    // (DynamoDB Local, cognito-local and the SES emulator accept any key).
+    const functionRole = {
+      accessKeyId: `ASIA${randomBytes(8).toString('hex').toUpperCase()}`,
+      secretAccessKey: randomBytes(30).toString('base64url'),
+      region: LOCAL_REGION,
+    };
     const runner = createLambdaRunner({
       functions: assembly.functions,
       environment: {
         AWS_REGION: LOCAL_REGION,
         AWS_DEFAULT_REGION: LOCAL_REGION,
-        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-        AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+        AWS_ACCESS_KEY_ID: functionRole.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: functionRole.secretAccessKey,
+        AWS_ENDPOINT_URL_DYNAMODB: backendDynamoDb,
         AWS_ENDPOINT_URL_SES: mail.endpoint,
         AWS_ENDPOINT_URL_SESV2: mail.endpoint,
         AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
@@ -225,7 +249,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       startAppSync({
         assembly,
         port: ports.graphql,
-        dynamoDbEndpoint: dynamodb.endpoint,
+        dynamoDbEndpoint: backendDynamoDb,
         invokeFunction: runner.invoke,
         auth: {
           issuer: cognito.issuer,
@@ -233,6 +257,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           userPoolId: cognito.userPoolId,
           clientId: cognito.clientId,
         },
+        iam: functionRole,
       }),
     );
     stops.push(appsync.stop);
@@ -241,7 +266,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       startEventSourceMappings({
         mappings: assembly.eventSourceMappings,
         invoke: runner.invoke,
-        dynamoDbEndpoint: dynamodb.endpoint,
+        dynamoDbEndpoint: backendDynamoDb,
         stateDirectory: path.join(dataDirectory, 'streams'),
         log,
       }),
@@ -327,6 +352,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       tableName,
       streamsIdle: streams.idle,
       streamFailures: streams.failures,
+      faults: { mail: mail.faults, crashFunction: runner.crash, failFunction: runner.fail },
       stop: stopAll,
     };
   } catch (err) {
