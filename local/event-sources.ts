@@ -112,7 +112,8 @@ function toJson(value: unknown): unknown {
   return value;
 }
 
-function toLambdaRecord(
+/** A record read from a stream, in the shape a function receives it. */
+export function toLambdaRecord(
   record: StreamRecord,
   streamArn: string,
   region: string,

@@ -45,6 +45,14 @@ export type LambdaRunner = {
   has: (name: string) => boolean;
   /** The ARN the function would have, for events and error messages. */
   arn: (name: string) => string;
+  /**
+   * Kills (SIGKILL) the execution environments of a function that are running an invocation, as
+   * a crash would; those invocations fail with Runtime.ExitError. Returns how many were killed.
+   * A fault switch for the resilience tests.
+   */
+  crash: (name: string) => number;
+  /** Makes the next invocations of a function fail (see FunctionFault). */
+  fail: (name: string, fault: FunctionFault) => void;
   stop: () => Promise<void>;
 };
 
@@ -62,7 +70,16 @@ type Pending = {
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
   timer: NodeJS.Timeout;
+  /** A 'timeout' fault: the result is withheld, so the invocation runs into its timeout. */
+  withhold?: boolean;
 };
+
+/**
+ * A fault switch of the runner, for the resilience tests: the next `times` invocations of the
+ * function fail as if it threw before doing anything (`throw`), or run to the end and then hang
+ * until the function's timeout (`timeout`).
+ */
+export type FunctionFault = { mode: 'throw' | 'timeout'; times: number };
 
 type Worker = {
   child: ChildProcess;
@@ -99,6 +116,7 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
   const maxConcurrency = options.maxConcurrency ?? 4;
   const sdk = sdkLocation();
   const pools = new Map<string, Pool>();
+  const faults = new Map<Pool, FunctionFault>();
   let stopped = false;
 
   for (const definition of options.functions) {
@@ -182,7 +200,7 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
           reject(new LambdaFunctionError(definition.name, message.error));
         } else if (message.type === 'result') {
           const pending = worker.current;
-          if (!pending || pending.id !== message.id) return;
+          if (!pending || pending.id !== message.id || pending.withhold) return;
           clearTimeout(pending.timer);
           worker.current = undefined;
           if (message.ok) {
@@ -270,6 +288,19 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
       );
     }
     const { definition } = pool;
+    const fault = faults.get(pool);
+    const faulted = fault?.mode;
+    if (fault) {
+      fault.times -= 1;
+      if (fault.times <= 0) faults.delete(pool);
+    }
+    if (faulted === 'throw') {
+      throw new LambdaFunctionError(definition.name, {
+        errorType: 'Error',
+        errorMessage: 'Injected failure (local fault switch)',
+        trace: [],
+      });
+    }
     const worker = await acquire(pool);
     try {
       await worker.ready;
@@ -287,7 +318,13 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
             }),
           );
         }, timeoutMs);
-        worker.current = { id: awsRequestId, resolve, reject, timer };
+        worker.current = {
+          id: awsRequestId,
+          resolve,
+          reject,
+          timer,
+          ...(faulted === 'timeout' ? { withhold: true } : {}),
+        };
         worker.child.send({
           type: 'invoke',
           id: awsRequestId,
@@ -322,6 +359,17 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
     invoke,
     has: (name) => pools.has(name),
     arn,
+    fail: (name, fault) => {
+      const pool = pools.get(name);
+      if (!pool) throw new LocalRuntimeError(`Function not found: ${name}.`, 'Check the name.');
+      if (fault.times > 0) faults.set(pool, { ...fault });
+      else faults.delete(pool);
+    },
+    crash: (name) => {
+      const busy = [...(pools.get(name)?.all ?? [])].filter((w) => w.current && !w.dead);
+      for (const worker of busy) kill(worker);
+      return busy.length;
+    },
     stop: async () => {
       stopped = true;
       const workers = [...new Set([...pools.values()].flatMap((pool) => [...pool.all]))];

@@ -17,12 +17,29 @@ export type MailMessage = {
   date: Date;
 };
 
+/**
+ * Fault switches of the local SES emulator, for the resilience tests. They exist only in this
+ * process: nothing reachable over HTTP turns them on, and AWS has no counterpart.
+ */
+export type MailFaults = {
+  /** Every send (SendEmail, SendRawEmail, SendBulkEmail) answers 503 for the next `ms`. */
+  failSendsFor: (ms: number) => void;
+  /**
+   * Called with the number of each send as it arrives (1, 2, …, counted from this call);
+   * `'drop'` closes the connection without storing the message or answering. `undefined` clears.
+   */
+  beforeSend: (hook: ((count: number) => 'accept' | 'drop') | undefined) => void;
+  /** How many sends failSendsFor refused so far. */
+  refused: () => number;
+};
+
 /** The running SES emulator. */
 export type Mail = {
   /** The mailbox a person opens in a browser. */
   url: string;
   /** Endpoint for SES v1 and v2 SDK clients (SendEmail, SendRawEmail, SendBulkEmail). */
   endpoint: string;
+  faults: MailFaults;
   stop: () => Promise<void>;
 };
 
@@ -114,11 +131,13 @@ export async function startMail(options: {
     throw err;
   }
   running = true;
+  const faults = installFaults(server);
   const { port } = server.address() as AddressInfo;
   const url = `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`;
   return {
     url,
     endpoint: url,
+    faults,
     stop: () =>
       new Promise<void>((resolve) => {
         store.saveEmail = originalSave;
@@ -129,6 +148,58 @@ export async function startMail(options: {
           resolve();
         });
       }),
+  };
+}
+
+/** The send operations of SES v1 (query protocol on `/`) and v2. */
+const isSend = (req: http.IncomingMessage): boolean =>
+  req.method === 'POST' &&
+  ['/', '/v2/email/outbound-emails', '/v2/email/outbound-bulk-emails'].includes(
+    new URL(req.url ?? '/', 'http://localhost').pathname,
+  );
+
+/** Puts the fault switches in front of the emulator's own request handling. */
+function installFaults(server: Server): MailFaults {
+  const handlers = server.listeners('request') as ((
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ) => void)[];
+  server.removeAllListeners('request');
+  let failUntil = 0;
+  let refused = 0;
+  let hook: ((count: number) => 'accept' | 'drop') | undefined;
+  let count = 0;
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (isSend(req)) {
+      if (Date.now() < failUntil) {
+        refused += 1;
+        req.resume();
+        res
+          .writeHead(503, {
+            'content-type': 'application/json',
+            'x-amzn-ErrorType': 'ServiceUnavailableException',
+          })
+          .end('{"message":"Service unavailable (local fault switch)"}');
+        return;
+      }
+      count += 1;
+      if (hook?.(count) === 'drop') {
+        req.resume();
+        req.socket.destroy();
+        return;
+      }
+    }
+    for (const handler of handlers) handler.call(server, req, res);
+  });
+  return {
+    failSendsFor: (ms) => {
+      failUntil = Date.now() + ms;
+    },
+    beforeSend: (next) => {
+      hook = next;
+      count = 0;
+    },
+    refused: () => refused,
   };
 }
 

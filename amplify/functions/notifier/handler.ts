@@ -6,6 +6,8 @@ import { createDocumentClient } from '../api/stores/dynamo-items';
 import { DynamoMembershipStore } from '../api/stores/dynamo-membership-store';
 import { DynamoOrganizationStore } from '../api/stores/dynamo-organization-store';
 import { DynamoProfileStore } from '../api/stores/dynamo-profile-store';
+import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
+import { InvocationBudget, PatientMailer, PatientNotificationStore } from './invocation-budget';
 import { createNotifierHandler } from './process-stream';
 import { DynamoNotificationStore } from './stores/dynamo-notification-store';
 import { SesMailer } from './stores/ses-mailer';
@@ -29,16 +31,26 @@ const tables = {
   organizations: config.ORGANIZATION_TABLE,
 };
 const ses = new SESv2Client({});
+const budget = new InvocationBudget();
 
-/** The DynamoDB stream handler that sends notifications exactly once per change. */
-export const handler = createNotifierHandler({
+const notify = createNotifierHandler({
   clock: { now: () => new Date() },
   memberships: new DynamoMembershipStore(db, tables),
   organizations: new DynamoOrganizationStore(db, tables),
   profiles: new DynamoProfileStore(db, config.PROFILE_TABLE),
-  notifications: new DynamoNotificationStore(db, config.NOTIFICATION_TABLE),
-  mailer: new SesMailer(ses),
+  notifications: new PatientNotificationStore(
+    new DynamoNotificationStore(db, config.NOTIFICATION_TABLE),
+    budget,
+    logger,
+  ),
+  mailer: new PatientMailer(new SesMailer(ses), budget, logger),
   mailFrom: config.MAIL_FROM,
   appUrl: config.APP_URL,
   logger,
 });
+
+/** The DynamoDB stream handler that sends notifications exactly once per change. */
+export const handler = (event: DynamoDBStreamEvent, context?: Context) => {
+  budget.start(context);
+  return notify(event);
+};

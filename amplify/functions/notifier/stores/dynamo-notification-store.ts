@@ -4,16 +4,16 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { NotificationStore } from '../../../../core/ports';
 import type { NotificationRecord } from '../../../../core/records';
 import { isConditionFailed, typed } from '../../api/stores/dynamo-items';
+import type { LeasedNotificationStore } from '../invocation-budget';
 
 /**
  * Notification deliveries in the Notification table, keyed by dedupe key. A claim is one
  * conditional UpdateItem that creates the item or takes over an unsent one whose lease expired,
  * so two deliveries of the same stream record never both send.
  */
-export class DynamoNotificationStore implements NotificationStore {
+export class DynamoNotificationStore implements LeasedNotificationStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -69,6 +69,13 @@ export class DynamoNotificationStore implements NotificationStore {
       );
       return Item?.status === 'SENT' ? 'SENT' : 'BUSY';
     }
+  }
+
+  async leaseOf(id: string): Promise<string | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }),
+    );
+    return Item?.status === 'SENT' ? undefined : (Item?.leaseUntil as string | undefined);
   }
 
   async markSent(id: string, messageId: string, at: string): Promise<void> {
