@@ -1,0 +1,394 @@
+import { rmSync } from 'node:fs';
+import type { GraphQLArgument } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql, type GraphQLResponse, graphqlOk, type Session } from '../../local/graphql-client';
+import { type SuiteRuntime, signUpPeople, startSuiteRuntime } from '../support/suite';
+import {
+  isTextArgument,
+  type Operation,
+  operationsOf,
+  percentile,
+  plausibleValue,
+  requestFor,
+  schemaOf,
+  tablesSnapshot,
+  TYPED_ERRORS,
+  VALIDATION_MESSAGE,
+} from './support/bad-input-operations';
+
+/**
+ * Bad input on every query and mutation of the finished API, from a signed-in owner: wrong
+ * types, missing and unknown arguments and fields, 200 KB strings, unicode and null bytes, deep
+ * and aliased bombs, batches and oversized bodies. Each is refused with a typed error, changes
+ * nothing in any table, and the server keeps answering another person at their usual pace.
+ */
+
+const PASSWORD = 'Test-pass-123';
+const HUGE = 'x'.repeat(200_000);
+/** Emoji, a ZWJ sequence, right-to-left text and an override, combining marks, a null byte, a lone surrogate. */
+const UNICODE = '🛠️ 👩‍🔧 مرحبا \u202eevil\u202c e\u0301\u0301 a\u0000b \ud800 ☃';
+
+type Result = GraphQLResponse<Record<string, unknown>>;
+
+/** A refusal as the API types them: a validation message, or an error type other than INTERNAL. */
+function expectTypedRefusal(result: Result, label: string): void {
+  const detail = `${label}: ${JSON.stringify(result).slice(0, 400)}`;
+  expect(result.status, detail).toBeLessThan(500);
+  expect(result.errors?.length, detail).toBeGreaterThan(0);
+  for (const error of result.errors ?? []) {
+    // A data source's own refusal (an opaque nextToken that is not one) is typed `DynamoDB:…`.
+    const typed = error.errorType
+      ? TYPED_ERRORS.has(error.errorType) || error.errorType.startsWith('DynamoDB:')
+      : VALIDATION_MESSAGE.test(error.message);
+    expect(typed, detail).toBe(true);
+  }
+}
+
+/** Refused with a type, or answered without error (a read of nothing); never INTERNAL or a 5xx. */
+function expectHandled(result: Result, label: string): void {
+  const detail = `${label}: ${JSON.stringify(result).slice(0, 400)}`;
+  expect(result.status, detail).toBeLessThan(500);
+  if (result.errors?.length) expectTypedRefusal(result, label);
+  else expect(result.data, detail).toBeDefined();
+}
+
+describe('bad input', () => {
+  let suite: SuiteRuntime;
+  const sessions = {} as Record<'owner' | 'other', Session>;
+  const userIds = {} as Record<'owner' | 'other', string>;
+  const ids: Record<string, string> = {};
+  let operations: Operation[] = [];
+
+  const url = () => suite.runtime.urls.graphql;
+  const asOwner = (query: string, variables?: Record<string, unknown>) =>
+    graphql(url(), sessions.owner.accessToken, query, variables);
+  const post = async (body: string) => {
+    const response = await fetch(url(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: sessions.owner.accessToken },
+      body,
+    });
+    const text = await response.text();
+    let parsed: { data?: Record<string, unknown>; errors?: Result['errors'] } = {};
+    try {
+      parsed = JSON.parse(text) as typeof parsed;
+    } catch {
+      parsed = { errors: [{ message: text }] };
+    }
+    return { status: response.status, data: parsed.data, errors: parsed.errors } as Result;
+  };
+  const snapshot = async () => {
+    await suite.runtime.streamsIdle();
+    return tablesSnapshot(suite.documents, suite.runtime.assembly);
+  };
+  const argsOf = (operation: Operation) => operation.field.args;
+  /** Values for the required arguments; optional ones stay unset unless a case sets them. */
+  const validVariables = (args: readonly GraphQLArgument[]) =>
+    Object.fromEntries(
+      args
+        .filter((a) => String(a.type).endsWith('!'))
+        .map((a) => [a.name, plausibleValue(a.type, a.name, ids)]),
+    );
+
+  beforeAll(async () => {
+    suite = await startSuiteRuntime('bad-input');
+    await signUpPeople(
+      suite.cognito,
+      { owner: { email: 'owner@a.example' }, other: { email: 'other@b.example' } },
+      PASSWORD,
+      sessions,
+      userIds,
+    );
+    const created = await graphqlOk<{ createOrganization: { id: string } }>(
+      url(),
+      sessions.owner.accessToken,
+      'mutation { createOrganization(name: "Bad Input Org") { id } }',
+    );
+    ids.organizationId = created.createOrganization.id;
+    sessions.owner = await suite.cognito.signIn('owner@a.example', PASSWORD);
+    const submitted = await graphqlOk<{ submitWorkOrder: { id: string } }>(
+      url(),
+      sessions.owner.accessToken,
+      'mutation S($o: ID!) { submitWorkOrder(organizationId: $o, title: "Boiler") { id } }',
+      { o: ids.organizationId },
+    );
+    ids.id = submitted.submitWorkOrder.id;
+    ids.workOrderId = submitted.submitWorkOrder.id;
+    const item = await graphqlOk<{ createInventoryItem: { id: string } }>(
+      url(),
+      sessions.owner.accessToken,
+      'mutation I($o: ID!) { createInventoryItem(organizationId: $o, sku: "F-1", name: "Filter", unit: "each", quantity: 5, minQuantity: 1) { id } }',
+      { o: ids.organizationId },
+    );
+    ids.itemId = item.createInventoryItem.id;
+    ids.memberId = `${ids.organizationId}#${userIds.owner}`;
+    ids.userId = userIds.owner;
+    ids.requesterId = userIds.owner;
+    ids.recipientId = userIds.owner;
+    operations = operationsOf(schemaOf(suite.runtime.assembly));
+  }, 240_000);
+
+  afterAll(async () => {
+    await suite?.runtime.stop();
+    if (suite) rmSync(suite.dataDirectory, { recursive: true, force: true });
+  });
+
+  it('finds every query and mutation of the finished API', () => {
+    const names = operations.map((o) => o.name);
+    for (const expected of [
+      'me',
+      'getWorkOrder',
+      'inventoryByOrganization',
+      'notificationsByRecipient',
+      'createOrganization',
+      'submitWorkOrder',
+      'transitionWorkOrder',
+      'adjustInventory',
+      'markNotificationsRead',
+      'updateNotificationPreferences',
+    ]) {
+      expect(names).toContain(expected);
+    }
+    console.log(`bad input: ${operations.length} operations`);
+    expect(operations.length).toBeGreaterThanOrEqual(35);
+  });
+
+  it('refuses wrong types, missing and unknown arguments and fields on every operation, changing nothing', async () => {
+    const before = await snapshot();
+    let cases = 0;
+    for (const operation of operations) {
+      const args = argsOf(operation);
+      const label = (what: string) => `${operation.name} (${what})`;
+      const required = args.filter((a) => String(a.type).endsWith('!'));
+      const selection = requestFor(operation, []).includes('{ __typename }')
+        ? '{ __typename }'
+        : '';
+      if (required.length > 0) {
+        expectTypedRefusal(
+          await asOwner(`${operation.kind} { ${operation.name} ${selection} }`),
+          label('missing arguments'),
+        );
+        cases += 1;
+      }
+      const inline = args.map((a) => `${a.name}: { wrong: 1 }`).join(', ');
+      if (inline) {
+        expectTypedRefusal(
+          await asOwner(`${operation.kind} { ${operation.name}(${inline}) ${selection} }`),
+          label('object literals for every argument'),
+        );
+        cases += 1;
+      }
+      for (const arg of args) {
+        const variables = validVariables(args);
+        variables[arg.name] = isTextArgument(arg) ? { not: 'text' } : 'not a number or enum';
+        expectTypedRefusal(
+          await asOwner(requestFor(operation, args), variables),
+          label(`wrong type for ${arg.name}`),
+        );
+        cases += 1;
+      }
+      expectTypedRefusal(
+        await asOwner(
+          `${operation.kind} { ${operation.name}(${[...required.map((a) => `${a.name}: ${JSON.stringify(plausibleValue(a.type, a.name, ids))}`), 'bogus: 1'].join(', ')}) ${selection} }`.replace(
+            /"([A-Z_]+)"/g,
+            '$1',
+          ),
+        ),
+        label('unknown argument'),
+      );
+      expectTypedRefusal(
+        await asOwner(requestFor(operation, args, 'noSuchField'), validVariables(args)),
+        label('unknown field'),
+      );
+      cases += 2;
+    }
+    console.log(
+      `bad input: ${cases} wrong-type, missing and unknown cases on ${operations.length} operations`,
+    );
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('answers 200 KB strings in every text argument with a typed refusal or nothing found, changing nothing', async () => {
+    const before = await snapshot();
+    let cases = 0;
+    for (const operation of operations) {
+      const args = argsOf(operation);
+      for (const arg of args.filter(isTextArgument)) {
+        const variables = validVariables(args);
+        variables[arg.name] = String(arg.type).startsWith('[') ? [HUGE] : HUGE;
+        const result = await asOwner(requestFor(operation, args), variables);
+        const label = `${operation.name} (200 KB ${arg.name})`;
+        if (operation.kind === 'mutation') expectTypedRefusal(result, label);
+        else expectHandled(result, label);
+        cases += 1;
+      }
+    }
+    console.log(`bad input: ${cases} huge-string cases`);
+    expect(cases).toBeGreaterThan(40);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('handles unicode, right-to-left text, null bytes and a lone surrogate in every text argument', async () => {
+    let cases = 0;
+    for (const operation of operations) {
+      const args = argsOf(operation);
+      for (const arg of args.filter(isTextArgument)) {
+        const variables = validVariables(args);
+        variables[arg.name] = String(arg.type).startsWith('[') ? [UNICODE] : UNICODE;
+        expectHandled(
+          await asOwner(requestFor(operation, args), variables),
+          `${operation.name} (unicode ${arg.name})`,
+        );
+        cases += 1;
+      }
+    }
+    console.log(`bad input: ${cases} unicode cases`);
+  });
+
+  it('stores unicode text exactly as sent', async () => {
+    const submitted = await graphqlOk<{ submitWorkOrder: { id: string; title: string } }>(
+      url(),
+      sessions.owner.accessToken,
+      'mutation S($o: ID!, $t: String!, $d: String) { submitWorkOrder(organizationId: $o, title: $t, description: $d) { id title } }',
+      { o: ids.organizationId, t: UNICODE, d: UNICODE.repeat(10) },
+    );
+    const read = await graphqlOk<{ getWorkOrder: { title: string; description: string } }>(
+      url(),
+      sessions.owner.accessToken,
+      'query G($id: ID!) { getWorkOrder(id: $id) { title description } }',
+      { id: submitted.submitWorkOrder.id },
+    );
+    // JSON carries the lone surrogate as U+FFFD once it has been stored as UTF-8.
+    const stored = UNICODE.replace('\ud800', '\ufffd');
+    expect([UNICODE, stored]).toContain(read.getWorkOrder.title);
+    expect(read.getWorkOrder.description.startsWith(read.getWorkOrder.title)).toBe(true);
+  });
+
+  describe('bombs and malformed requests', () => {
+    const aliases = (n: number, field = 'me { profile { id } }') =>
+      `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
+    const deep = (levels: number) =>
+      `{ me ${'{ profile '.repeat(levels)}{ id }${' }'.repeat(levels)} }`;
+    const cases: [string, () => Promise<Result>, string][] = [
+      ['1,000 aliases of me', () => asOwner(aliases(1000)), 'ResolverExecutionLimitReached'],
+      [
+        '1,000 aliased submitWorkOrder mutations',
+        () =>
+          asOwner(
+            `mutation ${aliases(1000, `submitWorkOrder(organizationId: "${ids.organizationId}", title: "bomb") { id }`)}`,
+          ),
+        'ResolverExecutionLimitReached',
+      ],
+      [
+        'a fragment spread 1,000 times',
+        () =>
+          asOwner(
+            `query { ${Array.from({ length: 1000 }, (_, i) => `a${i}: me { ...P }`).join(' ')} } fragment P on Me { profile { id } }`,
+          ),
+        'ResolverExecutionLimitReached',
+      ],
+      ['a query 40 levels deep', () => asOwner(deep(40)), 'QueryDepthLimitReached'],
+      [
+        'a query 20,000 levels deep',
+        () => asOwner(`{ me ${'{ a '.repeat(20_000)}${'}'.repeat(20_001)}`),
+        'MalformedHttpRequestException',
+      ],
+      [
+        'introspection nested 40 levels',
+        () =>
+          asOwner(
+            `{ __schema { types { ${'fields { type { '.repeat(20)}name${' } }'.repeat(20)} } } }`,
+          ),
+        'ValidationError',
+      ],
+      [
+        'a batch of 100 operations',
+        () =>
+          post(
+            JSON.stringify(
+              Array.from({ length: 100 }, () => ({ query: '{ me { profile { id } } }' })),
+            ),
+          ),
+        'MalformedHttpRequestException',
+      ],
+      [
+        'a 2 MB body',
+        () => post(JSON.stringify({ query: '{ __typename }', variables: { x: HUGE.repeat(10) } })),
+        'PayloadTooLargeException',
+      ],
+      [
+        'a body that is not JSON',
+        () => post('{"query": "{ me { profile { id } } }"'),
+        'MalformedHttpRequestException',
+      ],
+      ['a body without a query', () => post('{"variables": {}}'), 'MalformedHttpRequestException'],
+      ['a syntax error', () => asOwner('{ me { profile { id }'), 'MalformedHttpRequestException'],
+    ];
+
+    it.each(cases)(
+      'refuses %s with a typed error and changes nothing',
+      async (label, send, errorType) => {
+        const before = await snapshot();
+        const result = await send();
+        expectTypedRefusal(result, label);
+        expect(result.errors?.[0]?.errorType).toBe(errorType);
+        expect(await snapshot()).toEqual(before);
+      },
+    );
+
+    it('refuses a fragment cycle and unknown fields of unknown types as validation errors', async () => {
+      const cycle = await asOwner(
+        'query { me { ...A } } fragment A on Me { ...B } fragment B on Me { ...A }',
+      );
+      expect(cycle.errors?.[0]?.message).toMatch(/Cannot spread fragment/);
+      const unknownType = await asOwner('query Q($x: NoSuchType) { me { profile { id } } }');
+      expect(unknownType.errors?.[0]?.message).toMatch(/Unknown type/);
+    });
+
+    it("keeps another person's requests fast and error-free while all of it is thrown at once", async () => {
+      const probe = async () => {
+        const started = performance.now();
+        const result = await graphql(
+          url(),
+          sessions.other.accessToken,
+          '{ me { profile { id } } }',
+        );
+        return { ms: performance.now() - started, ok: !result.errors && result.status === 200 };
+      };
+      const baseline: number[] = [];
+      for (let i = 0; i < 40; i += 1) baseline.push((await probe()).ms);
+
+      let attacking = true;
+      let attacks = 0;
+      const attacker = async () => {
+        while (attacking) {
+          for (const [, send] of cases) {
+            if (!attacking) break;
+            await send();
+            attacks += 1;
+          }
+        }
+      };
+      const attackers = [attacker(), attacker(), attacker()];
+      const during: number[] = [];
+      let failures = 0;
+      for (let i = 0; i < 60; i += 1) {
+        const { ms, ok } = await probe();
+        during.push(ms);
+        if (!ok) failures += 1;
+      }
+      attacking = false;
+      await Promise.all(attackers);
+
+      const p99Before = percentile(baseline, 99);
+      const p99During = percentile(during, 99);
+      console.log(
+        `bad input: another person's p50/p99 ${percentile(baseline, 50).toFixed(0)}/${p99Before.toFixed(0)} ms before, ${percentile(during, 50).toFixed(0)}/${p99During.toFixed(0)} ms during ${attacks} bombs from 3 attackers`,
+      );
+      expect(failures).toBe(0);
+      expect(p99During).toBeLessThan(Math.max(10 * p99Before, 1500));
+      // And the server is still up for the attacker too.
+      expect((await asOwner('{ me { profile { id } } }')).errors).toBeUndefined();
+    });
+  });
+});
