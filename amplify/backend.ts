@@ -1,6 +1,6 @@
 import { defineBackend } from '@aws-amplify/backend';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Effect, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { auth } from './auth/resource';
 import { postConfirmation } from './auth/post-confirmation/resource';
 import { data } from './data/resource';
@@ -77,6 +77,21 @@ backend.notifier.addEnvironment(
   process.env.STEWARD_MAIL_FROM ?? 'steward@example.com',
 );
 backend.notifier.addEnvironment('APP_URL', process.env.STEWARD_APP_URL ?? 'http://localhost:5173');
+// The schema's resource rule lets the notifier (IAM) call publishNotification. The data construct
+// also grants it to the identity pool's signed-in role; people must never publish, so deny that.
+backend.auth.resources.authenticatedUserIamRole.attachInlinePolicy(
+  new Policy(backend.data.stack, 'NoPublishByPeople', {
+    statements: [
+      new PolicyStatement({
+        effect: Effect.DENY,
+        actions: ['appsync:GraphQL'],
+        resources: [
+          `${backend.data.resources.graphqlApi.arn}/types/Mutation/fields/publishNotification`,
+        ],
+      }),
+    ],
+  }),
+);
 
 // Depth, resolver-count and introspection limits on every request, and a tunable rate limit.
 const graphqlApi = backend.data.resources.cfnResources.cfnGraphqlApi;

@@ -1,3 +1,4 @@
+import type { LiveNotification } from './notifications/live';
 import type {
   InventoryAdjustmentRecord,
   InventoryItemRecord,
@@ -197,3 +198,6 @@ export type OutgoingEmail = {
 
 /** Sends email. */
 export type Mailer = { send(email: OutgoingEmail): Promise<{ messageId: string }> };
+
+/** Pushes an in-app notification to its recipient's open sessions (AppSync's onNotification). */
+export type LivePublisher = { publish(notification: LiveNotification): Promise<void> };

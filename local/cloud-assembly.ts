@@ -294,6 +294,40 @@ function pascalKeys(value: unknown): unknown {
   );
 }
 
+/**
+ * The local values of the variables Amplify resolves from SSM at a function's cold start (its
+ * resource access, e.g. the data API's endpoint for `allow.resource(fn)`). Locally there is no SSM:
+ * the values are bound here and the function's SSM lookup is given nothing to fetch.
+ */
+const SSM_BACKED_VALUES: Record<string, string> = {
+  AMPLIFY_DATA_GRAPHQL_ENDPOINT: PLACEHOLDERS.graphqlUrl,
+  AMPLIFY_DATA_DEFAULT_NAME: 'amplifyData',
+  AMPLIFY_DATA_MODEL_INTROSPECTION_SCHEMA_BUCKET_NAME: 'local-unavailable',
+  AMPLIFY_DATA_MODEL_INTROSPECTION_SCHEMA_KEY: 'modelIntrospectionSchema.json',
+};
+
+function withoutSsmReferences(
+  environment: Record<string, string>,
+  functionName: string,
+): Record<string, string> {
+  const references = JSON.parse(environment.AMPLIFY_SSM_ENV_CONFIG ?? '{}') as Record<
+    string,
+    unknown
+  >;
+  const bound: Record<string, string> = { ...environment, AMPLIFY_SSM_ENV_CONFIG: '{}' };
+  for (const key of Object.keys(references)) {
+    const value = SSM_BACKED_VALUES[key];
+    if (value === undefined) {
+      throw new LocalRuntimeError(
+        `Function ${functionName} reads ${key} from SSM, which the local runtime cannot provide.`,
+        `Add a local value for ${key} to SSM_BACKED_VALUES in local/cloud-assembly.ts.`,
+      );
+    }
+    bound[key] = value;
+  }
+  return bound;
+}
+
 /** Reads a synthesized backend folder into a CloudAssembly. */
 export function readCloudAssembly(directory: string): CloudAssembly {
   const assets = new AssetIndex(directory);
@@ -413,10 +447,13 @@ export function readCloudAssembly(directory: string): CloudAssembly {
             name,
             codeDirectory: assets.resolve(codeKey),
             handler: String(props.Handler ?? 'index.handler'),
-            environment: Object.fromEntries(
-              Object.entries(environment)
-                .filter(([, v]) => v !== undefined)
-                .map(([k, v]) => [k, String(v)]),
+            environment: withoutSsmReferences(
+              Object.fromEntries(
+                Object.entries(environment)
+                  .filter(([, v]) => v !== undefined)
+                  .map(([k, v]) => [k, String(v)]),
+              ),
+              name,
             ),
             timeoutSeconds: Number(props.Timeout ?? 3),
             memoryMB: Number(props.MemorySize ?? 128),
@@ -573,6 +610,7 @@ export function readCloudAssembly(directory: string): CloudAssembly {
     graphqlApi: { resolverCountLimit: 10_000, introspection: true, ...graphqlApi, rateLimit },
   };
 }
+
 type WebAclProperties = {
   CustomResponseBodies?: Record<string, { Content: string }>;
   Rules?: {

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeLivePublisher } from '../core/testing/fakes';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -368,6 +369,7 @@ describe('notifications on the local runtime', () => {
           maxAttempts: 1,
         }),
       ),
+      live: new FakeLivePublisher(),
       mailFrom: 'steward@example.com',
       appUrl: 'http://localhost:5173',
       logger: new Logger({ serviceName: 'notifier-test', logLevel: 'SILENT' }),

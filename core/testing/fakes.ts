@@ -5,6 +5,7 @@ import type {
   IdGenerator,
   InboxStore,
   InventoryStore,
+  LivePublisher,
   Mailer,
   MembershipStore,
   NotificationStore,
@@ -15,6 +16,7 @@ import type {
   UserDirectory,
   WorkOrderStore,
 } from '../ports';
+import type { LiveNotification } from '../notifications/live';
 import {
   membershipId,
   type InventoryAdjustmentRecord,
@@ -418,6 +420,19 @@ export class InMemoryInbox implements InboxStore {
 }
 
 /** A mailer that keeps what it sends; `failNext` makes the next sends throw. */
+/** Records what was pushed live; `failNext` makes the next pushes fail. */
+export class FakeLivePublisher implements LivePublisher {
+  readonly published: LiveNotification[] = [];
+  failNext = 0;
+  async publish(notification: LiveNotification): Promise<void> {
+    if (this.failNext > 0) {
+      this.failNext -= 1;
+      throw new Error('real-time service unavailable');
+    }
+    this.published.push(notification);
+  }
+}
+
 export class FakeMailer implements Mailer {
   readonly sent: OutgoingEmail[] = [];
   failNext = 0;

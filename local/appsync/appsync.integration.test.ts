@@ -198,6 +198,7 @@ describe('startAppSync with a hand-made assembly', () => {
       dynamoDbEndpoint: 'http://127.0.0.1:1',
       invokeFunction: () => Promise.reject(new Error('no functions')),
       auth: { issuer, jwksUri: jwks.jwksUri, userPoolId: 'local_pool', clientId },
+      iam: { accessKeyId: 'ASIATEST', secretAccessKey: 'test-secret', region: 'us-east-1' },
     });
   });
   afterAll(async () => {
@@ -376,6 +377,7 @@ describe('startAppSync with the synthesized backend and DynamoDB Local', () => {
       dynamoDbEndpoint: dynamo.endpoint,
       invokeFunction,
       auth: { issuer, jwksUri: jwks.jwksUri, userPoolId: 'local_pool', clientId },
+      iam: { accessKeyId: 'ASIATEST', secretAccessKey: 'test-secret', region: 'us-east-1' },
     });
   });
   afterAll(async () => {

@@ -7,6 +7,7 @@ import type { CloudAssembly } from '../assembly';
 import { LocalRuntimeError } from '../process-utils';
 import { type ExecutionContext, LocalAppSyncSimulator } from './local-simulator';
 import { authorizationOf, readRealtimeHandshake, toQueryParameterUrl } from './realtime-handshake';
+import { isSigV4, type LocalIamPrincipal, SignatureError, verifySigV4 } from './iam-verifier';
 import { type InvokeFunction, toSimulatorConfig } from './simulator-config';
 import { createRequestGuard, installRequestGuard } from './request-guard';
 import { limitResolverInvocations } from './resolver-budget';
@@ -29,6 +30,8 @@ export type AppSyncOptions = {
   /** Runs a Lambda of the assembly; rejects with an Error carrying errorType/errorMessage on a function error. */
   invokeFunction: InvokeFunction;
   auth: { issuer: string; jwksUri: string; userPoolId: string; clientId: string };
+  /** The account's principal (what the Lambda functions sign with) for IAM-authorized calls. */
+  iam: LocalIamPrincipal;
   log?: (line: string) => void;
 };
 
@@ -91,13 +94,59 @@ function unauthorizedBody(message: string) {
 }
 
 function messageOf(err: unknown): string {
-  return err instanceof TokenVerificationError
+  return err instanceof TokenVerificationError || err instanceof SignatureError
     ? err.message
     : 'You are not authorized to make this call.';
 }
 
+/** Most of a request body the local API reads, as AppSync's limit for a request. */
+const MAX_SIGNED_BODY_BYTES = 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_SIGNED_BODY_BYTES) {
+        reject(new SignatureError('The request body is too large.'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * Verifies an IAM (SigV4) request against the account's principal. Its body had to be read to
+ * check the signature, so it is handed to the simulator already parsed (body-parser skips a
+ * request marked `_body`).
+ */
+async function verifyIamRequest(req: IncomingMessage, principal: LocalIamPrincipal): Promise<void> {
+  const body = await readBody(req);
+  await verifySigV4(
+    { method: req.method ?? 'POST', path: req.url ?? '/', headers: req.headers, body },
+    principal,
+  );
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new SignatureError('The request body is not JSON.');
+  }
+  Object.assign(req, { body: parsed, _body: true });
+}
+
 /** Verifies the bearer token of every GraphQL request before the simulator's express app sees it. */
-function guardHttp(server: Server, verify: TokenVerifier, log?: (line: string) => void): void {
+function guardHttp(
+  server: Server,
+  verify: TokenVerifier,
+  iam: LocalIamPrincipal,
+  log?: (line: string) => void,
+): void {
   const listeners = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
   const delegate: RequestListener = (req, res) =>
@@ -114,8 +163,9 @@ function guardHttp(server: Server, verify: TokenVerifier, log?: (line: string) =
       delegate(req, res);
       return;
     }
-    const token = tokenFromAuthorization(req.headers.authorization);
-    verify(token).then(
+    const iamCall = isSigV4(req.headers.authorization);
+    const token = iamCall ? undefined : tokenFromAuthorization(req.headers.authorization);
+    (iamCall ? verifyIamRequest(req, iam) : verify(token)).then(
       () => {
         // The simulator decodes the header as a bare JWT.
         if (token) req.headers.authorization = token;
@@ -269,7 +319,7 @@ export async function startAppSync(options: AppSyncOptions): Promise<AppSyncServ
   const internals = internalsOf(simulator);
   const verify = createTokenVerifier(options.auth);
   const httpServer = internals._httpServer;
-  guardHttp(httpServer, verify, options.log);
+  guardHttp(httpServer, verify, options.iam, options.log);
   const resolvers = options.assembly.resolvers;
   const limits = options.assembly.graphqlApi;
   installRequestGuard(

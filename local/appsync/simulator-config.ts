@@ -11,6 +11,7 @@ import {
 } from '@aws-amplify/amplify-appsync-simulator';
 import type { CloudAssembly, ResolverCode } from '../assembly';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../dynamodb';
+import { LOCAL_ACCOUNT } from '../cloud-assembly';
 
 /** APPSYNC_JS code the simulator cannot run, keyed for the local JS runtime. */
 export type JsCode = {
@@ -161,7 +162,13 @@ export function toSimulatorConfig(
           ? { AppIdClientRegex: options.userPoolClientId }
           : {},
       },
-      additionalAuthenticationProviders: [],
+      // Calls signed by the account's own principal (the notifier publishing), verified in index.ts.
+      // The simulator names an IAM caller from these; none is an identity-pool user.
+      accountId: LOCAL_ACCOUNT,
+      unAuthRoleName: 'assumed-role/steward-local-functions/lambda',
+      additionalAuthenticationProviders: [
+        { authenticationType: AmplifyAppSyncSimulatorAuthenticationType.AWS_IAM },
+      ],
     },
   };
   return { config, js };

@@ -74,7 +74,7 @@ export function Workspace({ userId, loginId, environment, onSignOut }: Workspace
   const signedInAs = state.status === 'ready' ? state.me.profile.email : loginId;
   // An invitation link works with or without an organization, so it is routed before the check.
   const onInvitation = useMatch('/invitations/:memberId') !== null;
-  const notifications = useNotifications(userId, current?.organizationId);
+  const notifications = useNotifications(userId);
 
   return (
     <NotificationsContext.Provider value={notifications}>

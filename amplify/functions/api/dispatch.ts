@@ -4,6 +4,7 @@ import { adjustInventory } from '../../../core/inventory/adjust-inventory';
 import { createInventoryItem } from '../../../core/inventory/create-inventory-item';
 import { updateInventoryItem } from '../../../core/inventory/update-inventory-item';
 import { markNotificationsRead } from '../../../core/notifications/inbox';
+import { type CallerIdentity, publishNotification } from '../../../core/notifications/live';
 import { updateNotificationPreferences } from '../../../core/notifications/preferences';
 import { acceptInvitation } from '../../../core/organizations/accept-invitation';
 import { createOrganization } from '../../../core/organizations/create-organization';
@@ -52,13 +53,20 @@ export type AppSyncResolverEvent = {
   typeName?: string;
   fieldName: string;
   arguments?: Record<string, unknown> | null;
-  identity?: {
-    sub?: string;
-    username?: string;
-    claims?: Record<string, unknown>;
-    groups?: string[] | null;
-  } | null;
+  identity?:
+    | (CallerIdentity & {
+        username?: string;
+        groups?: string[] | null;
+      })
+    | null;
 };
+
+/** Operations for the deployment's own services (IAM callers), not for people. */
+const SYSTEM_OPERATIONS = {
+  publishNotification,
+} as const;
+const isSystemOperation = (name: string): name is keyof typeof SYSTEM_OPERATIONS =>
+  Object.hasOwn(SYSTEM_OPERATIONS, name);
 
 /** The custom queries and mutations this function resolves, by GraphQL field name. */
 const OPERATIONS = {
@@ -143,6 +151,9 @@ export function createApiHandler(ports: ApiPorts, logger: Logger) {
     const { fieldName } = event;
     const started = Date.now();
     try {
+      if (isSystemOperation(fieldName)) {
+        return SYSTEM_OPERATIONS[fieldName](event.identity, event.arguments ?? {});
+      }
       if (!isOperation(fieldName)) {
         throw new Error(
           `The api function has no operation for ${event.typeName ?? '?'}.${fieldName}`,

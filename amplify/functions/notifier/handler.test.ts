@@ -8,6 +8,8 @@ const WIRED = {
   PROFILE_TABLE: 'Profile',
   MAIL_FROM: 'steward@example.org',
   APP_URL: 'http://localhost:5173',
+  AMPLIFY_DATA_GRAPHQL_ENDPOINT: 'http://127.0.0.1:1/graphql',
+  AWS_REGION: 'us-east-1',
 };
 
 describe('notifier handler module', () => {
@@ -20,6 +22,12 @@ describe('notifier handler module', () => {
     vi.doMock('$amplify/env/notifier', () => ({ env: WIRED }));
     const { handler } = await import('./handler');
     expect(await handler({ Records: [] })).toEqual({ batchItemFailures: [] });
+  });
+
+  it('fails the cold start without the data API endpoint for live pushes', async () => {
+    const { AMPLIFY_DATA_GRAPHQL_ENDPOINT: _endpoint, ...unwired } = WIRED;
+    vi.doMock('$amplify/env/notifier', () => ({ env: unwired }));
+    await expect(import('./handler')).rejects.toThrow(/AMPLIFY_DATA_GRAPHQL_ENDPOINT/);
   });
 
   it('fails the cold start when APP_URL is not a URL', async () => {

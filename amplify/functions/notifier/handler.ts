@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { env } from '$amplify/env/notifier';
 import { z } from 'zod';
 import { createDocumentClient } from '../api/stores/dynamo-items';
@@ -10,6 +11,7 @@ import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { InvocationBudget, PatientMailer, PatientNotificationStore } from './invocation-budget';
 import { createNotifierHandler } from './process-stream';
 import { DynamoNotificationStore } from './stores/dynamo-notification-store';
+import { AppSyncLivePublisher } from './stores/appsync-publisher';
 import { SesMailer } from './stores/ses-mailer';
 
 /** Fails the cold start loudly when backend.ts did not wire a table or the mail settings. */
@@ -21,6 +23,9 @@ const config = z
     PROFILE_TABLE: z.string().min(1),
     MAIL_FROM: z.string().min(3),
     APP_URL: z.string().url(),
+    /** The data API, for live pushes (set by the schema's resource rule for this function). */
+    AMPLIFY_DATA_GRAPHQL_ENDPOINT: z.string().url(),
+    AWS_REGION: z.string().min(1),
   })
   .parse(env);
 
@@ -44,6 +49,11 @@ const notify = createNotifierHandler({
     logger,
   ),
   mailer: new PatientMailer(new SesMailer(ses), budget, logger),
+  live: new AppSyncLivePublisher(
+    config.AMPLIFY_DATA_GRAPHQL_ENDPOINT,
+    config.AWS_REGION,
+    defaultProvider(),
+  ),
   mailFrom: config.MAIL_FROM,
   appUrl: config.APP_URL,
   logger,

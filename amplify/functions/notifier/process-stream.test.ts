@@ -1,7 +1,12 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { FakeMailer, InMemoryNotifications, InMemoryTables } from '../../../core/testing/fakes';
+import {
+  FakeLivePublisher,
+  FakeMailer,
+  InMemoryNotifications,
+  InMemoryTables,
+} from '../../../core/testing/fakes';
 import { notifierOverFakes } from './notifier-over-fakes';
 import type { createNotifierHandler } from './process-stream';
 
@@ -192,5 +197,71 @@ describe('notifier', () => {
     const insert = change(undefined, workOrder);
     expect(await handler(batch(removal, insert))).toEqual({ batchItemFailures: [] });
     expect(mailer.sent).toHaveLength(0);
+  });
+});
+
+describe('notifier: live in-app notifications', () => {
+  let tables: InMemoryTables;
+  let mailer: FakeMailer;
+  let live: FakeLivePublisher;
+  let handler: ReturnType<typeof createNotifierHandler>;
+
+  beforeEach(() => {
+    tables = new InMemoryTables();
+    tables.addMember('org-1', 'tech-1', 'TECHNICIAN');
+    mailer = new FakeMailer();
+    live = new FakeLivePublisher();
+    handler = notifierOverFakes(tables, tables.notifications, mailer, live);
+  });
+
+  it('pushes the in-app notification to its recipient, without the email address', async () => {
+    await handler(batch(assignment));
+    expect(live.published).toEqual([
+      {
+        id: 'assigned:wo-1:2:tech-1',
+        organizationId: 'org-1',
+        recipientId: 'tech-1',
+        kind: 'WORK_ORDER_ASSIGNED',
+        subject: 'WO-12 assigned to you: Boiler is noisy',
+        link: 'http://localhost:5173/work-orders/wo-1',
+        createdAt: '2026-03-01T12:00:00.000Z',
+      },
+    ]);
+  });
+
+  it('pushes nothing again when a delivered batch comes back', async () => {
+    await handler(batch(assignment));
+    await handler(batch(assignment));
+    await handler(batch(assignment));
+    expect(live.published).toHaveLength(1);
+    expect(mailer.sent).toHaveLength(1);
+  });
+
+  it('still sends the email, and fails nothing, when the push fails', async () => {
+    live.failNext = 1;
+    expect(await handler(batch(assignment))).toEqual({ batchItemFailures: [] });
+    expect(mailer.sent).toHaveLength(1);
+    expect(tables.notifications.records.get('assigned:wo-1:2:tech-1')?.status).toBe('SENT');
+  });
+
+  it('pushes before the email goes, so a mail outage does not delay the bell', async () => {
+    mailer.failNext = 1;
+    const result = await handler(batch(assignment));
+    expect(result.batchItemFailures).toHaveLength(1);
+    expect(live.published.map((n) => n.id)).toEqual(['assigned:wo-1:2:tech-1']);
+    expect(mailer.sent).toHaveLength(0);
+  });
+
+  it('pushes an in-app notification whose email the recipient turned off', async () => {
+    tables.profileRows.set('tech-1', {
+      id: 'tech-1',
+      email: 'tech-1@example.org',
+      preferences: { assignment: false, statusChanges: true, lowStock: true },
+      createdAt: '2026-01-01T00:00:00.000Z',
+    });
+    await handler(batch(assignment));
+    await handler(batch(assignment));
+    expect(mailer.sent).toHaveLength(0);
+    expect(live.published.map((n) => n.recipientId)).toEqual(['tech-1']);
   });
 });

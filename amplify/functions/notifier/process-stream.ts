@@ -10,6 +10,7 @@ import {
   type PlannedNotification,
 } from '../../../core/notifications/rules';
 import { invitationFor } from '../../../core/notifications/invitations';
+import { liveNotificationOf } from '../../../core/notifications/live';
 import {
   buildLowStockEmail,
   LOW_STOCK_KIND,
@@ -22,6 +23,7 @@ import type {
   Clock,
   Mailer,
   MembershipStore,
+  LivePublisher,
   NotificationStore,
   OrganizationStore,
   ProfileStore,
@@ -40,6 +42,8 @@ export type NotifierDeps = {
   profiles: Pick<ProfileStore, 'get'>;
   notifications: NotificationStore;
   mailer: Mailer;
+  /** Pushes each new in-app notification to its recipient's open sessions. */
+  live: LivePublisher;
   mailFrom: string;
   appUrl: string;
   logger: Logger;
@@ -89,14 +93,31 @@ async function deliverTo(
       attempts: 0,
     });
     deps.logger.info('email turned off by the recipient', { dedupeKey, outcome });
+    if (outcome === 'CREATED') await announce(deps, record);
     return;
   }
-  await sendOnce(deps, record, {
-    to: member.email,
-    subject: content.subject,
-    html: content.html,
-    text: content.text,
-  });
+  await sendOnce(
+    deps,
+    record,
+    { to: member.email, subject: content.subject, html: content.html, text: content.text },
+    (claimed) => announce(deps, claimed),
+  );
+}
+
+/**
+ * Pushes a new in-app notification live. Best effort by design: the record is already stored
+ * and the app re-reads it (on reconnect and periodically), so a failed push is logged, never
+ * retried at the cost of holding up the email or the records behind it.
+ */
+async function announce(deps: NotifierDeps, record: NotificationRecord): Promise<void> {
+  try {
+    await deps.live.publish(liveNotificationOf(record));
+  } catch (err) {
+    deps.logger.warn('live push failed; the app will read the notification on its next refresh', {
+      dedupeKey: record.id,
+      error: err as Error,
+    });
+  }
 }
 
 async function deliver(

@@ -6,9 +6,9 @@ import type { NotificationRecord } from '../../../core/records';
 export const LEASE_MS = 2 * 60_000;
 
 /**
- * Claims the delivery `record.id` (the dedupe key), sends the email and marks it SENT; a
- * delivery already SENT sends nothing, one held by another attempt or a failed send throws so
- * the stream record is retried.
+ * Claims the delivery `record.id` (the dedupe key), announces it in the app, sends the email and
+ * marks it SENT; a delivery already SENT sends nothing, one held by another attempt or a failed
+ * send throws so the stream record is retried.
  */
 export async function sendOnce(
   deps: {
@@ -20,6 +20,8 @@ export async function sendOnce(
   },
   record: NotificationRecord,
   email: { to: string; subject: string; html: string; text: string },
+  /** Absent for invitations: nobody has a session to push to yet. */
+  announce?: (record: NotificationRecord) => Promise<void>,
 ): Promise<void> {
   const now = deps.clock.now();
   const claim = await deps.notifications.claim(
@@ -33,6 +35,8 @@ export async function sendOnce(
     case 'BUSY':
       throw new Error(`Delivery ${record.id} is held by another attempt`);
     case 'CLAIMED':
+      // The in-app record exists now: tell the recipient's open sessions before the email goes.
+      await announce?.(record);
       break;
     default: {
       const unexpected: never = claim;

@@ -2,8 +2,13 @@ import { createContext, useCallback, useContext, useEffect, useRef, useState } f
 import { client, type Schema } from '../../lib/amplify-client';
 import { errorMessage, throwOnErrors } from '../../lib/graphql-errors';
 
-/** One in-app notification of the signed-in person. */
-export type Notification = Schema['Notification']['type'];
+/** One in-app notification of the signed-in person: what the list and the bell show. */
+export type Notification = Pick<
+  Schema['Notification']['type'],
+  'id' | 'kind' | 'subject' | 'link' | 'createdAt' | 'readAt'
+>;
+/** A notification as `onNotification` pushes it the moment it is recorded. */
+export type LiveNotification = Schema['LiveNotification']['type'];
 
 /** The newest notifications, how many are unread, and what failed. */
 export type NotificationsState = {
@@ -24,17 +29,37 @@ export type NotificationsValue = NotificationsState & {
 
 const PAGE = 50;
 /**
- * Notifications are written by the stream consumer (the notifier Lambda), not by a mutation the
- * app can subscribe to, so the list is re-read on a timer while the page is visible, and shortly
- * after any work-order change (the likeliest cause of a new notification).
+ * New notifications arrive live (`onNotification`); the list is also re-read on this timer while
+ * the page is visible and when the tab comes back, so a push missed while offline still shows.
  */
-const POLL_MS = 30_000;
-/** The notifier runs after the change is committed; these delays let its write land first. */
-const AFTER_CHANGE_MS = [1_000, 4_000];
+const POLL_MS = 60_000;
 
 /** Counts the unread notifications among those read. */
 export const unreadCount = (items: readonly Pick<Notification, 'readAt'>[]): number =>
   items.filter((item) => item.readAt === null || item.readAt === undefined).length;
+
+/**
+ * Adds a pushed notification to the newest-first list: unread, in date order, once (a push can
+ * repeat when the notifier retries, and a re-read may already have brought it).
+ */
+export function withLive(
+  items: readonly Notification[],
+  live: Pick<LiveNotification, 'id' | 'kind' | 'subject' | 'link' | 'createdAt'>,
+  limit = PAGE,
+): Notification[] {
+  if (items.some((item) => item.id === live.id)) return [...items];
+  const added: Notification = {
+    id: live.id,
+    kind: live.kind,
+    subject: live.subject,
+    link: live.link ?? null,
+    createdAt: live.createdAt,
+    readAt: null,
+  };
+  const at = items.findIndex((item) => item.createdAt < live.createdAt);
+  const merged = at === -1 ? [...items, added] : [...items.slice(0, at), added, ...items.slice(at)];
+  return merged.slice(0, limit);
+}
 
 const initialState: NotificationsState = {
   status: 'loading',
@@ -45,14 +70,10 @@ const initialState: NotificationsState = {
 };
 
 /**
- * The signed-in person's notifications, refreshed every 30 s while visible, when the tab
- * becomes visible again, and after any `onWorkOrderChanged` or `onInventoryChanged` event of the
- * current organization.
+ * The signed-in person's notifications: read once, then kept current by `onNotification` (only
+ * the caller's own are delivered), with a slow re-read while visible and on returning to the tab.
  */
-export const useNotifications = (
-  userId: string,
-  organizationId: string | undefined,
-): NotificationsValue => {
+export const useNotifications = (userId: string): NotificationsValue => {
   const [state, setState] = useState<NotificationsState>(initialState);
   const activeRef = useRef(true);
 
@@ -99,34 +120,19 @@ export const useNotifications = (
   }, [refresh]);
 
   useEffect(() => {
-    if (organizationId === undefined) return undefined;
-    const timers = new Set<number>();
-    const soon = () => {
-      for (const delay of AFTER_CHANGE_MS) {
-        const timer = window.setTimeout(() => {
-          timers.delete(timer);
-          void refresh();
-        }, delay);
-        timers.add(timer);
-      }
-    };
-    // Work-order changes cause assignment and status notifications, stock changes low-stock ones.
-    // The pages show the live state; the timer keeps the bell current regardless of errors here.
-    const subscriptions = [
-      client.subscriptions.onWorkOrderChanged({ organizationId }).subscribe({
-        next: soon,
-        error: () => undefined,
-      }),
-      client.subscriptions.onInventoryChanged({ organizationId }).subscribe({
-        next: soon,
-        error: () => undefined,
-      }),
-    ];
-    return () => {
-      for (const subscription of subscriptions) subscription.unsubscribe();
-      for (const timer of timers) window.clearTimeout(timer);
-    };
-  }, [organizationId, refresh]);
+    const subscription = client.subscriptions.onNotification().subscribe({
+      next: (live) => {
+        if (!activeRef.current || live.recipientId !== userId) return;
+        setState((s) => {
+          const items = withLive(s.items, live);
+          return { ...s, status: 'ready', items, unread: unreadCount(items) };
+        });
+      },
+      // A broken subscription leaves the timer and the tab-return re-read to keep the bell current.
+      error: () => undefined,
+    });
+    return () => subscription.unsubscribe();
+  }, [userId]);
 
   const mark = useCallback(async (args: { ids: string[] } | { all: true }) => {
     const { errors } = await client.mutations.markNotificationsRead(args);
