@@ -103,6 +103,7 @@ describe('the synthesized backend', () => {
       'createOrganization',
       'inviteMember',
       'markNotificationsRead',
+      'publishNotification',
       'removeMember',
       'setMemberSuspended',
       'submitWorkOrder',
@@ -192,5 +193,37 @@ describe('the synthesized backend', () => {
     );
     const fn = assembly.pipelineFunctions.find((f) => f.runtime === 'APPSYNC_JS');
     expect(fn?.runtime === 'APPSYNC_JS' && fn.code).toContain('setSubscriptionFilter');
+  });
+
+  it('lets only the notifier publish live notifications: IAM on the field, the signed-in role denied', () => {
+    expect(assembly.schema).toMatch(/publishNotification\([^)]*\): LiveNotification! @aws_iam\n/);
+    expect(assembly.schema).toMatch(
+      /onNotification: LiveNotification! @aws_subscribe\(mutations: \["publishNotification"\]\)/,
+    );
+    const notifier = assembly.functions.find((f) => f.name === 'notifier');
+    expect(notifier?.environment.AMPLIFY_DATA_GRAPHQL_ENDPOINT).toBe('{{graphqlUrl}}');
+    expect(notifier?.environment.AMPLIFY_SSM_ENV_CONFIG).toBe('{}');
+    type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+    const statementsOf = (p: Record<string, unknown>) =>
+      (p.PolicyDocument as { Statement: Statement[] }).Statement;
+    const graphqlGrants = resourcesOfType(directory, 'AWS::IAM::Policy').flatMap((p) =>
+      statementsOf(p)
+        .filter((s) => s.Action === 'appsync:GraphQL')
+        .map((s) => ({ ...s, roles: JSON.stringify(p.Roles) })),
+    );
+    expect(
+      graphqlGrants.some(
+        (g) =>
+          g.Effect === 'Allow' &&
+          g.roles.includes('notifier') &&
+          JSON.stringify(g.Resource).includes('/types/Mutation/*'),
+      ),
+    ).toBe(true);
+    const denied = graphqlGrants.filter((g) => g.Effect === 'Deny');
+    expect(denied).toHaveLength(1);
+    expect(JSON.stringify(denied[0]?.Resource)).toContain(
+      '/types/Mutation/fields/publishNotification',
+    );
+    expect(denied[0]?.roles).toMatch(/authenticatedUserRole/);
   });
 });
