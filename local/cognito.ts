@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Services } from 'cognito-local/lib/services';
+import type { PostConfirmationTrigger } from 'cognito-local/lib/services/triggers/postConfirmation';
 import type { Context } from 'cognito-local/lib/services/context';
 import type { Message } from 'cognito-local/lib/services/messages';
 import type { MessageSender } from 'cognito-local/lib/services/messageDelivery/messageSender';
@@ -164,9 +165,10 @@ function withVerifiedAttributes(
 }
 
 /**
- * Starts cognito-local in this process, built from its own services with three local changes:
+ * Starts cognito-local in this process, built from its own services with four local changes:
  * verification codes go to the SES emulator, ConfirmSignUp marks the auto-verified attributes
- * verified (as Cognito does) before the post-confirmation trigger sees them, and
+ * verified (as Cognito does) before the post-confirmation trigger sees them, a failing
+ * post-confirmation trigger is reported to the caller (as Cognito does), and
  * ResendConfirmationCode is supported. The pool and its client are created on first start and
  * reused afterwards; triggers are invoked through the Lambda Invoke API at lambdaEndpoint.
  */
@@ -198,6 +200,9 @@ export async function startCognito(options: CognitoOptions): Promise<Cognito> {
   >('services/messageDelivery/messageDelivery.js');
   const { JwtTokenGenerator } = lib<typeof import('cognito-local/lib/services/tokenGenerator')>(
     'services/tokenGenerator.js',
+  );
+  const { attributesToRecord } = lib<typeof import('cognito-local/lib/services/userPoolService')>(
+    'services/userPoolService.js',
   );
   const { UserPoolServiceFactoryImpl } = lib<
     typeof import('cognito-local/lib/services/userPoolService')
@@ -246,12 +251,30 @@ export async function startCognito(options: CognitoOptions): Promise<Cognito> {
     dataStoreFactory,
     new UserPoolServiceFactoryImpl(clock, dataStoreFactory),
   ).create(ctx, config.UserPoolDefaults);
+  const lambda = new servicesLib.LambdaService(
+    config.TriggerFunctions,
+    new AWS.Lambda(config.LambdaClient),
+  );
   const triggers = new servicesLib.TriggersService(
     clock,
     cognito,
-    new servicesLib.LambdaService(config.TriggerFunctions, new AWS.Lambda(config.LambdaClient)),
+    lambda,
     new CryptoService(config.KMSConfig),
   );
+  // Cognito answers the confirming call with the post-confirmation trigger's failure
+  // (UserLambdaValidationException) after saving the confirmation; cognito-local logs and
+  // swallows it, which would hide from the app (and the tests) that the trigger failed.
+  const surfaced: PostConfirmationTrigger = async (context, request) => {
+    await lambda.invoke(context, 'PostConfirmation', {
+      clientId: request.clientId,
+      clientMetadata: request.clientMetadata,
+      triggerSource: request.source,
+      userAttributes: attributesToRecord(request.userAttributes),
+      username: request.username,
+      userPoolId: request.userPoolId,
+    });
+  };
+  Object.defineProperty(triggers, 'postConfirmation', { value: surfaced });
   const ses = new SESv2Client({
     endpoint: options.mailEndpoint,
     region: LOCAL_REGION,
