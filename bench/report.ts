@@ -1,6 +1,6 @@
 import type { BundleSize } from './bundle';
 import type { BurstScenario, LoadResult, Plan, SubscriptionScenario } from './scenarios';
-import type { Scale } from './seed';
+import type { Scale } from './seed-data';
 import type { StartupRun } from './startup';
 
 /** Everything one `npm run bench` measured (bench/results/latest.json). */

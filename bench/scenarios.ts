@@ -11,7 +11,7 @@ import {
 import type { LocalRuntime } from '../local/main';
 import { arrivals, runBurstJob, runLoad, runSubscriptionJob } from './load';
 import type { Outcome, Request, Step } from './load-protocol';
-import { PASSWORD, type SeedManifest } from './seed';
+import { PASSWORD, type SeedManifest } from './seed-data';
 import type { BenchRuntime } from './runtime';
 import { type Figures, figures, quantile } from './stats';
 

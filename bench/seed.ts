@@ -1,67 +1,20 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   cpSync,
   existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import {
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { workOrderReadGroups } from '../core/organizations/roles';
-import { ownerValue, type WorkOrderRecord } from '../core/records';
-import { withDerivedFields } from '../core/work-orders/derived-fields';
-import type { WorkOrderStatus } from '../core/work-orders/vocabulary';
-import { workOrderItem } from '../amplify/functions/api/stores/dynamo-work-order-store';
-import { graphqlOk } from '../local/graphql-client';
-import { PROJECT_ROOT, STEWARD_DIRECTORY } from '../local/paths';
-import { seedActiveMember } from '../tests/support/members';
-import { decodeJwt } from '../tests/support/tokens';
-import { progressBar } from './progress';
-import { type BenchRuntime, startBenchRuntime } from './runtime';
-
-export const PASSWORD = 'Bench-pass-123';
-
-/** How much data a run seeds. */
-export type Scale = {
-  users: number;
-  /** Other organizations, holding the rest of the table and the subscribers. */
-  otherOrganizations: number;
-  /** Work orders in the benchmarked organization. */
-  inOrganization: number;
-  /** Work orders in the whole table (the benchmarked organization included). */
-  inTable: number;
-};
-
-export const FULL: Scale = {
-  users: 100,
-  otherOrganizations: 10,
-  inOrganization: 10_000,
-  inTable: 100_000,
-};
-export const QUICK: Scale = {
-  users: 100,
-  otherOrganizations: 10,
-  inOrganization: 2_000,
-  inTable: 10_000,
-};
-
-/** What was seeded: the people, the organizations and the work orders set aside per scenario. */
-export type SeedManifest = {
-  scale: Scale;
-  users: { email: string; userId: string }[];
-  organizationId: string;
-  otherOrganizationIds: string[];
-  /** NEW work orders (version 1) of the benchmarked organization, oldest first. */
-  workOrderIds: string[];
-  titles: string[];
-};
+import { readCloudAssembly } from '../local/cloud-assembly';
+import { PROJECT_ROOT, STEWARD_DIRECTORY, SYNTH_CACHE } from '../local/paths';
+import { synthesize } from '../local/synth';
+import { runPhase } from './phases';
+import type { Scale, SeedManifest } from './seed-data';
 
 /** The two snapshots of a seed: the organization alone, and with the rest of the table. */
 export type Seed = {
@@ -74,29 +27,40 @@ export type Seed = {
   seedSeconds: number;
 };
 
-/** The code and schema a seed depends on: change any of it and the cache is rebuilt. */
+/**
+ * The code a seed's data depends on; with the synthesized tables it writes, it keys the cache
+ * (`rm -rf .steward/bench` forces a fresh seed).
+ */
 const SEED_INPUTS = [
-  'bench/seed.ts',
-  'amplify/data/resource.ts',
+  'bench/seed-data.ts',
   'amplify/functions/api/stores/dynamo-work-order-store.ts',
   'amplify/functions/api/stores/dynamo-items.ts',
   'core/work-orders/derived-fields.ts',
-  'core/records.ts',
-  'local/dynamodb.ts',
 ];
+/** The tables a seed writes; any other table is created empty when a snapshot starts. */
+const SEEDED_MODELS = ['Organization', 'OrganizationMember', 'WorkOrder', 'WorkOrderEvent'];
 
-function seedKey(scale: Scale): string {
-  const hash = createHash('sha256').update(JSON.stringify(scale));
+export async function seedKey(scale: Scale): Promise<string> {
+  const synth = await synthesize({ root: PROJECT_ROOT, cacheDirectory: SYNTH_CACHE });
+  const tables = readCloudAssembly(synth.directory)
+    .tables.filter((t) => SEEDED_MODELS.includes(t.modelName ?? ''))
+    .map((t) => ({
+      name: t.tableName,
+      keys: t.keySchema,
+      indexes: t.globalSecondaryIndexes,
+      stream: t.streamViewType,
+    }));
+  const hash = createHash('sha256').update(JSON.stringify({ scale, tables }));
   for (const file of SEED_INPUTS) hash.update(readFileSync(path.join(PROJECT_ROOT, file)));
   return hash.digest('hex').slice(0, 16);
 }
 
 const CACHE = path.join(STEWARD_DIRECTORY, 'bench');
 
-/** Returns a cached seed for the scale, or builds one (minutes) and caches it. */
+/** Returns the cached seed for the scale, or builds one (minutes) and caches it. */
 export async function ensureSeed(scale: Scale, log: (line: string) => void): Promise<Seed> {
-  const key = seedKey(scale);
-  const folder = path.join(CACHE, key);
+  const label = `${scale.inTable}-${await seedKey(scale)}`;
+  const folder = path.join(CACHE, label);
   const manifestFile = path.join(folder, 'seed.json');
   const started = Date.now();
   if (existsSync(manifestFile)) {
@@ -109,26 +73,21 @@ export async function ensureSeed(scale: Scale, log: (line: string) => void): Pro
       seedSeconds: 0,
     };
   }
-  // Older seeds of other code or scales are of no use any more.
-  rmSync(CACHE, { recursive: true, force: true });
+  log(`Seeding ${scale.inTable} work orders (cached afterwards under .steward/bench/${label})`);
+  // Seeds of this scale from other code or schema are of no use any more.
+  mkdirSync(CACHE, { recursive: true });
+  for (const old of readdirSync(CACHE))
+    if (old.startsWith(`${scale.inTable}-`))
+      rmSync(path.join(CACHE, old), { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });
   const build = path.join(folder, 'build');
-  let runtime = await startBenchRuntime(build);
-  let manifest: SeedManifest;
-  try {
-    manifest = await seedPeopleAndOrganization(runtime, scale, log);
-    await runtime.runtime.streamsIdle();
-  } finally {
-    await runtime.stop();
-  }
+  const manifest = await runPhase<SeedManifest>({
+    phase: 'seed-organization',
+    dataDirectory: build,
+    scale,
+  });
   cpSync(build, path.join(folder, 'small'), { recursive: true });
-  runtime = await startBenchRuntime(build);
-  try {
-    await seedRestOfTable(runtime, scale, manifest, log);
-    await runtime.runtime.streamsIdle();
-  } finally {
-    await runtime.stop();
-  }
+  await runPhase({ phase: 'seed-rest', dataDirectory: build, scale, manifest });
   renameSync(build, path.join(folder, 'large'));
   writeFileSync(manifestFile, JSON.stringify(manifest));
   return {
@@ -138,240 +97,6 @@ export async function ensureSeed(scale: Scale, log: (line: string) => void): Pro
     reused: false,
     seedSeconds: Math.round((Date.now() - started) / 1000),
   };
-}
-
-const DAY = 86_400_000;
-
-/** A work order exactly as `submitWorkOrder` stores it (same record builders). */
-function workOrder(options: {
-  organizationId: string;
-  number: number;
-  status: WorkOrderStatus;
-  requesterId: string;
-  requesterEmail: string;
-  createdAt: string;
-  title: string;
-}): Record<string, unknown> {
-  const requester = ownerValue(options.requesterId, options.requesterEmail);
-  const record: WorkOrderRecord = withDerivedFields({
-    id: randomUUID(),
-    organizationId: options.organizationId,
-    number: options.number,
-    title: options.title,
-    description: 'Seeded for the benchmark: a dripping tap in the second-floor washroom.',
-    status: options.status,
-    priority: 'MEDIUM',
-    category: 'PLUMBING',
-    type: 'CORRECTIVE',
-    locationText: 'Building A',
-    requester,
-    requesterId: options.requesterId,
-    requesterName: options.requesterEmail,
-    readGroups: workOrderReadGroups(options.organizationId),
-    version: 1,
-    createdAt: options.createdAt,
-    updatedAt: options.createdAt,
-    // The requester made the latest change: the notifier has nobody to tell.
-    updatedBy: options.requesterId,
-  });
-  return workOrderItem(record);
-}
-
-/** Writes items 25 at a time, a few batches in flight, retrying what DynamoDB left unprocessed. */
-async function batchWrite(
-  documents: DynamoDBDocumentClient,
-  table: string,
-  items: Iterable<Record<string, unknown>>,
-  total: number,
-  label: string,
-): Promise<void> {
-  const bar = progressBar(label, total);
-  let done = 0;
-  const iterator = items[Symbol.iterator]();
-  const nextBatch = (): Record<string, unknown>[] => {
-    const batch: Record<string, unknown>[] = [];
-    for (let r = iterator.next(); !r.done; r = iterator.next()) {
-      batch.push(r.value);
-      if (batch.length === 25) break;
-    }
-    return batch;
-  };
-  const lane = async () => {
-    for (let batch = nextBatch(); batch.length; batch = nextBatch()) {
-      let requests = batch.map((Item) => ({ PutRequest: { Item } }));
-      while (requests.length) {
-        const out = await documents.send(
-          new BatchWriteCommand({ RequestItems: { [table]: requests } }),
-        );
-        requests = (out.UnprocessedItems?.[table] ?? []) as typeof requests;
-      }
-      done += batch.length;
-      bar.update(done);
-    }
-  };
-  await Promise.all(Array.from({ length: 4 }, lane));
-  bar.done();
-}
-
-const GRAPHQL_CREATE = `mutation Create($name: String!) { createOrganization(name: $name) { id } }`;
-
-async function seedPeopleAndOrganization(
-  bench: BenchRuntime,
-  scale: Scale,
-  log: (line: string) => void,
-): Promise<SeedManifest> {
-  const { runtime, cognito, documents } = bench;
-  const users: { email: string; userId: string }[] = [];
-  const bar = progressBar('people', scale.users);
-  for (let i = 0; i < scale.users; i++) {
-    const email = `user${String(i).padStart(3, '0')}@bench.example`;
-    await cognito.createConfirmedUser(email, PASSWORD);
-    const session = await cognito.signIn(email, PASSWORD);
-    users.push({ email, userId: String(decodeJwt(session.idToken).payload.sub) });
-    bar.update(i + 1);
-  }
-  bar.done();
-  const owner = users[0] as { email: string; userId: string };
-  const ownerToken = (await cognito.signIn(owner.email, PASSWORD)).accessToken;
-  const create = async (name: string) =>
-    (
-      await graphqlOk<{ createOrganization: { id: string } }>(
-        runtime.urls.graphql,
-        ownerToken,
-        GRAPHQL_CREATE,
-        { name },
-      )
-    ).createOrganization.id;
-  const organizationId = await create('Bench organization');
-  const otherOrganizationIds: string[] = [];
-  for (let i = 0; i < scale.otherOrganizations; i++)
-    otherOrganizationIds.push(await create(`Bench neighbour ${i}`));
-  log(`  created ${1 + scale.otherOrganizations} organizations through the API`);
-
-  // Everyone is a MANAGER of the benchmarked organization and of one neighbour (10 per neighbour).
-  const members = progressBar('memberships', scale.users * 2);
-  let made = 0;
-  const memberships = new Map<string, number>();
-  for (const [i, user] of users.entries()) {
-    const neighbour = otherOrganizationIds[i % otherOrganizationIds.length] as string;
-    for (const org of [organizationId, neighbour]) {
-      if (user !== owner) {
-        await seedActiveMember({
-          documents,
-          cognito,
-          table: runtime.tableName('OrganizationMember'),
-          organizationId: org,
-          userId: user.userId,
-          email: user.email,
-          role: 'MANAGER',
-          displayName: `Bench user ${i}`,
-        });
-      }
-      memberships.set(org, (memberships.get(org) ?? 0) + 1);
-      members.update(++made);
-    }
-  }
-  members.done();
-
-  const now = Date.now();
-  const titles: string[] = [];
-  const ids: string[] = [];
-  const items = function* () {
-    for (let n = 1; n <= scale.inOrganization; n++) {
-      const title = `Bench work order ${String(n).padStart(6, '0')}`;
-      const item = workOrder({
-        organizationId,
-        number: n,
-        status: 'NEW',
-        requesterId: owner.userId,
-        requesterEmail: owner.email,
-        createdAt: new Date(now - (scale.inOrganization - n) * 60_000 - DAY).toISOString(),
-        title,
-      });
-      titles.push(title);
-      ids.push(String(item.id));
-      yield item;
-    }
-  };
-  await batchWrite(
-    documents,
-    runtime.tableName('WorkOrder'),
-    items(),
-    scale.inOrganization,
-    'work orders of the organization',
-  );
-  // The plan allows the volume; the counters agree with what is stored.
-  for (const org of [organizationId, ...otherOrganizationIds]) {
-    await documents.send(
-      new UpdateCommand({
-        TableName: runtime.tableName('Organization'),
-        Key: { id: org },
-        UpdateExpression: 'SET #plan = :plan, memberCount = :members',
-        ExpressionAttributeNames: { '#plan': 'plan' },
-        ExpressionAttributeValues: { ':plan': 'ENTERPRISE', ':members': memberships.get(org) ?? 1 },
-      }),
-    );
-  }
-  await documents.send(
-    new UpdateCommand({
-      TableName: runtime.tableName('Organization'),
-      Key: { id: organizationId },
-      UpdateExpression: 'SET workOrderCounter = :n',
-      ExpressionAttributeValues: { ':n': scale.inOrganization },
-    }),
-  );
-  return {
-    scale,
-    users,
-    organizationId,
-    otherOrganizationIds,
-    workOrderIds: ids,
-    titles,
-  };
-}
-
-const OTHER_STATUSES: WorkOrderStatus[] = ['NEW', 'CLOSED', 'CANCELLED', 'CLOSED'];
-
-async function seedRestOfTable(
-  bench: BenchRuntime,
-  scale: Scale,
-  manifest: SeedManifest,
-  log: (line: string) => void,
-): Promise<void> {
-  const { runtime, documents } = bench;
-  const rest = scale.inTable - scale.inOrganization;
-  const organizations = manifest.otherOrganizationIds;
-  const counters = new Map<string, number>();
-  const owner = manifest.users[0] as { email: string; userId: string };
-  const now = Date.now();
-  const items = function* () {
-    for (let i = 0; i < rest; i++) {
-      const org = organizations[i % organizations.length] as string;
-      const number = (counters.get(org) ?? 0) + 1;
-      counters.set(org, number);
-      yield workOrder({
-        organizationId: org,
-        number,
-        status: OTHER_STATUSES[i % OTHER_STATUSES.length] as WorkOrderStatus,
-        requesterId: owner.userId,
-        requesterEmail: owner.email,
-        createdAt: new Date(now - (rest - i) * 30_000 - DAY).toISOString(),
-        title: `Neighbour work order ${i}`,
-      });
-    }
-  };
-  await batchWrite(documents, runtime.tableName('WorkOrder'), items(), rest, 'rest of the table');
-  for (const [org, counter] of counters) {
-    await documents.send(
-      new UpdateCommand({
-        TableName: runtime.tableName('Organization'),
-        Key: { id: org },
-        UpdateExpression: 'SET workOrderCounter = :n',
-        ExpressionAttributeValues: { ':n': counter },
-      }),
-    );
-  }
-  log(`  ${rest} work orders across ${organizations.length} other organizations`);
 }
 
 /** A throw-away copy of a snapshot for one run (scenarios write into it). */
