@@ -328,7 +328,7 @@ export async function startAppSync(options: AppSyncOptions): Promise<AppSyncServ
       limits,
       hasResolver: (typeName, fieldName) =>
         resolvers.some((r) => r.typeName === typeName && r.fieldName === fieldName),
-      rateLimited: process.env.STEWARD_LOCAL_RATE_LIMIT !== 'off',
+      rateLimit: process.env.STEWARD_LOCAL_RATE_LIMIT,
       log: options.log,
     }),
     verify,

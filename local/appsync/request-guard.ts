@@ -1,7 +1,8 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { type DocumentNode, parse } from 'graphql';
 import type { GraphqlApiLimits } from '../assembly';
-import { createRateLimiter, type RateLimiter, ratesFromWindow } from './rate-limiter';
+import { LocalRuntimeError } from '../process-utils';
+import { createRateLimiter, type Rate, type RateLimiter, ratesFromWindow } from './rate-limiter';
 import { checkOperation, MAX_REQUEST_BYTES } from './request-limits';
 import { type TokenVerifier, tokenFromAuthorization } from './token-verifier';
 
@@ -11,8 +12,12 @@ export type RequestGuardOptions = {
   limits: GraphqlApiLimits | undefined;
   /** Whether a field of a root type has a resolver (counts against resolverCountLimit). */
   hasResolver: (typeName: string, fieldName: string) => boolean;
-  /** false turns the rate limit off (STEWARD_LOCAL_RATE_LIMIT=off; benchmarks that measure the server). */
-  rateLimited?: boolean;
+  /**
+   * STEWARD_LOCAL_RATE_LIMIT: unset follows the deployed rule; `off` turns the limit off (to
+   * measure the server itself); `<per second>` or `<per second>/<burst>` sets the per-caller rate
+   * (addresses without a token get five times it), e.g. to see throttling on a slow machine.
+   */
+  rateLimit?: string;
   log?: (line: string) => void;
 };
 
@@ -102,10 +107,33 @@ function graphqlBodyOf(body: unknown): {
   return { query, operationName: operationName ?? undefined, variables };
 }
 
+/** The local rates: the deployed rule's, or STEWARD_LOCAL_RATE_LIMIT's (see RequestGuardOptions). */
+export function localRates(
+  setting: string | undefined,
+  deployed: GraphqlApiLimits['rateLimit'],
+): { perCaller?: Rate; perIp?: Rate } {
+  const value = setting?.trim().toLowerCase();
+  if (!value) return ratesFromWindow(deployed);
+  if (value === 'off') return {};
+  const match = /^(\d+(?:\.\d+)?)(?:\/(\d+))?$/.exec(value);
+  const perSecond = Number(match?.[1]);
+  const burst = match?.[2] ? Number(match[2]) : Math.round(perSecond * 10);
+  if (!match || !(perSecond > 0) || !(burst >= 1)) {
+    throw new LocalRuntimeError(
+      `STEWARD_LOCAL_RATE_LIMIT=${setting} is not a rate.`,
+      'Leave it unset (the deployed rule), or set "off", "<requests a second>" or "<requests a second>/<burst>", e.g. 50/500.',
+    );
+  }
+  return {
+    perCaller: { perSecond, burst },
+    perIp: { perSecond: perSecond * 5, burst: burst * 5 },
+  };
+}
+
 /** Creates the guard for one API from its limits. */
 export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
   const limits = options.limits ?? { resolverCountLimit: 10_000, introspection: true };
-  const rates = options.rateLimited === false ? {} : ratesFromWindow(limits.rateLimit);
+  const rates = localRates(options.rateLimit, limits.rateLimit);
   const callers: RateLimiter | undefined = rates.perCaller && createRateLimiter(rates.perCaller);
   const addresses: RateLimiter | undefined = rates.perIp && createRateLimiter(rates.perIp);
   const throttledBody =

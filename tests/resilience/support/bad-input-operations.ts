@@ -67,7 +67,7 @@ export function plausibleValue(
   if (isListType(inner)) return [plausibleValue(inner.ofType, name, ids)];
   if (isEnumType(inner)) return inner.getValues()[0]?.value;
   if (isInputObjectType(inner)) return {};
-  switch (getNamedType(inner).name) {
+  switch (String(getNamedType(type))) {
     case 'Int':
       return 1;
     case 'Float':
