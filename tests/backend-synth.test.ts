@@ -226,4 +226,50 @@ describe('the synthesized backend', () => {
     );
     expect(denied[0]?.roles).toMatch(/authenticatedUserRole/);
   });
+
+  it('limits every request: depth 10, 800 resolvers, no introspection, read back by the local runtime', () => {
+    const [api] = resourcesOfType(directory, 'AWS::AppSync::GraphQLApi');
+    expect(api).toMatchObject({
+      QueryDepthLimit: 10,
+      ResolverCountLimit: 800,
+      IntrospectionConfig: 'DISABLED',
+    });
+    expect(assembly.graphqlApi).toMatchObject({
+      queryDepthLimit: 10,
+      resolverCountLimit: 800,
+      introspection: false,
+    });
+  });
+
+  it('rate-limits the API with an AWS WAF web ACL: per caller and per address, 429 with a typed body', () => {
+    const [acl] = resourcesOfType(directory, 'AWS::WAFv2::WebACL');
+    const [association] = resourcesOfType(directory, 'AWS::WAFv2::WebACLAssociation');
+    expect(acl?.Scope).toBe('REGIONAL');
+    type Rule = {
+      Name: string;
+      Action: { Block: { CustomResponse: { ResponseCode: number } } };
+      Statement: { RateBasedStatement: Record<string, unknown> };
+    };
+    const rules = acl?.Rules as Rule[];
+    expect(rules.map((r) => [r.Name, r.Statement.RateBasedStatement])).toEqual([
+      [
+        'PerCallerRate',
+        expect.objectContaining({
+          AggregateKeyType: 'CUSTOM_KEYS',
+          CustomKeys: [
+            expect.objectContaining({ Header: expect.objectContaining({ Name: 'authorization' }) }),
+          ],
+          EvaluationWindowSec: 300,
+          Limit: 15_000,
+        }),
+      ],
+      ['PerIpRate', expect.objectContaining({ AggregateKeyType: 'IP', Limit: 75_000 })],
+    ]);
+    expect(rules.every((r) => r.Action.Block.CustomResponse.ResponseCode === 429)).toBe(true);
+    expect(JSON.stringify(association?.ResourceArn)).toMatch(/GraphQLAPI.*Arn/);
+    expect(JSON.stringify(association?.WebACLArn)).toContain('GraphqlRateLimit');
+    expect(JSON.parse(assembly.graphqlApi?.rateLimit?.responseBody ?? '{}')).toMatchObject({
+      errors: [{ errorType: 'TooManyRequestsException' }],
+    });
+  });
 });
