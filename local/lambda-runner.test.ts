@@ -140,6 +140,30 @@ describe('lambda runner', () => {
     await expect(runner.invoke('echo', {})).resolves.toHaveProperty('greeting', 'hello from echo');
   });
 
+  it('fault switches: the next invocations throw, or run and then time out; a crash kills the running ones', async () => {
+    runner.fail('echo', { mode: 'throw', times: 2 });
+    for (let i = 0; i < 2; i += 1) {
+      const thrown = (await runner
+        .invoke('echo', {})
+        .catch((err: unknown) => err)) as LambdaFunctionError;
+      expect(thrown.errorMessage).toContain('Injected failure');
+    }
+    await expect(runner.invoke('echo', {})).resolves.toHaveProperty('greeting');
+
+    runner.fail('slow', { mode: 'timeout', times: 1 });
+    const timedOut = (await runner
+      .invoke('slow', { ms: 10 })
+      .catch((err: unknown) => err)) as LambdaFunctionError;
+    expect(timedOut.errorType).toBe('Sandbox.Timedout');
+    await expect(runner.invoke('slow', { ms: 10 })).resolves.toHaveProperty('pid');
+
+    const running = runner.invoke('slow', { ms: 800 }).catch((err: unknown) => err);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(runner.crash('slow')).toBe(1);
+    expect(((await running) as LambdaFunctionError).errorType).toBe('Runtime.ExitError');
+    expect(runner.crash('slow')).toBe(0);
+  });
+
   it('rejects an unknown function with a clear error', async () => {
     await expect(runner.invoke('nope', {})).rejects.toThrow(/Function not found: nope/);
   });

@@ -76,6 +76,42 @@ describe('mail', () => {
     }
   });
 
+  it('fault switches: sends fail with 503 for a while, or one is dropped unanswered', async () => {
+    const mail = await startMail({ port: await freePort() });
+    const ses = new SESv2Client({
+      endpoint: mail.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      maxAttempts: 1,
+    });
+    const send = (subject: string) =>
+      ses.send(
+        new SendEmailCommand({
+          FromEmailAddress: 'steward@example.com',
+          Destination: { ToAddresses: ['ada@example.com'] },
+          Content: { Simple: { Subject: { Data: subject }, Body: { Text: { Data: 'x' } } } },
+        }),
+      );
+    try {
+      mail.faults.failSendsFor(300);
+      const refused = (await send('during').catch((err: unknown) => err)) as {
+        $metadata?: { httpStatusCode?: number };
+      };
+      expect(refused.$metadata?.httpStatusCode).toBe(503);
+      expect(mail.faults.refused()).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      await send('after');
+      mail.faults.beforeSend((count) => (count === 2 ? 'drop' : 'accept'));
+      await send('first');
+      await expect(send('dropped')).rejects.toThrow();
+      mail.faults.beforeSend(undefined);
+      expect((await readMailbox(mail.url)).map((m) => m.subject)).toEqual(['after', 'first']);
+    } finally {
+      ses.destroy();
+      await mail.stop();
+    }
+  });
+
   it('refuses a port that is taken with a clear error', async () => {
     const port = await freePort();
     const mail = await startMail({ port });
