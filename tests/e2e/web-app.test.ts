@@ -1,7 +1,10 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEMO_PASSWORD } from '../../local/demo-data';
+import { localDynamoDbClient } from '../../local/dynamodb';
+import { storedWorkOrder, writeAll } from '../support/stored-work-orders';
 import { readMailbox, type MailMessage } from '../../local/mail';
 import { DESKTOP, PHONE, SCREENSHOTS, useWebApp } from './support/web-app';
 
@@ -138,6 +141,47 @@ describe('the web app', () => {
       .locator('[data-testid="timeline-entry"][data-kind="STARTED"]')
       .waitFor({ timeout: 5_000 });
     await shoot(requester, 'detail-timeline');
+  }, 120_000);
+
+  it('pages through older work orders, and a filter finds a match beyond the first page', async () => {
+    const runtime = app.runtime();
+    const organizationId = runtime.demo?.organizationId ?? '';
+    const documents = DynamoDBDocumentClient.from(localDynamoDbClient(runtime.urls.dynamodb));
+    // 120 older requests, a year back: the newest 50 rows of the list are the demo's and these.
+    const yearAgo = Date.now() - 365 * 86_400_000;
+    const older = Array.from({ length: 120 }, (_, i) =>
+      storedWorkOrder({
+        organizationId,
+        number: 10_000 + i,
+        status: 'CLOSED',
+        requesterId: 'archived-requester',
+        requesterEmail: 'archive@example.org',
+        createdAt: new Date(yearAgo + i * 60_000).toISOString(),
+        title: i === 0 ? 'Replace the belfry rope' : `Archived request ${i}`,
+      }),
+    );
+    await writeAll(documents, runtime.tableName('WorkOrder'), older);
+
+    const page = await newPage(DESKTOP);
+    await signIn(page, demoEmail('MANAGER'), '/work-orders?view=list');
+    const rows = page.getByTestId('work-order-row');
+    await page.getByTestId('load-more').waitFor({ timeout: 10_000 });
+    expect(await rows.count()).toBe(50);
+    await page.getByTestId('load-more').click();
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="work-order-row"]').length > 50,
+      undefined,
+      { timeout: 10_000 },
+    );
+    expect(await rows.count()).toBe(100);
+
+    // The oldest request is far past the first page; the search follows the index to it.
+    await page.goto(appUrl('/work-orders?view=list&q=belfry'));
+    await page
+      .locator('[data-testid="work-order-row"]', { hasText: 'Replace the belfry rope' })
+      .waitFor({ timeout: 10_000 });
+    expect(await rows.count()).toBe(1);
+    expect(await page.getByTestId('load-more').count()).toBe(0);
   }, 120_000);
 
   it('lets a member request maintenance from a phone', async () => {

@@ -7,8 +7,9 @@ import type { LiveState, WorkOrder, WorkOrdersState } from './use-work-orders';
 /** Props of {@link WorkOrderList}. */
 export type WorkOrderListProps = Pick<
   WorkOrdersState,
-  'items' | 'status' | 'error' | 'live' | 'liveError'
+  'items' | 'status' | 'error' | 'live' | 'liveError' | 'nextToken' | 'loadingMore'
 > & {
+  loadMore: () => void;
   heading: string;
   /** What to say when there is nothing to show (depends on the page and its filters). */
   emptyText?: string;
@@ -38,6 +39,9 @@ export function WorkOrderList({
   liveError,
   emptyText,
   tools,
+  nextToken,
+  loadingMore,
+  loadMore,
 }: WorkOrderListProps) {
   return (
     <section
@@ -57,9 +61,27 @@ export function WorkOrderList({
         live={live}
         liveError={liveError}
         emptyText={emptyText}
+        nextToken={nextToken}
       />
       {items.length > 0 && <WorkOrderRows items={items} />}
+      <LoadMore nextToken={nextToken} loadingMore={loadingMore} loadMore={loadMore} />
     </section>
+  );
+}
+
+/** "Load more" while older work orders remain unread. */
+export function LoadMore({
+  nextToken,
+  loadingMore,
+  loadMore,
+}: Pick<WorkOrdersState, 'nextToken' | 'loadingMore'> & { loadMore: () => void }) {
+  if (nextToken === null) return null;
+  return (
+    <p className="load-more">
+      <button type="button" onClick={loadMore} disabled={loadingMore} data-testid="load-more">
+        {loadingMore ? 'Loading…' : 'Load older work orders'}
+      </button>
+    </p>
   );
 }
 
@@ -85,8 +107,10 @@ export function StatusLines({
   live,
   liveError,
   emptyText,
+  nextToken = null,
 }: Pick<WorkOrdersState, 'items' | 'status' | 'error' | 'live' | 'liveError'> & {
   emptyText?: string;
+  nextToken?: string | null;
 }) {
   return (
     <>
@@ -107,8 +131,10 @@ export function StatusLines({
       )}
       {status === 'ready' && items.length === 0 && (
         <p className="empty" data-testid="work-orders-empty">
-          {emptyText ??
-            'No work orders yet. Requests you submit appear here, and so do everyone else’s as they come in.'}
+          {nextToken !== null
+            ? 'Nothing matches among the newest work orders; older ones are not read yet.'
+            : (emptyText ??
+              'No work orders yet. Requests you submit appear here, and so do everyone else’s as they come in.')}
         </p>
       )}
     </>

@@ -13,7 +13,7 @@ import { useWorkspace } from '../../app/workspace-context';
 import { RequestForm } from './RequestForm';
 import { BOARD_STATUSES, WorkOrderBoard } from './WorkOrderBoard';
 import { WorkOrderFilterBar } from './WorkOrderFilterBar';
-import { LiveBadge, StatusLines, WorkOrderRows } from './WorkOrderList';
+import { LiveBadge, LoadMore, StatusLines, WorkOrderRows } from './WorkOrderList';
 import { useWorkOrders, type WorkOrderFilters } from './use-work-orders';
 
 type View = 'board' | 'list';
@@ -129,6 +129,7 @@ export function WorkOrdersPage() {
             statuses={filters.status !== undefined ? [filters.status] : BOARD_STATUSES}
           />
         )}
+        <LoadMore {...workOrders} />
       </section>
     </div>
   );

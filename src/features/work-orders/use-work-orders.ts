@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Category, Priority, WorkOrderStatus } from '../../../core/work-orders/vocabulary';
 import { client, type Schema } from '../../lib/amplify-client';
 import { errorMessage } from '../../lib/graphql-errors';
@@ -11,6 +11,12 @@ export type WorkOrder = Schema['WorkOrder']['type'];
 
 /** How many work orders the list asks for (newest first). */
 export const WORK_ORDER_PAGE_SIZE = 50;
+/**
+ * A filter is applied after the index read's limit, so a page can come back short (even empty)
+ * while more matches exist further down: one read follows the next token up to this many pages
+ * to fill a page, then offers "Load more" instead of claiming nothing matches.
+ */
+const MAX_PAGES_PER_READ = 8;
 
 /** The list of one organization's work orders and the state of its live updates. */
 export type WorkOrdersState = {
@@ -21,6 +27,9 @@ export type WorkOrdersState = {
   /** Whether changes made elsewhere arrive; after `failed` only a reload or a switch retries. */
   live: LiveState;
   liveError: string | null;
+  /** Where the next older page starts; null when everything has been read. */
+  nextToken: string | null;
+  loadingMore: boolean;
 };
 
 const newestFirst = (a: WorkOrder, b: WorkOrder): number =>
@@ -92,9 +101,13 @@ const serverFilter = (filters: WorkOrderFilters): WorkOrderFilterInput | undefin
   return parts.length === 1 ? parts[0] : { and: parts };
 };
 
-/** Reads the first page of a source with the narrowest index that serves it. */
-const fetchSource = (source: WorkOrderSource) => {
-  const options = { sortDirection: 'DESC' as const, limit: WORK_ORDER_PAGE_SIZE };
+/** Reads one page of a source with the narrowest index that serves it. */
+const fetchSource = (source: WorkOrderSource, nextToken: string | null) => {
+  const options = {
+    sortDirection: 'DESC' as const,
+    limit: WORK_ORDER_PAGE_SIZE,
+    ...(nextToken !== null ? { nextToken } : {}),
+  };
   if (source.kind === 'assignee') {
     return client.models.WorkOrder.workOrdersByAssignee({ assigneeId: source.assigneeId }, options);
   }
@@ -116,6 +129,34 @@ const fetchSource = (source: WorkOrderSource) => {
   );
 };
 
+/** Rows read, the token to continue from, and the errors the server reported on the way. */
+type PageRead = { rows: WorkOrder[]; nextToken: string | null; errors: unknown[] };
+
+/**
+ * Reads from `startToken` until a page's worth of rows match, the index is exhausted or
+ * MAX_PAGES_PER_READ pages were read. `read` is the page fetch (a port, for tests).
+ */
+export async function readMatching(
+  read: (nextToken: string | null) => Promise<{
+    data?: WorkOrder[] | null;
+    nextToken?: string | null;
+    errors?: readonly unknown[];
+  }>,
+  matches: (workOrder: WorkOrder) => boolean,
+  startToken: string | null,
+): Promise<PageRead> {
+  const result: PageRead = { rows: [], nextToken: startToken, errors: [] };
+  for (let page = 0; page < MAX_PAGES_PER_READ; page += 1) {
+    const { data, nextToken, errors } = await read(result.nextToken);
+    result.rows.push(...(data ?? []).filter(matches));
+    result.errors.push(...(errors ?? []));
+    result.nextToken = nextToken ?? null;
+    if (result.nextToken === null || result.rows.length >= WORK_ORDER_PAGE_SIZE) break;
+    if (errors !== undefined && errors.length > 0) break;
+  }
+  return result;
+}
+
 /** A stable string for a source, so effects rerun only when what is asked for changes. */
 const sourceKey = (source: WorkOrderSource): string => JSON.stringify(source);
 
@@ -125,6 +166,8 @@ const initialState: WorkOrdersState = {
   error: null,
   live: 'connecting',
   liveError: null,
+  nextToken: null,
+  loadingMore: false,
 };
 
 /**
@@ -134,9 +177,11 @@ const initialState: WorkOrdersState = {
  */
 export const useWorkOrders = (
   source: WorkOrderSource,
-): WorkOrdersState & { upsert: (workOrder: WorkOrder) => void } => {
+): WorkOrdersState & { upsert: (workOrder: WorkOrder) => void; loadMore: () => void } => {
   const [state, setState] = useState<WorkOrdersState>(initialState);
   const key = sourceKey(source);
+  /** Whether the source a read started for is still the one shown. */
+  const activeRead = useRef<() => boolean>(() => false);
 
   useEffect(() => {
     const current: WorkOrderSource = JSON.parse(key) as WorkOrderSource;
@@ -161,17 +206,17 @@ export const useWorkOrders = (
       },
     });
 
-    fetchSource(current).then(
-      ({ data, errors }) => {
+    readMatching((token) => fetchSource(current, token), matches, null).then(
+      ({ rows, nextToken, errors }) => {
         if (!active) return;
-        const rows: WorkOrder[] = data ?? [];
-        const failed = errors !== undefined && errors.length > 0;
+        const failed = errors.length > 0;
         setState((s) => {
           // Rows that arrived live while the list was loading are kept (merge is by id).
-          const items = rows.filter(matches).reduce(mergeWorkOrder, s.items);
+          const items = rows.reduce(mergeWorkOrder, s.items);
           return {
             ...s,
             items,
+            nextToken,
             status: failed && rows.length === 0 ? 'error' : 'ready',
             error: failed ? errorMessage(errors) : null,
           };
@@ -181,6 +226,7 @@ export const useWorkOrders = (
         if (active) setState((s) => ({ ...s, status: 'error', error: errorMessage(err) }));
       },
     );
+    activeRead.current = () => active;
 
     return () => {
       active = false;
@@ -200,5 +246,32 @@ export const useWorkOrders = (
     [key],
   );
 
-  return { ...state, upsert };
+  const { nextToken, loadingMore } = state;
+  const loadMore = useCallback(() => {
+    if (nextToken === null || loadingMore) return;
+    const current = JSON.parse(key) as WorkOrderSource;
+    const stillShown = activeRead.current;
+    setState((s) => ({ ...s, loadingMore: true }));
+    readMatching(
+      (token) => fetchSource(current, token),
+      (w) => matchesSource(current, w),
+      nextToken,
+    ).then(
+      ({ rows, nextToken: next, errors }) => {
+        if (!stillShown()) return;
+        setState((s) => ({
+          ...s,
+          items: rows.reduce(mergeWorkOrder, s.items),
+          nextToken: next,
+          loadingMore: false,
+          error: errors.length > 0 ? errorMessage(errors) : null,
+        }));
+      },
+      (err: unknown) => {
+        if (stillShown()) setState((s) => ({ ...s, loadingMore: false, error: errorMessage(err) }));
+      },
+    );
+  }, [key, nextToken, loadingMore]);
+
+  return { ...state, upsert, loadMore };
 };
