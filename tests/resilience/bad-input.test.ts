@@ -1,7 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { GraphQLArgument } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql, type GraphQLResponse, graphqlOk, type Session } from '../../local/graphql-client';
+import { workOrderReadGroups } from '../../core/organizations/roles';
+import { ownerValue } from '../../core/records';
 import { type SuiteRuntime, signUpPeople, startSuiteRuntime } from '../support/suite';
 import {
   isTextArgument,
@@ -390,5 +394,52 @@ describe('bad input', () => {
       // And the server is still up for the attacker too.
       expect((await asOwner('{ me { profile { id } } }')).errors).toBeUndefined();
     });
+  });
+
+  it('counts resolvers as they run: 850 work orders with their owner field in one request go over 800', async () => {
+    const table = suite.runtime.tableName('WorkOrder');
+    const now = new Date().toISOString();
+    const items = Array.from({ length: 850 }, (_, i) => ({
+      __typename: 'WorkOrder',
+      id: randomUUID(),
+      organizationId: ids.organizationId,
+      number: 1000 + i,
+      title: `Seeded ${i}`,
+      status: 'NEW',
+      priority: 'LOW',
+      category: 'OTHER',
+      type: 'CORRECTIVE',
+      requester: ownerValue(userIds.owner, 'owner@a.example'),
+      requesterId: userIds.owner,
+      readGroups: workOrderReadGroups(ids.organizationId),
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    for (let i = 0; i < items.length; i += 25) {
+      await suite.documents.send(
+        new BatchWriteCommand({
+          RequestItems: {
+            [table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
+          },
+        }),
+      );
+    }
+    const list = (limit: number) =>
+      asOwner(
+        'query L($o: ID!, $l: Int) { workOrdersByOrganization(organizationId: $o, limit: $l) { items { id requester } } }',
+        { o: ids.organizationId, l: limit },
+      );
+    const all = await list(1000);
+    expect(all.errors?.length).toBeGreaterThan(0);
+    expect(new Set(all.errors?.map((e) => e.errorType))).toEqual(
+      new Set(['ResolverExecutionLimitReached']),
+    );
+    // The app reads in pages of at most 500 (a timeline), well within the limit.
+    const page = await list(500);
+    expect(page.errors).toBeUndefined();
+    expect(
+      (page.data?.workOrdersByOrganization as { items: unknown[] } | undefined)?.items,
+    ).toHaveLength(500);
   });
 });
