@@ -398,11 +398,12 @@ describe('bad input', () => {
 
   it('counts resolvers as they run: 850 work orders with their owner field in one request go over 800', async () => {
     const table = suite.runtime.tableName('WorkOrder');
+    const organizationId = ids.organizationId ?? '';
     const now = new Date().toISOString();
     const items = Array.from({ length: 850 }, (_, i) => ({
       __typename: 'WorkOrder',
       id: randomUUID(),
-      organizationId: ids.organizationId,
+      organizationId,
       number: 1000 + i,
       title: `Seeded ${i}`,
       status: 'NEW',
@@ -411,7 +412,7 @@ describe('bad input', () => {
       type: 'CORRECTIVE',
       requester: ownerValue(userIds.owner, 'owner@a.example'),
       requesterId: userIds.owner,
-      readGroups: workOrderReadGroups(ids.organizationId),
+      readGroups: workOrderReadGroups(organizationId),
       version: 1,
       createdAt: now,
       updatedAt: now,
