@@ -65,13 +65,9 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_REQUEST_BYTES) {
-        reject(tooLarge());
-        // Keep draining (unread) so the refusal can still be written on this connection.
-        chunks.length = 0;
-        return;
-      }
-      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
+      // Past the limit the rest is drained unread, so the refusal can still be answered.
+      if (size > MAX_REQUEST_BYTES) reject(tooLarge());
+      else chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
