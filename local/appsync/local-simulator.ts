@@ -195,6 +195,53 @@ class ExtendedVelocityTemplate extends VelocityTemplate {}
   };
 }
 
+/**
+ * Response templates that only hand a result on (`$util.toJson($ctx.prev.result)`, and
+ * `$util.toJson($ctx.result)` after the usual error check), as the generated pipelines end.
+ * Rendering them converts every item of a page into VTL maps and lists and back through JSON
+ * (twice for the pipeline's last step): most of the CPU of a 50-item list. Their output is their
+ * input, so they return it directly; with an error they render as usual.
+ */
+const PASS_THROUGH: Record<string, 'result' | 'prevResult'> = {
+  '$util.toJson($ctx.prev.result)': 'prevResult',
+  '#if( $ctx.error )\n  $util.error($ctx.error.message, $ctx.error.type)\n#end\n$util.toJson($ctx.result)':
+    'result',
+};
+{
+  type RenderValues = {
+    result?: unknown;
+    prevResult?: unknown;
+    stash?: Record<string, unknown>;
+    arguments?: Record<string, unknown>;
+    error?: unknown;
+  };
+  type Render = (
+    values: RenderValues,
+    context: ExecutionContext,
+    info?: GraphQLResolveInfo,
+  ) => unknown;
+  const proto = ExtendedVelocityTemplate.prototype as unknown as {
+    render: Render;
+    template: { content: string | Buffer };
+  };
+  const base = proto.render;
+  proto.render = function (this: typeof proto, values, context, info) {
+    const source = PASS_THROUGH[String(this.template.content).trim()];
+    const value = source ? values[source] : undefined;
+    if (!source || values.error || value === undefined)
+      return base.call(this, values, context, info);
+    return {
+      // A copy, as the JSON round trip of a render would give.
+      result: structuredClone(value),
+      stash: structuredClone(values.stash ?? {}),
+      args: structuredClone(values.arguments ?? {}),
+      errors: [],
+      isReturn: false,
+      hadException: false,
+    };
+  };
+}
+
 function identityOf(context: ExecutionContext): AppSyncJsIdentity | null {
   const jwt = context.jwt;
   if (!jwt) return null;
