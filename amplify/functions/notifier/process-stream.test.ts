@@ -264,4 +264,47 @@ describe('notifier: live in-app notifications', () => {
     expect(mailer.sent).toHaveLength(0);
     expect(live.published.map((n) => n.recipientId)).toEqual(['tech-1']);
   });
+  it('works on different items side by side, and on one item in stream order', async () => {
+    tables.addMember('org-1', 'tech-2', 'TECHNICIAN');
+    const steps: string[] = [];
+    const send = mailer.send.bind(mailer);
+    mailer.send = async (email) => {
+      steps.push(`start ${email.subject}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      steps.push(`end ${email.subject}`);
+      return send(email);
+    };
+    const keyed = (record: DynamoDBRecord, id: string): DynamoDBRecord => ({
+      ...record,
+      dynamodb: { ...record.dynamodb, Keys: marshall({ id }) as never },
+    });
+    const other = { ...workOrder, id: 'wo-2', number: 13, title: 'Door sticks' };
+    const first = keyed(assignment, 'wo-1');
+    const reassigned = keyed(
+      change(
+        { ...workOrder, status: 'ASSIGNED', assigneeId: 'tech-1', version: 2 },
+        { ...workOrder, status: 'ASSIGNED', assigneeId: 'tech-2', version: 3 },
+      ),
+      'wo-1',
+    );
+    const elsewhere = keyed(
+      change(other, { ...other, status: 'ASSIGNED', assigneeId: 'tech-2', version: 2 }),
+      'wo-2',
+    );
+    expect(await handler(batch(first, reassigned, elsewhere))).toEqual({ batchItemFailures: [] });
+    expect(mailer.sent).toHaveLength(3);
+    // wo-2 started before wo-1's first email was done: the items ran side by side.
+    expect(steps.indexOf('start WO-13 assigned to you: Door sticks')).toBeLessThan(
+      steps.indexOf('end WO-12 assigned to you: Boiler is noisy'),
+    );
+    // wo-1's two changes ran one after the other, in stream order.
+    const wo1 = steps.filter((step) => step.includes('WO-12'));
+    expect(wo1).toEqual([
+      'start WO-12 assigned to you: Boiler is noisy',
+      'end WO-12 assigned to you: Boiler is noisy',
+      'start WO-12 assigned to you: Boiler is noisy',
+      'end WO-12 assigned to you: Boiler is noisy',
+    ]);
+    expect(mailer.sent.map((email) => email.to)).toContain('tech-2@example.org');
+  });
 });

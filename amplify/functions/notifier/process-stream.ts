@@ -220,20 +220,37 @@ async function processRecord(deps: NotifierDeps, record: DynamoDBRecord): Promis
  */
 export function createNotifierHandler(deps: NotifierDeps) {
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+    const failed = new Map<DynamoDBRecord, unknown>();
+    // Records of different items are independent: they run side by side (a batch of assignments
+    // is a batch of waits on DynamoDB and SES). The changes of one item stay in stream order.
+    const byItem = new Map<string, DynamoDBRecord[]>();
+    for (const record of event.Records) {
+      const key = JSON.stringify(record.dynamodb?.Keys ?? record.eventID);
+      byItem.set(key, [...(byItem.get(key) ?? []), record]);
+    }
+    await Promise.all(
+      [...byItem.values()].map(async (records) => {
+        for (const record of records) {
+          try {
+            await processRecord(deps, record);
+          } catch (err) {
+            deps.logger.error('record failed', {
+              eventID: record.eventID,
+              sequenceNumber: record.dynamodb?.SequenceNumber,
+              error: err as Error,
+            });
+            failed.set(record, err);
+          }
+        }
+      }),
+    );
     const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
-      try {
-        await processRecord(deps, record);
-      } catch (err) {
-        const sequenceNumber = record.dynamodb?.SequenceNumber;
-        deps.logger.error('record failed', {
-          eventID: record.eventID,
-          sequenceNumber,
-          error: err as Error,
-        });
-        if (sequenceNumber) batchItemFailures.push({ itemIdentifier: sequenceNumber });
-        else throw err;
-      }
+      if (!failed.has(record)) continue;
+      const sequenceNumber = record.dynamodb?.SequenceNumber;
+      // Without a sequence number the failure cannot be reported per record: fail the batch.
+      if (!sequenceNumber) throw failed.get(record);
+      batchItemFailures.push({ itemIdentifier: sequenceNumber });
     }
     return { batchItemFailures };
   };
