@@ -51,29 +51,25 @@ async function run(phase: Phase): Promise<unknown> {
       }
       case 'main': {
         const ctx = await createContext(bench, phase.manifest, phase.plan, log);
+        // BENCH_ONLY=submit,burst,…: only those scenarios (development; nothing is written).
+        const only = process.env.BENCH_ONLY?.split(',');
+        const want = (key: string) => !only || only.includes(key);
         await warmUp(ctx, true);
-        const submit = await submitScenario(ctx);
-        const submitFloorResult = await submitFloor(ctx);
-        const transition = await transitionScenario(ctx);
-        const transitionFloorResult = await transitionFloor(ctx);
-        const assign = await assignScenario(ctx);
-        const list = await listScenario(ctx, 'list', '4. open page, 50 items');
-        const listFloorResult = await listFloor(ctx, 'floor-list', 'floor of 4: Query, Limit 50');
-        const mix = await mixScenario(ctx);
-        const subscriptions = await subscriptionScenario(ctx);
-        const notifications = await burstScenario(ctx);
-        return {
-          submit,
-          submitFloor: submitFloorResult,
-          transition,
-          transitionFloor: transitionFloorResult,
-          assign,
-          list,
-          listFloor: listFloorResult,
-          mix,
-          subscriptions,
-          notifications,
-        };
+        const results: Record<string, unknown> = {};
+        const steps: [string, () => Promise<unknown>][] = [
+          ['submit', () => submitScenario(ctx)],
+          ['submitFloor', () => submitFloor(ctx)],
+          ['transition', () => transitionScenario(ctx)],
+          ['transitionFloor', () => transitionFloor(ctx)],
+          ['assign', () => assignScenario(ctx)],
+          ['list', () => listScenario(ctx, 'list', '4. open page, 50 items')],
+          ['listFloor', () => listFloor(ctx, 'floor-list', 'floor of 4: Query, Limit 50')],
+          ['mix', () => mixScenario(ctx)],
+          ['subscriptions', () => subscriptionScenario(ctx)],
+          ['notifications', () => burstScenario(ctx)],
+        ];
+        for (const [key, step] of steps) if (want(key)) results[key] = await step();
+        return results;
       }
     }
   } finally {

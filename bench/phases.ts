@@ -21,7 +21,14 @@ export function runPhase<T = unknown>(phase: Phase): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = fork(ENTRY, [], {
       cwd: PROJECT_ROOT,
-      execArgv: ['--import', 'tsx'],
+      execArgv: [
+        '--import',
+        'tsx',
+        // BENCH_PROFILE=1: a CPU profile of each phase (the simulator runs in it) for analysis.
+        ...(process.env.BENCH_PROFILE === '1'
+          ? ['--cpu-prof', `--cpu-prof-dir=${path.join(PROJECT_ROOT, '.steward', 'profiles')}`]
+          : []),
+      ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',
     });

@@ -37,6 +37,9 @@ export type Results = {
   bundle: BundleSize;
 };
 
+const QUICK_NOTE =
+  'a fifth of the work orders in the organization, a tenth in the table, 6 s per scenario';
+
 /** One goal of the issue, checked against a figure of this run. */
 type Goal = { goal: string; measured: string; met: boolean };
 
@@ -227,8 +230,12 @@ ${l.notifications.ackedAllS} s.
 
 Measured with \`${r.command}\` on ${r.date.slice(0, 10)} (${Math.round(r.durationS / 60)} min): ${m.cpus} cores (${m.cpuModel}),
 ${m.memoryGiB} GiB, Node ${m.node}, ${m.java}, ${m.platform}. Everything on loopback.
-Raw figures: \`bench/results/latest.json\`. \`BENCH_QUICK=1 npm run bench\` runs a scaled-down
-version (fewer work orders, shorter scenarios) that writes \`bench/results/quick.*\` instead.
+Raw figures: \`bench/results/${r.quick ? 'quick' : 'latest'}.json\`. \`BENCH_QUICK=1 npm run bench\` runs a
+scaled-down version (${QUICK_NOTE}) that writes \`bench/results/quick.*\`.${
+    r.quick
+      ? `\n\n**This is a scaled-down run** (${r.seed.scale.inOrganization.toLocaleString('en')} work orders in the organization, ${r.seed.scale.inTable.toLocaleString('en')} in the table, ${r.plan.durationMs / 1000} s per scenario): \`npm run bench\` measures the full scale.`
+      : ''
+  }
 
 ## Goals
 

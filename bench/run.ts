@@ -41,12 +41,15 @@ const runDirectory = path.join(STEWARD_DIRECTORY, 'bench-run');
 
 // Growth, first half: the organization alone in the table.
 log(`Scenario 5 at ${scale.inOrganization} work orders in the table`);
-const growth = await runPhase<{ listSmall: LoadResult; listSmallFloor: LoadResult }>({
-  phase: 'growth',
-  dataDirectory: workingCopy(seed.small, runDirectory),
-  manifest: seed.manifest,
-  plan,
-});
+const only = process.env.BENCH_ONLY;
+const growth = only
+  ? undefined
+  : await runPhase<{ listSmall: LoadResult; listSmallFloor: LoadResult }>({
+      phase: 'growth',
+      dataDirectory: workingCopy(seed.small, runDirectory),
+      manifest: seed.manifest,
+      plan,
+    });
 log(`Scenarios 1–8 at ${scale.inTable} work orders in the table`);
 const main = await runPhase<Omit<NonNullable<Results['load']>, 'listSmall' | 'listSmallFloor'>>({
   phase: 'main',
@@ -55,6 +58,10 @@ const main = await runPhase<Omit<NonNullable<Results['load']>, 'listSmall' | 'li
   plan,
 });
 rmSync(runDirectory, { recursive: true, force: true });
+if (only) {
+  log('BENCH_ONLY: nothing written');
+  process.exit(0);
+}
 const load = { ...main, ...growth };
 
 log('Scenario 9: start-up');
@@ -91,11 +98,12 @@ writeFileSync(
   `${JSON.stringify(results, null, 2)}\n`,
 );
 const markdown = renderMarkdown(results);
-if (quick) {
+// BENCH_DOCS=1 writes docs/BENCHMARKS.md from a quick run too (it says it was scaled down).
+if (quick && process.env.BENCH_DOCS !== '1') {
   writeFileSync(path.join(PROJECT_ROOT, 'bench', 'results', 'quick.md'), markdown);
   log('wrote bench/results/quick.json and quick.md (a quick run leaves docs/BENCHMARKS.md alone)');
 } else {
   writeFileSync(path.join(PROJECT_ROOT, 'docs', 'BENCHMARKS.md'), markdown);
-  log('wrote docs/BENCHMARKS.md and bench/results/latest.json');
+  log(`wrote docs/BENCHMARKS.md and bench/results/${quick ? 'quick' : 'latest'}.json`);
 }
 log(`npm run bench took ${Math.round((Date.now() - benchStarted) / 1000)} s`);
