@@ -252,6 +252,31 @@ describe('notifier: live in-app notifications', () => {
     expect(mailer.sent).toHaveLength(0);
   });
 
+  it('sends the email while a slow push is still under way', async () => {
+    let release = () => {};
+    const pushing = new Promise<void>((resolve) => (release = resolve));
+    const order: string[] = [];
+    const slow = {
+      published: [] as unknown[],
+      async publish(notification: unknown) {
+        order.push('push started');
+        await pushing;
+        order.push('push done');
+        this.published.push(notification);
+      },
+    };
+    const send = mailer.send.bind(mailer);
+    mailer.send = async (email) => {
+      order.push('email sent');
+      release();
+      return send(email);
+    };
+    handler = notifierOverFakes(tables, tables.notifications, mailer, slow as never);
+    expect(await handler(batch(assignment))).toEqual({ batchItemFailures: [] });
+    expect(order).toEqual(['push started', 'email sent', 'push done']);
+    expect(slow.published).toHaveLength(1);
+  });
+
   it('pushes an in-app notification whose email the recipient turned off', async () => {
     tables.profileRows.set('tech-1', {
       id: 'tech-1',

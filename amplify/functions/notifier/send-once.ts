@@ -6,7 +6,7 @@ import type { NotificationRecord } from '../../../core/records';
 export const LEASE_MS = 2 * 60_000;
 
 /**
- * Claims the delivery `record.id` (the dedupe key), announces it in the app, sends the email and
+ * Claims the delivery `record.id` (the dedupe key), announces it in the app while it sends the email, and
  * marks it SENT; a delivery already SENT sends nothing, one held by another attempt or a failed
  * send throws so the stream record is retried.
  */
@@ -24,6 +24,7 @@ export async function sendOnce(
   announce?: (record: NotificationRecord) => Promise<void>,
 ): Promise<void> {
   const now = deps.clock.now();
+  let announced: Promise<void> | undefined;
   const claim = await deps.notifications.claim(
     record,
     new Date(now.getTime() + LEASE_MS).toISOString(),
@@ -35,26 +36,32 @@ export async function sendOnce(
     case 'BUSY':
       throw new Error(`Delivery ${record.id} is held by another attempt`);
     case 'CLAIMED':
-      // The in-app record exists now: tell the recipient's open sessions before the email goes.
-      await announce?.(record);
+      // The in-app record exists now: tell the recipient's open sessions as the email goes. The
+      // push is best effort and may wait seconds on a busy API; the email does not wait for it.
+      announced = announce?.(record);
       break;
     default: {
       const unexpected: never = claim;
       throw new Error(`Unexpected claim outcome ${String(unexpected)}`);
     }
   }
-  let messageId: string;
   try {
-    ({ messageId } = await deps.mailer.send({ from: deps.mailFrom, ...email }));
-  } catch (err) {
-    // Leave it retryable: FAILED and unleased, so the redelivered record claims it again.
-    await deps.notifications.markFailed(
-      record.id,
-      err instanceof Error ? err.message : String(err),
-      deps.clock.now().toISOString(),
-    );
-    throw err;
+    let messageId: string;
+    try {
+      ({ messageId } = await deps.mailer.send({ from: deps.mailFrom, ...email }));
+    } catch (err) {
+      // Leave it retryable: FAILED and unleased, so the redelivered record claims it again.
+      await deps.notifications.markFailed(
+        record.id,
+        err instanceof Error ? err.message : String(err),
+        deps.clock.now().toISOString(),
+      );
+      throw err;
+    }
+    await deps.notifications.markSent(record.id, messageId, deps.clock.now().toISOString());
+    deps.logger.info('sent', { dedupeKey: record.id, messageId });
+  } finally {
+    // Never left running when the invocation returns (announce logs its own failures).
+    await announced;
   }
-  await deps.notifications.markSent(record.id, messageId, deps.clock.now().toISOString());
-  deps.logger.info('sent', { dedupeKey: record.id, messageId });
 }
