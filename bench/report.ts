@@ -18,6 +18,8 @@ export type Results = {
     platform: string;
   };
   seed: { reused: boolean; seedSeconds: number; scale: Scale };
+  /** The machine's 1-minute load average when the run started and when it ended. */
+  loadAverage?: { start: number; end: number };
   plan: Plan;
   load?: {
     submit: LoadResult;
@@ -134,24 +136,37 @@ function loadRow(result: LoadResult, floor?: LoadResult): string {
 }
 
 /**
- * Where the time goes, from profiles of the local runtime under these scenarios. Kept here, beside
- * the generator, so a regenerated document keeps it; the figures it cites are from the run below.
+ * Where the time goes, from CPU profiles of the local runtime under these scenarios
+ * (\`BENCH_PROFILE=1\` writes one per phase to .steward/profiles). Kept here, beside the
+ * generator, so a regenerated document keeps it.
  */
-const ANALYSIS = `- **DynamoDB Local is the floor of every write.** Its \`TransactWriteItems\` takes 15–20 ms of
-  CPU on one core and serializes transactions; both submit and transition are one transaction
-  each, so beyond ~30 transactions/s the queue, not Steward, sets the latency. The floor rows show
-  the same calls issued raw at the same rate: when the floor itself misses a goal, no change to the
-  API can meet it on this store. On AWS a transaction is a few milliseconds and does not queue
-  behind other items' transactions.
-- **Submissions in one organization race for its counter.** Every submit conditionally moves
-  \`Organization.workOrderCounter\`; under 100 submissions/s into one organization the losers re-read
-  and retry (\`COUNTER_MOVED\`), so one request can cost several transactions. The floor increments
-  without a condition and carries none of that. What the design could change: hand out numbers in
-  blocks (one counter move per N numbers, cached per function instance), or number work orders
-  asynchronously from the stream, leaving the submit a single-item conditional put.
-- **The read path is the simulator.** A page of 50 is one index Query (items read = items
-  returned, so cost does not grow with the table); the rest of its time is the AppSync simulator
-  (VTL rendering, the auth filter over each item, JSON) in one Node process.`;
+const ANALYSIS = `- **DynamoDB Local is the floor of every write.** Its \`TransactWriteItems\` costs 15–20 ms of
+  CPU on one core, and transactions that touch the same item wait on its lock (past a few
+  seconds DynamoDB Local gives up with "timed out … waiting for a lock", which real DynamoDB
+  does not). Every submit of one organization updates that organization's item (the work-order
+  counter), so 100 submissions/s into one organization queue on one lock: the floor row, the same
+  reads and the same transaction issued raw at the same rate, saturates the same way. No change
+  to the API layer can beat its floor; on AWS a transaction takes a few milliseconds.
+- **Submissions in one organization also race for its counter.** The counter moves conditionally;
+  the losers re-read and retry (\`COUNTER_MOVED\`), so one request can cost several
+  transactions. What the design could change: hand out numbers in blocks (one counter move per N
+  numbers, kept per function instance, gaps allowed), or number work orders from the stream,
+  leaving the submit a single conditional put of the work order and its event.
+- **The read path was the simulator, and that was fixed.** A page of 50 is one index Query
+  (items read = items returned, so its cost does not grow with the table). The AppSync
+  simulator then converted each page into VTL maps and back three times (the data function's
+  response template and the pipeline's, which binds both \`$ctx.result\` and
+  \`$ctx.prev.result\`): about 60% of its CPU. Pass-through templates now hand the result on
+  without rendering (\`local/appsync/local-simulator.ts\`), which took a 50-item page from
+  75 ms to 30 ms of simulator CPU on a contended core. What remains is GraphQL execution, the
+  request and authorization templates, token checks and garbage collection, in one Node
+  process: under 100 pages/s on 2 cores it still queues behind DynamoDB Local's own CPU.
+- **Notifications were one record at a time.** The notifier handled a batch of 25 stream records
+  sequentially, each a chain of DynamoDB reads, a claim, the SES call and the live publish; a
+  burst of assignments waited in line. Records of different items now run side by side (one
+  item's changes still in stream order), which halved the burst's ack-to-mailbox time here.
+- **Subscriptions are cheap.** Delivery is in-process in the simulator; the figure is dominated
+  by whatever else the machine is doing.`;
 
 export function renderMarkdown(r: Results): string {
   const m = r.machine;
@@ -229,7 +244,11 @@ ${l.notifications.ackedAllS} s.
   return `# Benchmarks
 
 Measured with \`${r.command}\` on ${r.date.slice(0, 10)} (${Math.round(r.durationS / 60)} min): ${m.cpus} cores (${m.cpuModel}),
-${m.memoryGiB} GiB, Node ${m.node}, ${m.java}, ${m.platform}. Everything on loopback.
+${m.memoryGiB} GiB, Node ${m.node}, ${m.java}, ${m.platform}. Everything on loopback.${
+    r.loadAverage
+      ? ` Load average (1 min) ${r.loadAverage.start} at the start, ${r.loadAverage.end} at the end${r.loadAverage.start > m.cpus || r.loadAverage.end > m.cpus ? ': **other work was running; the figures are noisy**' : ''}.`
+      : ''
+  }
 Raw figures: \`bench/results/${r.quick ? 'quick' : 'latest'}.json\`. \`BENCH_QUICK=1 npm run bench\` runs a
 scaled-down version (${QUICK_NOTE}) that writes \`bench/results/quick.*\`.${
     r.quick

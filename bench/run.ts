@@ -1,4 +1,5 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT, STEWARD_DIRECTORY } from '../local/paths';
 import { describeMachine } from './machine';
@@ -22,6 +23,7 @@ const machine = describeMachine();
 const command = quick ? 'BENCH_QUICK=1 npm run bench' : 'npm run bench';
 const log = (line: string) => console.log(line);
 const benchStarted = Date.now();
+const loadAtStart = Math.round((os.loadavg()[0] ?? 0) * 10) / 10;
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
 // What is measured is Steward, not the WAF rule's local stand-in: all load comes from one address.
@@ -82,6 +84,7 @@ const results: Results = {
   quick,
   durationS: Math.round((Date.now() - benchStarted) / 1000),
   machine,
+  loadAverage: { start: loadAtStart, end: Math.round((os.loadavg()[0] ?? 0) * 10) / 10 },
   seed: {
     reused: seed.reused,
     seedSeconds: seed.seedSeconds,
