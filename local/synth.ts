@@ -27,13 +27,28 @@ function inputsOf(root: string): string[] {
   return files.filter((f) => existsSync(f)).sort();
 }
 
-/** A hash of everything the backend program reads, so an unchanged backend is not synthesized again. */
-export function backendHash(root: string): string {
+/** The build settings the backend reads from the environment (`STEWARD_…`), by name. */
+const SETTING = /\bSTEWARD_[A-Z0-9_]+\b/g;
+
+/**
+ * A hash of everything the backend program reads — its sources and the `STEWARD_…` settings
+ * they name — so an unchanged backend is not synthesized again, and a changed setting is.
+ */
+export function backendHash(
+  root: string,
+  environment: Record<string, string | undefined> = process.env,
+): string {
   const hash = createHash('sha256');
+  const settings = new Set<string>();
   for (const file of inputsOf(root)) {
+    const content = readFileSync(file);
     hash.update(path.relative(root, file));
-    hash.update(readFileSync(file));
+    hash.update(content);
+    if (file.includes(`${path.sep}amplify${path.sep}`)) {
+      for (const [name] of content.toString('utf8').matchAll(SETTING)) settings.add(name);
+    }
   }
+  for (const name of [...settings].sort()) hash.update(`\0${name}=${environment[name] ?? ''}`);
   return hash.digest('hex').slice(0, 16);
 }
 
