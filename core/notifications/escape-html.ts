@@ -6,3 +6,14 @@ export const escapeHtml = (value: string): string =>
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
+
+/**
+ * Control characters (line breaks included) and the invisible marks that reorder text — bidi
+ * embeddings, overrides and isolates — which could disguise what a subject line says.
+ */
+const UNSAFE_IN_A_LINE =
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text that people typed, made safe for one displayed line: an email subject. */
+export const oneLine = (value: string): string =>
+  value.replace(UNSAFE_IN_A_LINE, ' ').replace(/\s+/g, ' ').trim();

@@ -1,5 +1,5 @@
 import { ROLES, type Role } from '../organizations/roles';
-import { escapeHtml } from './escape-html';
+import { escapeHtml, oneLine } from './escape-html';
 
 /** The notification kind of an invitation email. */
 export const INVITATION_KIND = 'MEMBER_INVITED';
@@ -129,5 +129,5 @@ export function buildInvitationEmail(input: {
     `<p>${escapeHtml(after)}${expiry ? ` ${escapeHtml(expiry)}` : ''}</p>`,
     '<p>If you did not expect this invitation, you can ignore this email.</p>',
   ].join('\n');
-  return { subject, html, text };
+  return { subject: oneLine(subject), html, text };
 }

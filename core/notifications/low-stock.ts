@@ -1,7 +1,7 @@
 import type { MemberRecord } from '../records';
 import { isLowStock } from '../inventory/stock';
 import type { Role } from '../organizations/roles';
-import { escapeHtml } from './escape-html';
+import { escapeHtml, oneLine } from './escape-html';
 import { preferencesLink } from './rules';
 
 /** The notification kind of a low-stock email. */
@@ -130,5 +130,5 @@ export function buildLowStockEmail(input: {
   ]
     .filter(Boolean)
     .join('\n');
-  return { subject, html, text: textBody, link };
+  return { subject: oneLine(subject), html, text: textBody, link };
 }

@@ -1,5 +1,6 @@
 import { assertNever } from '../assert-never';
 import { workOrderLabel } from '../work-orders/vocabulary';
+import { escapeHtml, oneLine } from './escape-html';
 
 /**
  * What a notification is about: work assigned to the recipient, or a step of a request the
@@ -144,14 +145,6 @@ export const preferencesLink = (appUrl: string): string => `${appUrl.replace(/\/
 export const workOrderLink = (appUrl: string, workOrderId: string): string =>
   `${appUrl.replace(/\/+$/, '')}/work-orders/${encodeURIComponent(workOrderId)}`;
 
-const escapeHtml = (value: string): string =>
-  value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-
 /** Renders the email for a notification. */
 export function buildEmail(input: {
   kind: NotificationKind;
@@ -196,7 +189,7 @@ export function buildEmail(input: {
   ]
     .filter(Boolean)
     .join('\n');
-  return { subject, html, text, link };
+  return { subject: oneLine(subject), html, text, link };
 }
 
 /** The subject, first sentence and closing paragraph of each kind of email. */
