@@ -66,6 +66,12 @@ if (only) {
 }
 const load = { ...main, ...growth };
 
+// The load figures are kept even if what follows fails.
+mkdirSync(path.join(PROJECT_ROOT, 'bench', 'results'), { recursive: true });
+writeFileSync(
+  path.join(PROJECT_ROOT, 'bench', 'results', 'load-partial.json'),
+  `${JSON.stringify(load, null, 2)}\n`,
+);
 log('Scenario 9: start-up');
 const startup = await startupScenario();
 for (const run of startup) {
@@ -109,4 +115,5 @@ if (quick && process.env.BENCH_DOCS !== '1') {
   writeFileSync(path.join(PROJECT_ROOT, 'docs', 'BENCHMARKS.md'), markdown);
   log(`wrote docs/BENCHMARKS.md and bench/results/${quick ? 'quick' : 'latest'}.json`);
 }
+rmSync(path.join(PROJECT_ROOT, 'bench', 'results', 'load-partial.json'), { force: true });
 log(`npm run bench took ${Math.round((Date.now() - benchStarted) / 1000)} s`);

@@ -115,6 +115,14 @@ export async function measureStart(
     left = left.filter(alive);
   }
   const orphanCommands = left.map(commandOf);
+  // Counted, then ended: a leftover would hold its port and data folder for the next start.
+  for (const pid of left) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
   return {
     label,
     readyMs,
