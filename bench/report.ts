@@ -1,3 +1,4 @@
+import { format, resolveConfig } from 'prettier';
 import type { BundleSize } from './bundle';
 import type { BurstScenario, LoadResult, Plan, SubscriptionScenario } from './scenarios';
 import type { Scale } from './seed-data';
@@ -310,3 +311,9 @@ ${TEST_SUITE}
 const TEST_SUITE = `\`time npm test\` on the same machine, nothing else running: 3569 tests in 53 files, 3 min 24 s
 (target ≤ 5 minutes): unit tests, integration suites that each start the local runtime, and the
 browser tests in Chromium.`;
+
+/** The document as Prettier would write it (the tree is checked with `prettier --check`). */
+export async function formatMarkdown(markdown: string, file: string): Promise<string> {
+  const options = (await resolveConfig(file)) ?? {};
+  return format(markdown, { ...options, filepath: file });
+}
