@@ -7,6 +7,8 @@ import type { CloudAssembly } from '../assembly';
 import { LocalRuntimeError } from '../process-utils';
 import { type ExecutionContext, LocalAppSyncSimulator } from './local-simulator';
 import { authorizationOf, readRealtimeHandshake, toQueryParameterUrl } from './realtime-handshake';
+import { readBody } from './http-body';
+import { MAX_REQUEST_BYTES } from './request-limits';
 import { isSigV4, type LocalIamPrincipal, SignatureError, verifySigV4 } from './iam-verifier';
 import { type InvokeFunction, toSimulatorConfig } from './simulator-config';
 import { createRequestGuard, installRequestGuard } from './request-guard';
@@ -99,34 +101,17 @@ function messageOf(err: unknown): string {
     : 'You are not authorized to make this call.';
 }
 
-/** Most of a request body the local API reads, as AppSync's limit for a request. */
-const MAX_SIGNED_BODY_BYTES = 1024 * 1024;
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_SIGNED_BODY_BYTES) {
-        reject(new SignatureError('The request body is too large.'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 /**
  * Verifies an IAM (SigV4) request against the account's principal. Its body had to be read to
  * check the signature, so it is handed to the simulator already parsed (body-parser skips a
  * request marked `_body`).
  */
 async function verifyIamRequest(req: IncomingMessage, principal: LocalIamPrincipal): Promise<void> {
-  const body = await readBody(req);
+  const body = await readBody(
+    req,
+    MAX_REQUEST_BYTES,
+    () => new SignatureError('The request body is larger than AppSync accepts.'),
+  );
   await verifySigV4(
     { method: req.method ?? 'POST', path: req.url ?? '/', headers: req.headers, body },
     principal,

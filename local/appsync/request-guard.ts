@@ -3,6 +3,7 @@ import { type DocumentNode, parse } from 'graphql';
 import type { GraphqlApiLimits } from '../assembly';
 import { LocalRuntimeError } from '../process-utils';
 import { createRateLimiter, type Rate, type RateLimiter, ratesFromWindow } from './rate-limiter';
+import { readBody } from './http-body';
 import { checkOperation, MAX_REQUEST_BYTES } from './request-limits';
 import { type TokenVerifier, tokenFromAuthorization } from './token-verifier';
 
@@ -52,26 +53,6 @@ class RefusedRequest extends Error {
   ) {
     super(message);
   }
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > MAX_REQUEST_BYTES) {
-    req.resume();
-    return Promise.reject(tooLarge());
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      // Past the limit the rest is drained unread, so the refusal can still be answered.
-      if (size > MAX_REQUEST_BYTES) reject(tooLarge());
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 const tooLarge = () =>
@@ -163,7 +144,7 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
         let body: unknown;
         if (marked._body) body = marked.body;
         else {
-          const raw = await readBody(req);
+          const raw = await readBody(req, MAX_REQUEST_BYTES, tooLarge);
           try {
             body = JSON.parse(raw.toString('utf8'));
           } catch {
