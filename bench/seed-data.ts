@@ -1,16 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { workOrderReadGroups } from '../core/organizations/roles';
-import { ownerValue, type WorkOrderRecord } from '../core/records';
-import { withDerivedFields } from '../core/work-orders/derived-fields';
 import type { WorkOrderStatus } from '../core/work-orders/vocabulary';
-import { workOrderItem } from '../amplify/functions/api/stores/dynamo-work-order-store';
 import { graphqlOk } from '../local/graphql-client';
 import { seedActiveMember } from '../tests/support/members';
+import { storedWorkOrder } from '../tests/support/stored-work-orders';
 import { decodeJwt } from '../tests/support/tokens';
 import { progressBar } from './progress';
 import type { BenchRuntime } from './runtime';
@@ -58,41 +54,6 @@ export type SeedManifest = {
 };
 
 const DAY = 86_400_000;
-
-/** A work order exactly as `submitWorkOrder` stores it (same record builders). */
-function workOrder(options: {
-  organizationId: string;
-  number: number;
-  status: WorkOrderStatus;
-  requesterId: string;
-  requesterEmail: string;
-  createdAt: string;
-  title: string;
-}): Record<string, unknown> {
-  const requester = ownerValue(options.requesterId, options.requesterEmail);
-  const record: WorkOrderRecord = withDerivedFields({
-    id: randomUUID(),
-    organizationId: options.organizationId,
-    number: options.number,
-    title: options.title,
-    description: 'Seeded for the benchmark: a dripping tap in the second-floor washroom.',
-    status: options.status,
-    priority: 'MEDIUM',
-    category: 'PLUMBING',
-    type: 'CORRECTIVE',
-    locationText: 'Building A',
-    requester,
-    requesterId: options.requesterId,
-    requesterName: options.requesterEmail,
-    readGroups: workOrderReadGroups(options.organizationId),
-    version: 1,
-    createdAt: options.createdAt,
-    updatedAt: options.createdAt,
-    // The requester made the latest change: the notifier has nobody to tell.
-    updatedBy: options.requesterId,
-  });
-  return workOrderItem(record);
-}
 
 /** Writes items 25 at a time, a few batches in flight, retrying what DynamoDB left unprocessed. */
 async function batchWrite(
@@ -196,7 +157,7 @@ export async function seedPeopleAndOrganization(
   const items = function* () {
     for (let n = 1; n <= scale.inOrganization; n++) {
       const title = `Bench work order ${String(n).padStart(6, '0')}`;
-      const item = workOrder({
+      const item = storedWorkOrder({
         organizationId,
         number: n,
         status: 'NEW',
@@ -266,7 +227,7 @@ export async function seedRestOfTable(
       const org = organizations[i % organizations.length] as string;
       const number = (counters.get(org) ?? 0) + 1;
       counters.set(org, number);
-      yield workOrder({
+      yield storedWorkOrder({
         organizationId: org,
         number,
         status: OTHER_STATUSES[i % OTHER_STATUSES.length] as WorkOrderStatus,
