@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { AmplifyAppSyncSimulatorAuthenticationType } from '@aws-amplify/amplify-appsync-simulator';
 import type { DocumentNode } from 'graphql';
 import type { Duplex } from 'node:stream';
@@ -8,6 +8,7 @@ import { LocalRuntimeError } from '../process-utils';
 import { type ExecutionContext, LocalAppSyncSimulator } from './local-simulator';
 import { authorizationOf, readRealtimeHandshake, toQueryParameterUrl } from './realtime-handshake';
 import { readBody } from './http-body';
+import { interceptRequests, interceptUpgrades } from './intercept';
 import { MAX_REQUEST_BYTES } from './request-limits';
 import { isSigV4, type LocalIamPrincipal, SignatureError, verifySigV4 } from './iam-verifier';
 import { type InvokeFunction, toSimulatorConfig } from './simulator-config';
@@ -48,9 +49,6 @@ export type AppSyncServer = {
 
 const GRAPHQL_PATH = '/graphql';
 const REALTIME_PATH = '/graphql/realtime';
-
-type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
-type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 type ConnectionContext = { socket: WebSocket; request: IncomingMessage };
 type StartMessage = { id?: string; type?: string };
@@ -132,11 +130,7 @@ function guardHttp(
   iam: LocalIamPrincipal,
   log?: (line: string) => void,
 ): void {
-  const listeners = server.listeners('request') as RequestListener[];
-  server.removeAllListeners('request');
-  const delegate: RequestListener = (req, res) =>
-    listeners.forEach((listener) => listener.call(server, req, res));
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  interceptRequests(server, (req, res, delegate) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     // AppSync has no such endpoint; the simulator's would let anyone wipe every table.
     if (path === '/clear-data') {
@@ -179,10 +173,6 @@ function guardRealtime(
   verify: TokenVerifier,
   log?: (line: string) => void,
 ): WebSocketServer {
-  const listeners = server.listeners('upgrade') as UpgradeListener[];
-  server.removeAllListeners('upgrade');
-  const delegate: UpgradeListener = (req, socket, head) =>
-    listeners.forEach((listener) => listener.call(server, req, socket, head));
   const refuser = new WebSocketServer({
     noServer: true,
     handleProtocols: (protocols) => (protocols.has('graphql-ws') ? 'graphql-ws' : false),
@@ -199,7 +189,7 @@ function guardRealtime(
       ws.close(1008, 'Unauthorized');
     });
   };
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  interceptUpgrades(server, (req, socket, head, delegate) => {
     const url = req.url ?? '/';
     if (new URL(url, 'http://localhost').pathname !== REALTIME_PATH) {
       delegate(req, socket, head);

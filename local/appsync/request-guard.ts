@@ -4,6 +4,7 @@ import type { GraphqlApiLimits } from '../assembly';
 import { LocalRuntimeError } from '../process-utils';
 import { createRateLimiter, type Rate, type RateLimiter, ratesFromWindow } from './rate-limiter';
 import { readBody } from './http-body';
+import { interceptRequests } from './intercept';
 import { checkOperation, MAX_REQUEST_BYTES } from './request-limits';
 import { type TokenVerifier, tokenFromAuthorization } from './token-verifier';
 
@@ -186,8 +187,6 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
   };
 }
 
-type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
-
 /**
  * Puts the guard in front of the server's GraphQL endpoint: the caller's rate (by verified sub,
  * else by address), then the body and the operation's limits. Runs before the token check of
@@ -200,11 +199,7 @@ export function installRequestGuard(
   verify: TokenVerifier,
   log?: (line: string) => void,
 ): void {
-  const listeners = server.listeners('request') as RequestListener[];
-  server.removeAllListeners('request');
-  const delegate: RequestListener = (req, res) =>
-    listeners.forEach((listener) => listener.call(server, req, res));
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  interceptRequests(server, (req, res, delegate) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const authorization = tokenFromAuthorization(req.headers.authorization);
     if (req.method !== 'POST' || path !== '/graphql' || authorization?.startsWith('AWS4-')) {
