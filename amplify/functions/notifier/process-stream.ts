@@ -221,29 +221,21 @@ async function processRecord(deps: NotifierDeps, record: DynamoDBRecord): Promis
 export function createNotifierHandler(deps: NotifierDeps) {
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     const failed = new Map<DynamoDBRecord, unknown>();
-    // Records of different items are independent: they run side by side (a batch of assignments
-    // is a batch of waits on DynamoDB and SES). The changes of one item stay in stream order.
-    const byItem = new Map<string, DynamoDBRecord[]>();
+    // One record, and one email, at a time in stream order: a crash can then repeat at most the
+    // one email SES accepted but the claim did not yet record (side by side, every send in
+    // flight at the crash could be repeated once its lease ends).
     for (const record of event.Records) {
-      const key = JSON.stringify(record.dynamodb?.Keys ?? record.eventID);
-      byItem.set(key, [...(byItem.get(key) ?? []), record]);
+      try {
+        await processRecord(deps, record);
+      } catch (err) {
+        deps.logger.error('record failed', {
+          eventID: record.eventID,
+          sequenceNumber: record.dynamodb?.SequenceNumber,
+          error: err as Error,
+        });
+        failed.set(record, err);
+      }
     }
-    await Promise.all(
-      [...byItem.values()].map(async (records) => {
-        for (const record of records) {
-          try {
-            await processRecord(deps, record);
-          } catch (err) {
-            deps.logger.error('record failed', {
-              eventID: record.eventID,
-              sequenceNumber: record.dynamodb?.SequenceNumber,
-              error: err as Error,
-            });
-            failed.set(record, err);
-          }
-        }
-      }),
-    );
     const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
       if (!failed.has(record)) continue;
