@@ -170,14 +170,15 @@ const ANALYSIS = `- **DynamoDB Local is the floor of every write.** Its \`Transa
   all in one Node process: it saturates below 100 pages/s on this machine, so the open page's
   ratio over its floor is the simulator's, not the design's (on AWS the same resolvers run in
   AppSync's fleet). What could change locally: the simulator's resolvers in worker threads.
-- **Notifications waited on each other and on the live push.** The notifier handled a batch of
-  25 stream records one after another, and pushed each in-app notification through the API
-  before sending its email: with the API busy with the burst itself, each push could hold an
-  email up to its 5 s timeout. Records of different items now run side by side (one item's
-  changes still in stream order) and the push goes out beside the email; the first email of a
-  burst of 60 arrived after 3.7 s instead of 10 s. The rest is the stream consumer (one
-  invocation at a time per shard) and DynamoDB Local's latency while the burst's own
-  transactions queue.
+- **Notifications wait on each other, by design.** The notifier pushed each in-app notification
+  through the API before sending its email: with the API busy with the burst itself, each push
+  could hold an email up to its 5 s timeout; the push now goes out beside the email. Records of
+  different items were also run side by side (the first email of a burst of 60 after 3.7 s
+  instead of 10 s), but that was undone: a crash mid-batch could then repeat every send in
+  flight, and the resilience suite caught a duplicate. One record, and one send, at a time means
+  a crash repeats at most one email. The rest is the stream consumer (one invocation at a time
+  per shard) and DynamoDB Local's latency while the burst's own transactions queue; on AWS,
+  more shards (or a parallelization factor with per-item ordering) would spread the burst.
 - **Subscriptions are cheap.** Delivery is in-process in the simulator; the figure is dominated
   by whatever else the machine is doing.`;
 
