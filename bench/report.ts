@@ -175,7 +175,8 @@ const ANALYSIS = `- **DynamoDB Local is the floor of every write.** Its \`Transa
   could hold an email up to its 5 s timeout; the push now goes out beside the email. Records of
   different items were also run side by side (the first email of a burst of 60 after 3.7 s
   instead of 10 s), but that was undone: a crash mid-batch could then repeat every send in
-  flight, and the resilience suite caught a duplicate. One record, and one send, at a time means
+  flight, and the resilience suite caught a duplicate (the burst figures above were measured
+  before it was undone; expect them slower). One record, and one send, at a time means
   a crash repeats at most one email. The rest is the stream consumer (one invocation at a time
   per shard) and DynamoDB Local's latency while the burst's own transactions queue; on AWS,
   more shards (or a parallelization factor with per-item ordering) would spread the burst.
