@@ -21,6 +21,7 @@ import {
   localDynamoDbClient,
   startDynamoDbLocal,
 } from './dynamodb';
+import { startCommitBarrier } from './dynamodb-proxy';
 import { startEventSourceMappings } from './event-sources';
 import { LocalCognito } from './graphql-client';
 import { startLambdaApi } from './lambda-api';
@@ -194,6 +195,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ? await options.dynamoDbEndpoint(dynamodb.endpoint)
       : dynamodb.endpoint;
     await step(`${unbound.tables.length} tables`, () => ensureTables(ddb, unbound.tables));
+    // The functions' transactions are acknowledged only once DynamoDB Local has stored them.
+    const functionsDynamoDb = await startCommitBarrier(backendDynamoDb);
+    stops.push(functionsDynamoDb.stop);
 
     const lambdaEndpoint = `http://127.0.0.1:${ports.lambda}`;
     const cognito = await step('Cognito (cognito-local)', () =>
@@ -228,7 +232,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         AWS_DEFAULT_REGION: LOCAL_REGION,
         AWS_ACCESS_KEY_ID: functionRole.accessKeyId,
         AWS_SECRET_ACCESS_KEY: functionRole.secretAccessKey,
-        AWS_ENDPOINT_URL_DYNAMODB: backendDynamoDb,
+        AWS_ENDPOINT_URL_DYNAMODB: functionsDynamoDb.endpoint,
         AWS_ENDPOINT_URL_SES: mail.endpoint,
         AWS_ENDPOINT_URL_SESV2: mail.endpoint,
         AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,

@@ -17,7 +17,7 @@ import { decodeJwt } from './support/tokens';
  */
 
 const PASSWORD = 'Test-pass-123';
-const SCAN = 'DynamoDB_20120810.Scan';
+const SCAN = 'Scan';
 /** Operations no user token can reach (IAM only), listed with why they are not called here. */
 const NOT_FOR_USERS: Record<string, string> = {
   publishNotification: 'IAM only: the notifier publishes in-app notifications with it',
@@ -317,9 +317,9 @@ describe('no request path scans a table', () => {
 
     const operationsSeen = new Set(recorder?.calls.map((c) => c.operation));
     // The recorder did see the backend's traffic (so an empty Scan list means something).
-    expect(operationsSeen).toContain('DynamoDB_20120810.Query');
-    expect(operationsSeen).toContain('DynamoDB_20120810.TransactWriteItems');
-    expect(operationsSeen).toContain('DynamoDB_20120810.GetItem');
+    expect(operationsSeen).toContain('Query');
+    expect(operationsSeen).toContain('TransactWriteItems');
+    expect(operationsSeen).toContain('GetItem');
     expect(recorder?.calls.filter((c) => c.operation === SCAN)).toEqual([]);
   }, 240_000);
 
