@@ -34,7 +34,6 @@ export type Seed = {
 const SEED_INPUTS = [
   'bench/seed-data.ts',
   'tests/support/stored-work-orders.ts',
-  'amplify/functions/api/stores/dynamo-work-order-store.ts',
   'amplify/functions/api/stores/dynamo-items.ts',
   'core/work-orders/derived-fields.ts',
 ];

@@ -103,21 +103,34 @@ export type MembershipChange = {
  */
 export type MembershipCommitOutcome = 'DONE' | 'STALE' | 'MEMBER_LIMIT' | 'LAST_OWNER';
 
+/**
+ * What taking a work-order number answered: the number and the month's count with it; the
+ * month's count when it is already at the limit (nothing taken); or that the organization is
+ * missing or not ACTIVE (nothing taken).
+ */
+export type NumberTaken =
+  | { outcome: 'TAKEN'; number: number; countInMonth: number }
+  | { outcome: 'AT_LIMIT'; countInMonth: number }
+  | { outcome: 'NOT_ACTIVE' };
+
 /** Work orders and their audit events. */
 export type WorkOrderStore = {
   /** Strongly consistent read. */
   get(id: string): Promise<WorkOrderRecord | undefined>;
   /**
-   * In one transaction: moves the organization's counter from `expectedCounter` to the work
-   * order's number (and records the month's usage), writes the work order and its event.
-   * COUNTER_MOVED when someone else took the number first (nothing was written).
+   * Takes the organization's next work-order number and counts it in `month`, in one atomic
+   * write of the organization, only while it is ACTIVE and the month's count is below
+   * `monthlyLimit` (Infinity: no limit). Numbers are never handed out twice; a submission that
+   * fails after taking one leaves a gap.
    */
-  insertNumbered(input: {
-    workOrder: WorkOrderRecord;
-    event: WorkOrderEventRecord;
-    expectedCounter: number;
-    usage: { month: string; count: number };
-  }): Promise<'CREATED' | 'COUNTER_MOVED'>;
+  takeNumber(input: {
+    organizationId: string;
+    month: string;
+    monthlyLimit: number;
+    at: string;
+  }): Promise<NumberTaken>;
+  /** Writes a new work order and its first event (ids never used before). */
+  insert(input: { workOrder: WorkOrderRecord; event: WorkOrderEventRecord }): Promise<void>;
   /**
    * In one transaction: replaces the work order if its stored version is still
    * `expectedVersion`, and writes the event. STALE when it was not (nothing was written).

@@ -33,11 +33,15 @@ export function planAllowing(plan: Plan, limit: LimitName, wanted: number): Plan
  * limit, naming the limit and the plan that would allow it.
  */
 export function assertWithinPlan(plan: Plan, limit: LimitName, wanted: number): void {
+  if (wanted > PLAN_LIMITS[plan][limit]) throw limitExceeded(plan, limit, wanted);
+}
+
+/** The LIMIT_EXCEEDED error for `wanted` over the plan's limit. */
+export function limitExceeded(plan: Plan, limit: LimitName, wanted: number): DomainError {
   const allowed = PLAN_LIMITS[plan][limit];
-  if (wanted <= allowed) return;
   const words = LIMIT_WORDS[limit];
   const upgrade = planAllowing(plan, limit, wanted);
-  throw new DomainError(
+  return new DomainError(
     'LIMIT_EXCEEDED',
     `The ${plan} plan allows ${allowed} ${words}; this would make ${wanted}.`,
     {

@@ -183,22 +183,29 @@ export class InMemoryTables {
 
   readonly workOrders: WorkOrderStore = {
     get: async (id) => copy(this.workOrderRows.get(id)),
-    insertNumbered: async ({ workOrder, event, expectedCounter, usage }) => {
+    takeNumber: async ({ organizationId, month, monthlyLimit, at }) => {
       this.beforeWrite?.();
-      const organization = this.organizationRows.get(workOrder.organizationId);
-      if (!organization || organization.workOrderCounter !== expectedCounter)
-        return 'COUNTER_MOVED';
-      if (this.workOrderRows.has(workOrder.id)) throw new Error('duplicate work order id');
-      this.organizationRows.set(organization.id, {
+      const organization = this.organizationRows.get(organizationId);
+      if (!organization || organization.status !== 'ACTIVE') return { outcome: 'NOT_ACTIVE' };
+      const inMonth =
+        organization.workOrdersMonth === month ? (organization.workOrdersInMonth ?? 0) : 0;
+      if (inMonth >= monthlyLimit) return { outcome: 'AT_LIMIT', countInMonth: inMonth };
+      const number = organization.workOrderCounter + 1;
+      this.organizationRows.set(organizationId, {
         ...organization,
-        workOrderCounter: workOrder.number,
-        workOrdersMonth: usage.month,
-        workOrdersInMonth: usage.count,
-        updatedAt: workOrder.createdAt,
+        workOrderCounter: number,
+        workOrdersMonth: month,
+        workOrdersInMonth: inMonth + 1,
+        updatedAt: at,
       });
+      return { outcome: 'TAKEN', number, countInMonth: inMonth + 1 };
+    },
+    insert: async ({ workOrder, event }) => {
+      this.beforeWrite?.();
+      if (this.workOrderRows.has(workOrder.id)) throw new Error('duplicate work order id');
+      if (this.eventRows.some((row) => row.id === event.id)) throw new Error('duplicate event id');
       this.workOrderRows.set(workOrder.id, structuredClone(workOrder));
       this.eventRows.push(structuredClone(event));
-      return 'CREATED';
     },
     replace: async ({ next, expectedVersion, event }) => {
       this.beforeWrite?.();

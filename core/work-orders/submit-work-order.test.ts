@@ -74,38 +74,32 @@ describe('submitWorkOrder', () => {
     expect(draft.status).toBe('DRAFT');
   });
 
-  it('takes the next number when another submission won the race', async () => {
-    let raced = false;
-    tables.beforeWrite = () => {
-      if (raced) return;
-      raced = true;
-      const organization = tables.organizationRows.get('org-1');
-      if (organization)
-        tables.organizationRows.set('org-1', { ...organization, workOrderCounter: 1 });
-    };
-    const workOrder = await submitWorkOrder(deps, callerFor('member-1'), {
-      organizationId: 'org-1',
-      title: 'Leak',
-    });
-    expect(workOrder.number).toBe(2);
-    expect(tables.workOrderRows.size).toBe(1);
+  it('never hands a number out twice to submissions at once', async () => {
+    const numbers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        submitWorkOrder(deps, callerFor('member-1'), {
+          organizationId: 'org-1',
+          title: `Leak ${i}`,
+        }).then((w) => w.number),
+      ),
+    );
+    expect([...numbers].sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(tables.workOrderRows.size).toBe(20);
   });
 
-  it('gives up with CONFLICT when the counter keeps moving', async () => {
+  it('refuses when the organization is suspended between its read and the number, writing nothing', async () => {
     tables.beforeWrite = () => {
       const organization = tables.organizationRows.get('org-1');
       if (organization)
-        tables.organizationRows.set('org-1', {
-          ...organization,
-          workOrderCounter: organization.workOrderCounter + 1,
-        });
+        tables.organizationRows.set('org-1', { ...organization, status: 'SUSPENDED' });
     };
     expect(
       await codeOf(
         submitWorkOrder(deps, callerFor('member-1'), { organizationId: 'org-1', title: 'x' }),
       ),
-    ).toBe('CONFLICT');
+    ).toBe('FORBIDDEN');
     expect(tables.workOrderRows.size).toBe(0);
+    expect(tables.organizationRows.get('org-1')?.workOrderCounter).toBe(0);
   });
 
   it.each([

@@ -1,7 +1,7 @@
 import { DomainError } from '../errors';
 import { requireActiveMember } from '../organizations/membership-checks';
 import { assertCan } from '../organizations/permissions';
-import { assertWithinPlan } from '../organizations/plans';
+import { limitExceeded, PLAN_LIMITS } from '../organizations/plans';
 import { workOrderReadGroups } from '../organizations/roles';
 import type {
   Caller,
@@ -21,15 +21,12 @@ import { withDerivedFields } from './derived-fields';
 import { parseSubmitWorkOrder } from './validation';
 
 /**
- * How often to try when concurrent submissions race for the next number. Every round one of the
- * racers wins, so this bounds the burst a single submission survives without an error.
- */
-const NUMBER_ATTEMPTS = 10;
-
-/**
  * `submitWorkOrder`: an ACTIVE member (not a VIEWER) submits a request or saves a draft. The
- * number comes from the organization's counter, moved conditionally in the same transaction that
- * writes the work order and its SUBMITTED event, so numbers are never reused or duplicated.
+ * number comes from the organization's counter, taken with one atomic increment that also counts
+ * the month against the plan; the work order and its SUBMITTED event are written after it. No
+ * transaction holds the organization, so submissions into one organization never wait on each
+ * other; numbers are never reused or duplicated, and one that failed after taking its number
+ * leaves a gap.
  */
 export async function submitWorkOrder(
   deps: {
@@ -47,75 +44,67 @@ export async function submitWorkOrder(
   const member = await requireActiveMember(deps.memberships, input.organizationId, caller.userId);
   assertCan(member.role, 'workOrders.submit');
 
+  const organization = await deps.organizations.get(input.organizationId);
+  if (!organization) {
+    throw new DomainError('NOT_FOUND', `Organization ${input.organizationId} was not found.`);
+  }
+  const inactive = () =>
+    new DomainError('FORBIDDEN', `Organization ${organization.name} is ${organization.status}.`, {
+      resolution: 'Ask its owner to reactivate it.',
+    });
+  if (organization.status !== 'ACTIVE') throw inactive();
+
   const at = now.toISOString();
-  const month = at.slice(0, 7);
+  const taken = await deps.workOrders.takeNumber({
+    organizationId: organization.id,
+    month: at.slice(0, 7),
+    monthlyLimit: PLAN_LIMITS[organization.plan].workOrdersPerMonth,
+    at,
+  });
+  if (taken.outcome === 'NOT_ACTIVE') throw inactive();
+  if (taken.outcome === 'AT_LIMIT') {
+    throw limitExceeded(organization.plan, 'workOrdersPerMonth', taken.countInMonth + 1);
+  }
+
   const id = deps.ids.uuid();
   const status = input.draft ? 'DRAFT' : 'NEW';
   const requester = ownerValue(caller.userId, caller.username);
-  const readGroups = workOrderReadGroups(input.organizationId);
-
-  for (let attempt = 1; attempt <= NUMBER_ATTEMPTS; attempt += 1) {
-    const organization = await deps.organizations.get(input.organizationId);
-    if (!organization) {
-      throw new DomainError('NOT_FOUND', `Organization ${input.organizationId} was not found.`);
-    }
-    if (organization.status !== 'ACTIVE') {
-      throw new DomainError(
-        'FORBIDDEN',
-        `Organization ${organization.name} is ${organization.status}.`,
-        {
-          resolution: 'Ask its owner to reactivate it.',
-        },
-      );
-    }
-    const count =
-      organization.workOrdersMonth === month ? (organization.workOrdersInMonth ?? 0) + 1 : 1;
-    assertWithinPlan(organization.plan, 'workOrdersPerMonth', count);
-
-    const workOrder: WorkOrderRecord = withDerivedFields({
-      id,
-      organizationId: organization.id,
-      number: organization.workOrderCounter + 1,
-      title: input.title,
-      ...(input.description ? { description: input.description } : {}),
-      status,
-      priority: input.priority,
-      category: input.category,
-      type: input.type,
-      ...(input.locationText ? { locationText: input.locationText } : {}),
-      ...(input.dueAt ? { dueAt: input.dueAt } : {}),
-      requester,
-      requesterId: caller.userId,
-      requesterName: memberName(member),
-      readGroups,
-      version: 1,
-      createdAt: at,
-      updatedAt: at,
-      updatedBy: caller.userId,
-    });
-    const event: WorkOrderEventRecord = {
-      id: deps.ids.uuid(),
-      organizationId: organization.id,
-      workOrderId: id,
-      at,
-      actorId: caller.userId,
-      actorName: memberName(member),
-      kind: 'SUBMITTED',
-      toStatus: status,
-      requester,
-      readGroups,
-      createdAt: at,
-      updatedAt: at,
-    };
-    const outcome = await deps.workOrders.insertNumbered({
-      workOrder,
-      event,
-      expectedCounter: organization.workOrderCounter,
-      usage: { month, count },
-    });
-    if (outcome === 'CREATED') return workOrder;
-  }
-  throw new DomainError('CONFLICT', 'Too many work orders are being submitted at once.', {
-    resolution: 'Try again in a moment.',
+  const readGroups = workOrderReadGroups(organization.id);
+  const workOrder: WorkOrderRecord = withDerivedFields({
+    id,
+    organizationId: organization.id,
+    number: taken.number,
+    title: input.title,
+    ...(input.description ? { description: input.description } : {}),
+    status,
+    priority: input.priority,
+    category: input.category,
+    type: input.type,
+    ...(input.locationText ? { locationText: input.locationText } : {}),
+    ...(input.dueAt ? { dueAt: input.dueAt } : {}),
+    requester,
+    requesterId: caller.userId,
+    requesterName: memberName(member),
+    readGroups,
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+    updatedBy: caller.userId,
   });
+  const event: WorkOrderEventRecord = {
+    id: deps.ids.uuid(),
+    organizationId: organization.id,
+    workOrderId: id,
+    at,
+    actorId: caller.userId,
+    actorName: memberName(member),
+    kind: 'SUBMITTED',
+    toStatus: status,
+    requester,
+    readGroups,
+    createdAt: at,
+    updatedAt: at,
+  };
+  await deps.workOrders.insert({ workOrder, event });
+  return workOrder;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { WorkOrderRecord } from '../../../../core/records';
 import { cancellationCodes, isConditionFailed, typed, untyped } from './dynamo-items';
 import { slugClaimId } from './dynamo-organization-store';
-import { STATUS_CREATED_AT, workOrderItem } from './dynamo-work-order-store';
+import { STATUS_CREATED_AT, workOrderItem } from './dynamo-items';
 
 const named = (name: string, message = '', extra: object = {}) =>
   Object.assign(new Error(message), { name }, extra);

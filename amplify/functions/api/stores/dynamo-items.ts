@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { WorkOrderRecord } from '../../../../core/records';
 
 /** A DocumentClient that drops undefined attributes, so optional fields are absent, never null. */
 export function createDocumentClient(client = new DynamoDBClient({})): DynamoDBDocumentClient {
@@ -45,3 +46,15 @@ export function cancellationCodes(err: unknown): (string | undefined)[] | undefi
   const listed = /\[([^\]]*)\]/.exec(err.message)?.[1];
   return listed?.split(',').map((code) => code.trim());
 }
+
+/**
+ * The composite sort key of the `organizationId` + (`status`, `createdAt`) index, which the
+ * generated resolvers only maintain for their own writes: every server write must set it.
+ */
+export const STATUS_CREATED_AT = 'status#createdAt';
+
+/** A work order as stored: typename and composite index key added. */
+export const workOrderItem = (workOrder: WorkOrderRecord) => ({
+  ...typed('WorkOrder', workOrder),
+  [STATUS_CREATED_AT]: `${workOrder.status}#${workOrder.createdAt}`,
+});

@@ -78,18 +78,35 @@ describe('DynamoWorkOrderStore.appendEvent', () => {
   });
 });
 
-describe('DynamoWorkOrderStore.insertNumbered', () => {
-  it.each([['ConditionalCheckFailed'], ['TransactionConflict']])(
-    'answers COUNTER_MOVED on %s so the caller reads the counter again',
-    async (code) => {
-      const { db } = scripted(cancelled(code, 'None', 'None'));
-      const outcome = await new DynamoWorkOrderStore(db, tables).insertNumbered({
-        workOrder: { ...next, number: 4 },
-        event,
-        expectedCounter: 3,
-        usage: { month: '2026-03', count: 4 },
-      });
-      expect(outcome).toBe('COUNTER_MOVED');
-    },
-  );
+describe('DynamoWorkOrderStore.insert', () => {
+  it('writes the work order and its event in one batch, sending again what it left unprocessed', async () => {
+    const left = { EV: [{ PutRequest: { Item: { id: 'ev-1' } } }] };
+    const { db, sent } = scripted({ UnprocessedItems: left }, { UnprocessedItems: {} });
+    await new DynamoWorkOrderStore(db, tables).insert({ workOrder: next, event });
+    expect(sent).toHaveLength(2);
+    const first = sent[0]?.input.RequestItems as Record<
+      string,
+      { PutRequest: { Item: Record<string, unknown> } }[]
+    >;
+    expect(first.WO?.[0]?.PutRequest.Item).toMatchObject({
+      id: 'wo-1',
+      __typename: 'WorkOrder',
+      'status#createdAt': 'IN_PROGRESS#2026-03-01T00:00:00.000Z',
+    });
+    expect(first.EV?.[0]?.PutRequest.Item).toMatchObject({
+      id: 'ev-1',
+      __typename: 'WorkOrderEvent',
+    });
+    expect(sent[1]?.input.RequestItems).toEqual(left);
+  });
+
+  it('fails rather than acknowledge a work order it could not fully write', async () => {
+    const left = { EV: [{ PutRequest: { Item: { id: 'ev-1' } } }] };
+    const answers = Array.from({ length: 5 }, () => ({ UnprocessedItems: left }));
+    const { db, sent } = scripted(...answers);
+    await expect(
+      new DynamoWorkOrderStore(db, tables).insert({ workOrder: next, event }),
+    ).rejects.toThrow('was not fully written');
+    expect(sent).toHaveLength(5);
+  });
 });

@@ -1,27 +1,34 @@
 import {
+  BatchWriteCommand,
+  type BatchWriteCommandInput,
+  type BatchWriteCommandOutput,
   GetCommand,
   PutCommand,
   TransactWriteCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { WorkOrderStore } from '../../../../core/ports';
-import type { WorkOrderEventRecord, WorkOrderRecord } from '../../../../core/records';
-import { cancellationCodes, typed, untyped } from './dynamo-items';
-
-/**
- * The composite sort key of the `organizationId` + (`status`, `createdAt`) index, which the
- * generated resolvers only maintain for their own writes: every server write must set it.
- */
-export const STATUS_CREATED_AT = 'status#createdAt';
-
-/** A work order as stored: typename and composite index key added. */
-export const workOrderItem = (workOrder: WorkOrderRecord) => ({
-  ...typed('WorkOrder', workOrder),
-  [STATUS_CREATED_AT]: `${workOrder.status}#${workOrder.createdAt}`,
-});
+import type { NumberTaken, WorkOrderStore } from '../../../../core/ports';
+import type {
+  OrganizationRecord,
+  WorkOrderEventRecord,
+  WorkOrderRecord,
+} from '../../../../core/records';
+import {
+  cancellationCodes,
+  isConditionFailed,
+  STATUS_CREATED_AT,
+  typed,
+  untyped,
+  workOrderItem,
+} from './dynamo-items';
 
 /** How often `replace` tries when another transaction holds the work order. */
 const REPLACE_ATTEMPTS = 3;
+/** Rounds of `takeNumber`: the same month, else the first of a new month. */
+const TAKE_NUMBER_ROUNDS = 3;
+/** How often `insert` sends what a batch left unprocessed. */
+const INSERT_ATTEMPTS = 5;
 
 /** Work orders, their audit events and the organization counters that number them. */
 export class DynamoWorkOrderStore implements WorkOrderStore {
@@ -37,58 +44,103 @@ export class DynamoWorkOrderStore implements WorkOrderStore {
     return untyped<WorkOrderRecord>(Item, STATUS_CREATED_AT);
   }
 
-  async insertNumbered(input: {
-    workOrder: WorkOrderRecord;
-    event: WorkOrderEventRecord;
-    expectedCounter: number;
-    usage: { month: string; count: number };
-  }) {
-    const { workOrder, event, expectedCounter, usage } = input;
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tables.organizations,
-                Key: { id: workOrder.organizationId },
-                UpdateExpression:
-                  'SET workOrderCounter = :number, workOrdersMonth = :month, workOrdersInMonth = :count, updatedAt = :now',
-                ConditionExpression: 'workOrderCounter = :expected',
-                ExpressionAttributeValues: {
-                  ':number': workOrder.number,
-                  ':expected': expectedCounter,
-                  ':month': usage.month,
-                  ':count': usage.count,
-                  ':now': workOrder.createdAt,
-                },
-              },
-            },
-            {
-              Put: {
-                TableName: this.tables.workOrders,
-                Item: workOrderItem(workOrder),
-                ConditionExpression: 'attribute_not_exists(id)',
-              },
-            },
-            {
-              Put: {
-                TableName: this.tables.events,
-                Item: typed('WorkOrderEvent', event),
-                ConditionExpression: 'attribute_not_exists(id)',
-              },
-            },
-          ],
+  async takeNumber(input: {
+    organizationId: string;
+    month: string;
+    monthlyLimit: number;
+    at: string;
+  }): Promise<NumberTaken> {
+    const { organizationId, month, monthlyLimit, at } = input;
+    const limited = Number.isFinite(monthlyLimit);
+    // A month rolls over once; a second round can only follow a concurrent rollover.
+    for (let round = 1; round <= TAKE_NUMBER_ROUNDS; round += 1) {
+      const sameMonth = await this.increment({
+        organizationId,
+        update: 'workOrdersInMonth = workOrdersInMonth + :one',
+        condition: `workOrdersMonth = :month${limited ? ' AND workOrdersInMonth < :limit' : ''}`,
+        values: { ':month': month, ...(limited ? { ':limit': monthlyLimit } : {}) },
+        at,
+      });
+      if (sameMonth) return { outcome: 'TAKEN', ...sameMonth };
+
+      const { Item } = await this.db.send(
+        new GetCommand({
+          TableName: this.tables.organizations,
+          Key: { id: organizationId },
+          ConsistentRead: true,
         }),
       );
-      return 'CREATED' as const;
-    } catch (err) {
-      const codes = cancellationCodes(err);
-      // Either way another submission holds or took the number: nothing was written, read again.
-      if (codes?.[0] === 'ConditionalCheckFailed' || codes?.includes('TransactionConflict')) {
-        return 'COUNTER_MOVED' as const;
+      const current = Item as Partial<OrganizationRecord> | undefined;
+      if (current?.status !== 'ACTIVE') return { outcome: 'NOT_ACTIVE' };
+      if (current.workOrdersMonth === month) {
+        const countInMonth = current.workOrdersInMonth ?? 0;
+        if (countInMonth >= monthlyLimit) return { outcome: 'AT_LIMIT', countInMonth };
+        continue;
       }
+      const firstOfMonth = await this.increment({
+        organizationId,
+        update: 'workOrdersMonth = :month, workOrdersInMonth = :one',
+        condition: '(attribute_not_exists(workOrdersMonth) OR workOrdersMonth <> :month)',
+        values: { ':month': month },
+        at,
+      });
+      if (firstOfMonth) return { outcome: 'TAKEN', ...firstOfMonth };
+    }
+    throw new Error(`The work-order counter of ${organizationId} kept moving; nothing was taken.`);
+  }
+
+  /** Moves the counter by one with the month's usage, if the organization is ACTIVE and `condition` holds. */
+  private async increment(input: {
+    organizationId: string;
+    update: string;
+    condition: string;
+    values: Record<string, unknown>;
+    at: string;
+  }): Promise<{ number: number; countInMonth: number } | undefined> {
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.organizations,
+          Key: { id: input.organizationId },
+          UpdateExpression: `SET workOrderCounter = workOrderCounter + :one, ${input.update}, updatedAt = :at`,
+          ConditionExpression: `#status = :active AND ${input.condition}`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':active': 'ACTIVE',
+            ':at': input.at,
+            ...input.values,
+          },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return {
+        number: Number(Attributes?.workOrderCounter),
+        countInMonth: Number(Attributes?.workOrdersInMonth),
+      };
+    } catch (err) {
+      if (isConditionFailed(err)) return undefined;
       throw err;
+    }
+  }
+
+  async insert(input: { workOrder: WorkOrderRecord; event: WorkOrderEventRecord }): Promise<void> {
+    // Both ids are new UUIDs and nothing else is touched, so one batch (no transaction, whose
+    // coordination is the costliest write there is) writes them; what it leaves unprocessed is
+    // sent again.
+    let pending: BatchWriteCommandInput['RequestItems'] = {
+      [this.tables.workOrders]: [{ PutRequest: { Item: workOrderItem(input.workOrder) } }],
+      [this.tables.events]: [{ PutRequest: { Item: typed('WorkOrderEvent', input.event) } }],
+    };
+    for (let attempt = 1; pending && Object.keys(pending).length > 0; attempt += 1) {
+      if (attempt > INSERT_ATTEMPTS) {
+        throw new Error(`Work order ${input.workOrder.id} was not fully written; try again.`);
+      }
+      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+      const answer: BatchWriteCommandOutput = await this.db.send(
+        new BatchWriteCommand({ RequestItems: pending }),
+      );
+      pending = answer.UnprocessedItems;
     }
   }
 
