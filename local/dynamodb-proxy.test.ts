@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createIdTables } from '../tests/support/id-tables';
 import { type DynamoDbLocal, localDynamoDbClient, startDynamoDbLocal } from './dynamodb';
 import { startCommitBarrier, startDynamoDbProxy } from './dynamodb-proxy';
 import { freePort } from './process-utils';
@@ -34,18 +34,7 @@ describe('the commit barrier in front of DynamoDB Local', () => {
     for (let round = 0; round < ROUNDS; round += 1) {
       dynamodb = await startDynamoDbLocal({ port: await freePort(), dataDirectory });
       const raw = localDynamoDbClient(dynamodb.endpoint);
-      if (round === 0) {
-        for (const TableName of Object.values(TABLES)) {
-          await raw.send(
-            new CreateTableCommand({
-              TableName,
-              BillingMode: 'PAY_PER_REQUEST',
-              AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-              KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-            }),
-          );
-        }
-      }
+      if (round === 0) await createIdTables(raw, Object.values(TABLES));
       raw.destroy();
       const barrier = withBarrier ? await startCommitBarrier(dynamodb.endpoint) : undefined;
       const pid = dynamodb.process.child.pid as number;
@@ -133,14 +122,7 @@ describe('the commit barrier in front of DynamoDB Local', () => {
     const documents = DynamoDBDocumentClient.from(localDynamoDbClient(recorder.endpoint));
     try {
       const raw = localDynamoDbClient(dynamodb.endpoint);
-      await raw.send(
-        new CreateTableCommand({
-          TableName: TABLES.orders,
-          BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        }),
-      );
+      await createIdTables(raw, [TABLES.orders]);
       raw.destroy();
       await documents.send(
         new TransactWriteCommand({

@@ -1,4 +1,3 @@
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkOrderEventRecord, WorkOrderRecord } from '../../../../core/records';
@@ -8,6 +7,7 @@ import {
   startDynamoDbLocal,
 } from '../../../../local/dynamodb';
 import { freePort } from '../../../../local/process-utils';
+import { createIdTables } from '../../../../tests/support/id-tables';
 import { DynamoWorkOrderStore } from './dynamo-work-order-store';
 
 /** The work-order store's numbering against DynamoDB Local: its conditions, not a script. */
@@ -33,19 +33,18 @@ describe('DynamoWorkOrderStore numbering on DynamoDB Local', () => {
       )
     ).Item;
 
+  /** `count` submissions taking a number at once. */
+  const takeAtOnce = (count: number, organizationId: string, month: string, monthlyLimit: number) =>
+    Promise.all(
+      Array.from({ length: count }, () =>
+        store.takeNumber({ organizationId, month, monthlyLimit, at }),
+      ),
+    );
+
   beforeAll(async () => {
     dynamodb = await startDynamoDbLocal({ port: await freePort() });
     const raw = localDynamoDbClient(dynamodb.endpoint);
-    for (const TableName of Object.values(tables)) {
-      await raw.send(
-        new CreateTableCommand({
-          TableName,
-          BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        }),
-      );
-    }
+    await createIdTables(raw, Object.values(tables));
     documents = DynamoDBDocumentClient.from(raw);
     store = new DynamoWorkOrderStore(documents, tables);
   }, 60_000);
@@ -57,16 +56,7 @@ describe('DynamoWorkOrderStore numbering on DynamoDB Local', () => {
 
   it('hands 40 submissions at once the numbers 1 to 40, each once, and counts them in the month', async () => {
     await organization('org-busy');
-    const taken = await Promise.all(
-      Array.from({ length: 40 }, () =>
-        store.takeNumber({
-          organizationId: 'org-busy',
-          month: '2026-03',
-          monthlyLimit: Infinity,
-          at,
-        }),
-      ),
-    );
+    const taken = await takeAtOnce(40, 'org-busy', '2026-03', Infinity);
     const numbers = taken.map((t) => (t.outcome === 'TAKEN' ? t.number : -1));
     expect([...numbers].sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     expect(await stored('org-busy')).toMatchObject({
@@ -82,11 +72,7 @@ describe('DynamoWorkOrderStore numbering on DynamoDB Local', () => {
       workOrdersMonth: '2026-03',
       workOrdersInMonth: 45,
     });
-    const taken = await Promise.all(
-      Array.from({ length: 12 }, () =>
-        store.takeNumber({ organizationId: 'org-free', month: '2026-03', monthlyLimit: 50, at }),
-      ),
-    );
+    const taken = await takeAtOnce(12, 'org-free', '2026-03', 50);
     expect(taken.filter((t) => t.outcome === 'TAKEN')).toHaveLength(5);
     expect(taken.filter((t) => t.outcome === 'AT_LIMIT')).toEqual(
       Array.from({ length: 7 }, () => ({ outcome: 'AT_LIMIT', countInMonth: 50 })),
@@ -103,11 +89,7 @@ describe('DynamoWorkOrderStore numbering on DynamoDB Local', () => {
       workOrdersMonth: '2026-02',
       workOrdersInMonth: 50,
     });
-    const taken = await Promise.all(
-      Array.from({ length: 10 }, () =>
-        store.takeNumber({ organizationId: 'org-month', month: '2026-03', monthlyLimit: 50, at }),
-      ),
-    );
+    const taken = await takeAtOnce(10, 'org-month', '2026-03', 50);
     expect(taken.every((t) => t.outcome === 'TAKEN')).toBe(true);
     expect(await stored('org-month')).toMatchObject({
       workOrderCounter: 17,
