@@ -146,18 +146,23 @@ function loadRow(result: LoadResult, floor?: LoadResult): string {
  * (\`BENCH_PROFILE=1\` writes one per phase to .steward/profiles). Kept here, beside the
  * generator, so a regenerated document keeps it.
  */
-const ANALYSIS = `- **DynamoDB Local is the floor of every write.** Its \`TransactWriteItems\` costs 15–20 ms of
-  CPU on one core, and transactions that touch the same item wait on its lock (past a few
-  seconds DynamoDB Local gives up with "timed out … waiting for a lock", which real DynamoDB
-  does not). Every submit of one organization updates that organization's item (the work-order
-  counter), so 100 submissions/s into one organization queue on one lock: the floor row, the same
-  reads and the same transaction issued raw at the same rate, saturates the same way. No change
-  to the API layer can beat its floor; on AWS a transaction takes a few milliseconds.
-- **Submissions in one organization also race for its counter.** The counter moves conditionally;
-  the losers re-read and retry (\`COUNTER_MOVED\`), so one request can cost several
-  transactions. What the design could change: hand out numbers in blocks (one counter move per N
-  numbers, kept per function instance, gaps allowed), or number work orders from the stream,
-  leaving the submit a single conditional put of the work order and its event.
+const ANALYSIS = `- **Submissions no longer queue on their organization.** \`submitWorkOrder\` used to move the
+  organization's work-order counter inside the transaction that wrote the work order and its event:
+  every submission of an organization held that one item, DynamoDB Local made the others wait on its
+  lock (and gave up after seconds with "timed out … waiting for a lock"; real DynamoDB answers
+  TransactionConflict), and the losers re-read and retried — 4.3 submissions/s at an offered 100/s,
+  p50 8 s, in the scaled-down run before the change. Now the number is one atomic UpdateItem of the
+  organization (the plan's monthly limit in its condition) and the work order and its event follow
+  in one BatchWriteItem: no transaction, no retry, nothing held. The floor row issues exactly those
+  calls. The price is a gap in the numbering when a submission fails after taking its number.
+- **DynamoDB Local is the floor of every transaction.** A \`TransactWriteItems\` costs it 15–20 ms
+  of CPU on one core and more as the table grows, so the transition floor (two reads and the
+  two-item transaction of work order and audit event) saturates near the goal's 20/s on this
+  machine, and the API above it cannot do better. Transitions keep their transaction on purpose: the
+  version check and the audit event must land together or not at all. On AWS a transaction takes
+  a few milliseconds. What the design could change: write only the work order (conditional put
+  carrying its last change) and derive the audit event from the table's stream — at the cost of a
+  history that trails the change by the stream's delay.
 - **The read path is the simulator.** A page of 50 is one index Query (items read = items
   returned, so its cost does not grow with the table), which DynamoDB Local answers in a few
   milliseconds. The AppSync simulator around it converted each page into VTL maps and back three
@@ -170,16 +175,13 @@ const ANALYSIS = `- **DynamoDB Local is the floor of every write.** Its \`Transa
   all in one Node process: it saturates below 100 pages/s on this machine, so the open page's
   ratio over its floor is the simulator's, not the design's (on AWS the same resolvers run in
   AppSync's fleet). What could change locally: the simulator's resolvers in worker threads.
-- **Notifications wait on each other, by design.** The notifier pushed each in-app notification
-  through the API before sending its email: with the API busy with the burst itself, each push
-  could hold an email up to its 5 s timeout; the push now goes out beside the email. Records of
-  different items were also run side by side (the first email of a burst of 60 after 3.7 s
-  instead of 10 s), but that was undone: a crash mid-batch could then repeat every send in
-  flight, and the resilience suite caught a duplicate (the burst figures above were measured
-  before it was undone; expect them slower). One record, and one send, at a time means
-  a crash repeats at most one email. The rest is the stream consumer (one invocation at a time
-  per shard) and DynamoDB Local's latency while the burst's own transactions queue; on AWS,
-  more shards (or a parallelization factor with per-item ordering) would spread the burst.
+- **Notifications wait on each other, by design.** The notifier handles one stream record, and one
+  send, at a time: a crash then repeats at most one email (SES has no idempotency key). Running a
+  batch's records side by side made the first email of a burst of 60 arrive after 3.7 s instead of
+  10 s, and was undone when the resilience suite caught a crash repeating every send in flight.
+  The burst's own assignments are transactions, which queue in DynamoDB Local as above, and the
+  stream consumer runs one invocation at a time per shard; on AWS, more shards (or a
+  parallelization factor with per-item ordering) would spread the burst.
 - **Subscriptions are cheap.** Delivery is in-process in the simulator; the figure is dominated
   by whatever else the machine is doing.`;
 
@@ -205,7 +207,7 @@ Load: a separate Node process, open arrival-rate model (each virtual user sends 
 \`users / rate\` seconds from a random phase, whatever the answers), HTTP keep-alive on loopback,
 one access token per user; latency counts from the scheduled send time, so queueing is included.
 ${r.plan.durationMs / 1000} s per scenario after a ${r.plan.warmupMs / 1000} s warm-up. "floor" rows issue the raw DynamoDB Local calls
-behind the operation (the same reads and the same transaction), at the same rate, in the same run;
+behind the operation (the same reads and the same writes), at the same rate, in the same run;
 "× floor" is API p50 / floor p50.
 
 | scenario | users @ rate | p50 | p95 | p99 | throughput | errors | × floor |
