@@ -146,41 +146,44 @@ function loadRow(result: LoadResult, floor?: LoadResult): string {
  * (\`BENCH_PROFILE=1\` writes one per phase to .steward/profiles). Kept here, beside the
  * generator, so a regenerated document keeps it.
  */
-const ANALYSIS = `- **Submissions no longer queue on their organization.** \`submitWorkOrder\` used to move the
+const ANALYSIS = `- **The seed was being measured.** DynamoDB Local keeps a day of stream records in one SQLite
+  table shared by every stream, and a write to any table with a stream costs more with every record
+  kept there: behind the 100,000 records a bulk seed left, an event PutItem took 344 ms (5.7 ms
+  without them), and a 100,000-item seed took 50 min and slowed all the way. That was most of what
+  earlier runs blamed on DynamoDB Local's transactions "growing with the table". The seed now
+  bulk-writes with the table's stream off, as an import on AWS does (100,000 in 187 s); the floor
+  of a transition dropped to single milliseconds. A developer's own data folder collects such
+  records too, a day's worth at most.
+- **Submissions no longer queue on their organization.** \`submitWorkOrder\` used to move the
   organization's work-order counter inside the transaction that wrote the work order and its event:
   every submission of an organization held that one item, DynamoDB Local made the others wait on its
   lock (and gave up after seconds with "timed out … waiting for a lock"; real DynamoDB answers
-  TransactionConflict), and the losers re-read and retried — 4.3 submissions/s at an offered 100/s,
-  p50 8 s, in the scaled-down run before the change. Now the number is one atomic UpdateItem of the
-  organization (the plan's monthly limit in its condition) and the work order and its event follow
-  in one BatchWriteItem: no transaction, no retry, nothing held. The floor row issues exactly those
-  calls. The price is a gap in the numbering when a submission fails after taking its number.
-- **DynamoDB Local is the floor of every transaction.** A \`TransactWriteItems\` costs it 15–20 ms
-  of CPU on one core and more as the table grows, so the transition floor (two reads and the
-  two-item transaction of work order and audit event) saturates near the goal's 20/s on this
-  machine, and the API above it cannot do better. Transitions keep their transaction on purpose: the
-  version check and the audit event must land together or not at all. On AWS a transaction takes
-  a few milliseconds. What the design could change: write only the work order (conditional put
-  carrying its last change) and derive the audit event from the table's stream — at the cost of a
-  history that trails the change by the stream's delay.
-- **The read path is the simulator.** A page of 50 is one index Query (items read = items
-  returned, so its cost does not grow with the table), which DynamoDB Local answers in a few
-  milliseconds. The AppSync simulator around it converted each page into VTL maps and back three
-  times (the data function's response template and the pipeline's, which binds both
-  \`$ctx.result\` and \`$ctx.prev.result\`): about 60% of its CPU. Pass-through templates now
-  hand the result on without rendering (\`local/appsync/local-simulator.ts\`), which took a
-  50-item page from 75 ms to 30 ms of simulator CPU on a contended core. In what remains (CPU
-  profile of 200 pages) garbage collection is 15%, the simulator's resolver machinery 12%,
-  GraphQL execution 9%, the request and authorization templates 7% and the DynamoDB client 5%,
-  all in one Node process: it saturates below 100 pages/s on this machine, so the open page's
-  ratio over its floor is the simulator's, not the design's (on AWS the same resolvers run in
-  AppSync's fleet). What could change locally: the simulator's resolvers in worker threads.
+  TransactionConflict), and the losers re-read and retried — 4.3 submissions/s at an offered 100/s
+  before the change. Now the number is one atomic UpdateItem of the organization (the plan's
+  monthly limit in its condition) and the work order and its event follow in one BatchWriteItem: no
+  transaction, no retry, nothing held, and the floor row (exactly those calls) keeps up at 100/s.
+  The price is a gap in the numbering when a submission fails after taking its number. What is
+  left of the submit figure is the local runtime's one Node process (below).
+- **The rest is the local runtime's one Node process.** Every request crosses the AppSync simulator,
+  which runs the generated VTL, the GraphQL execution and the Lambda invocations' plumbing in one
+  Node process on one of the two cores; DynamoDB Local's JVM has the other. A page of 50 is one index
+  Query (items read = items returned, so its cost does not grow with the table), answered in a few
+  milliseconds; the simulator converted each page into VTL maps and back three times, about 60% of
+  its CPU, until pass-through templates handed the result on unrendered
+  (\`local/appsync/local-simulator.ts\`: a 50-item page from 75 to 30 ms of simulator CPU on a
+  contended core). In what remains (CPU profile of 200 pages) garbage collection is 15%, the
+  simulator's resolver machinery 12%, GraphQL execution 9%, request and authorization templates 7%,
+  the DynamoDB client 5%. A submission adds a Lambda invocation (its own worker process, which
+  competes for the same two cores) to that. At 100 requests/s the process is near saturation, so a
+  backlog from the warm-up or a burst drains slowly and the ratios over the floors are the
+  simulator's, not the design's: on AWS the same resolvers run in AppSync's fleet and each Lambda
+  environment has its own CPU. What could change locally: the simulator's resolvers in worker
+  threads.
 - **Notifications wait on each other, by design.** The notifier handles one stream record, and one
   send, at a time: a crash then repeats at most one email (SES has no idempotency key). Running a
   batch's records side by side made the first email of a burst of 60 arrive after 3.7 s instead of
   10 s, and was undone when the resilience suite caught a crash repeating every send in flight.
-  The burst's own assignments are transactions, which queue in DynamoDB Local as above, and the
-  stream consumer runs one invocation at a time per shard; on AWS, more shards (or a
+  The stream consumer runs one invocation at a time per shard; on AWS, more shards (or a
   parallelization factor with per-item ordering) would spread the burst.
 - **Subscriptions are cheap.** Delivery is in-process in the simulator; the figure is dominated
   by whatever else the machine is doing.`;
