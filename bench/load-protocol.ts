@@ -64,6 +64,8 @@ export type Outcome = {
   latencyMs: number;
   /** From the actual send to the answer. */
   serviceMs: number;
+  /** When the answer came, from the start of the run (the first scheduled send). */
+  answeredAtMs: number;
   error?: string;
   observed?: { count: number; scanned: number; capacity: number };
 };

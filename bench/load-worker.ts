@@ -128,6 +128,7 @@ async function runLoad(job: LoadJob): Promise<Outcome[]> {
           tag: request.tag,
           latencyMs: end - due,
           serviceMs: end - sent,
+          answeredAtMs: end - started,
           ...(error ? { error } : {}),
           ...(observed?.kind === 'dynamodb' && observed.observed
             ? { observed: observed.observed }

@@ -145,8 +145,10 @@ function summarize(
   outcomes: Outcome[],
   byTag = false,
 ): LoadResult {
+  // From the first scheduled send to the last answer: a run over capacity answers its last
+  // requests long after the scenario's duration, and its throughput shows it.
   const span = (list: Outcome[]) =>
-    Math.max(durationMs, ...list.map((o) => o.latencyMs)) || durationMs;
+    Math.max(durationMs, ...list.map((o) => o.answeredAtMs)) || durationMs;
   const build = (list: Outcome[]) =>
     figures(
       list.filter((o) => !o.error).map((o) => o.latencyMs),
