@@ -1,4 +1,5 @@
 import type { LiveNotification } from './notifications/live';
+import type { OrganizationStatus, Plan } from './organizations/roles';
 import type {
   InventoryAdjustmentRecord,
   InventoryItemRecord,
@@ -104,14 +105,15 @@ export type MembershipChange = {
 export type MembershipCommitOutcome = 'DONE' | 'STALE' | 'MEMBER_LIMIT' | 'LAST_OWNER';
 
 /**
- * What taking a work-order number answered: the number and the month's count with it; the
- * month's count when it is already at the limit (nothing taken); or that the organization is
- * missing or not ACTIVE (nothing taken).
+ * What taking a work-order number answered: the number and the month's count with it; the plan
+ * and the month's count when that plan's limit is reached (nothing taken); the organization's
+ * name and status when it is not ACTIVE, or that it does not exist (nothing taken either way).
  */
 export type NumberTaken =
   | { outcome: 'TAKEN'; number: number; countInMonth: number }
-  | { outcome: 'AT_LIMIT'; countInMonth: number }
-  | { outcome: 'NOT_ACTIVE' };
+  | { outcome: 'AT_LIMIT'; plan: Plan; countInMonth: number }
+  | { outcome: 'NOT_ACTIVE'; name: string; status: OrganizationStatus }
+  | { outcome: 'NOT_FOUND' };
 
 /** Work orders and their audit events. */
 export type WorkOrderStore = {
@@ -119,14 +121,14 @@ export type WorkOrderStore = {
   get(id: string): Promise<WorkOrderRecord | undefined>;
   /**
    * Takes the organization's next work-order number and counts it in `month`, in one atomic
-   * write of the organization, only while it is ACTIVE and the month's count is below
-   * `monthlyLimit` (Infinity: no limit). Numbers are never handed out twice; a submission that
-   * fails after taking one leaves a gap.
+   * write of the organization (no read before it), only while it is ACTIVE and the month's count
+   * is below the limit `monthlyLimits` gives its plan at that moment (Infinity: no limit).
+   * Numbers are never handed out twice; a submission that fails after taking one leaves a gap.
    */
   takeNumber(input: {
     organizationId: string;
     month: string;
-    monthlyLimit: number;
+    monthlyLimits: Readonly<Record<Plan, number>>;
     at: string;
   }): Promise<NumberTaken>;
   /** Writes a new work order and its first event (ids never used before). */

@@ -17,6 +17,11 @@ export const PLAN_LIMITS: Readonly<Record<Plan, PlanLimits>> = {
   ENTERPRISE: { members: Infinity, workOrdersPerMonth: Infinity, storageMb: Infinity },
 };
 
+/** Each plan's monthly work-order limit, as the work-order store conditions its counter on it. */
+export const WORK_ORDERS_PER_MONTH: Readonly<Record<Plan, number>> = Object.fromEntries(
+  PLANS.map((plan) => [plan, PLAN_LIMITS[plan].workOrdersPerMonth]),
+) as Record<Plan, number>;
+
 const LIMIT_WORDS: Readonly<Record<LimitName, string>> = {
   members: 'members',
   workOrdersPerMonth: 'work orders a month',

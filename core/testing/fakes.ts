@@ -183,13 +183,18 @@ export class InMemoryTables {
 
   readonly workOrders: WorkOrderStore = {
     get: async (id) => copy(this.workOrderRows.get(id)),
-    takeNumber: async ({ organizationId, month, monthlyLimit, at }) => {
+    takeNumber: async ({ organizationId, month, monthlyLimits, at }) => {
       this.beforeWrite?.();
       const organization = this.organizationRows.get(organizationId);
-      if (!organization || organization.status !== 'ACTIVE') return { outcome: 'NOT_ACTIVE' };
+      if (!organization) return { outcome: 'NOT_FOUND' };
+      if (organization.status !== 'ACTIVE') {
+        return { outcome: 'NOT_ACTIVE', name: organization.name, status: organization.status };
+      }
       const inMonth =
         organization.workOrdersMonth === month ? (organization.workOrdersInMonth ?? 0) : 0;
-      if (inMonth >= monthlyLimit) return { outcome: 'AT_LIMIT', countInMonth: inMonth };
+      if (inMonth >= monthlyLimits[organization.plan]) {
+        return { outcome: 'AT_LIMIT', plan: organization.plan, countInMonth: inMonth };
+      }
       const number = organization.workOrderCounter + 1;
       this.organizationRows.set(organizationId, {
         ...organization,

@@ -1,16 +1,9 @@
 import { DomainError } from '../errors';
 import { requireActiveMember } from '../organizations/membership-checks';
 import { assertCan } from '../organizations/permissions';
-import { limitExceeded, PLAN_LIMITS } from '../organizations/plans';
+import { limitExceeded, WORK_ORDERS_PER_MONTH } from '../organizations/plans';
 import { workOrderReadGroups } from '../organizations/roles';
-import type {
-  Caller,
-  Clock,
-  IdGenerator,
-  MembershipStore,
-  OrganizationStore,
-  WorkOrderStore,
-} from '../ports';
+import type { Caller, Clock, IdGenerator, MembershipStore, WorkOrderStore } from '../ports';
 import {
   memberName,
   ownerValue,
@@ -22,8 +15,9 @@ import { parseSubmitWorkOrder } from './validation';
 
 /**
  * `submitWorkOrder`: an ACTIVE member (not a VIEWER) submits a request or saves a draft. The
- * number comes from the organization's counter, taken with one atomic increment that also counts
- * the month against the plan; the work order and its SUBMITTED event are written after it. No
+ * number comes from the organization's counter, taken with one atomic increment that also checks
+ * the organization is ACTIVE and counts the month against its plan; the work order and its
+ * SUBMITTED event are written after it (three DynamoDB calls in all, with the membership read). No
  * transaction holds the organization, so submissions into one organization never wait on each
  * other; numbers are never reused or duplicated, and one that failed after taking its number
  * leaves a gap.
@@ -33,7 +27,6 @@ export async function submitWorkOrder(
     clock: Clock;
     ids: IdGenerator;
     memberships: MembershipStore;
-    organizations: OrganizationStore;
     workOrders: WorkOrderStore;
   },
   caller: Caller,
@@ -44,35 +37,35 @@ export async function submitWorkOrder(
   const member = await requireActiveMember(deps.memberships, input.organizationId, caller.userId);
   assertCan(member.role, 'workOrders.submit');
 
-  const organization = await deps.organizations.get(input.organizationId);
-  if (!organization) {
-    throw new DomainError('NOT_FOUND', `Organization ${input.organizationId} was not found.`);
-  }
-  const inactive = () =>
-    new DomainError('FORBIDDEN', `Organization ${organization.name} is ${organization.status}.`, {
-      resolution: 'Ask its owner to reactivate it.',
-    });
-  if (organization.status !== 'ACTIVE') throw inactive();
-
+  // No read of the organization first: the counter's write checks that it is ACTIVE and within
+  // its plan, and only a refusal reads it to say why.
+  const organizationId = input.organizationId;
   const at = now.toISOString();
   const taken = await deps.workOrders.takeNumber({
-    organizationId: organization.id,
+    organizationId,
     month: at.slice(0, 7),
-    monthlyLimit: PLAN_LIMITS[organization.plan].workOrdersPerMonth,
+    monthlyLimits: WORK_ORDERS_PER_MONTH,
     at,
   });
-  if (taken.outcome === 'NOT_ACTIVE') throw inactive();
+  if (taken.outcome === 'NOT_FOUND') {
+    throw new DomainError('NOT_FOUND', `Organization ${organizationId} was not found.`);
+  }
+  if (taken.outcome === 'NOT_ACTIVE') {
+    throw new DomainError('FORBIDDEN', `Organization ${taken.name} is ${taken.status}.`, {
+      resolution: 'Ask its owner to reactivate it.',
+    });
+  }
   if (taken.outcome === 'AT_LIMIT') {
-    throw limitExceeded(organization.plan, 'workOrdersPerMonth', taken.countInMonth + 1);
+    throw limitExceeded(taken.plan, 'workOrdersPerMonth', taken.countInMonth + 1);
   }
 
   const id = deps.ids.uuid();
   const status = input.draft ? 'DRAFT' : 'NEW';
   const requester = ownerValue(caller.userId, caller.username);
-  const readGroups = workOrderReadGroups(organization.id);
+  const readGroups = workOrderReadGroups(organizationId);
   const workOrder: WorkOrderRecord = withDerivedFields({
     id,
-    organizationId: organization.id,
+    organizationId,
     number: taken.number,
     title: input.title,
     ...(input.description ? { description: input.description } : {}),
@@ -93,7 +86,7 @@ export async function submitWorkOrder(
   });
   const event: WorkOrderEventRecord = {
     id: deps.ids.uuid(),
-    organizationId: organization.id,
+    organizationId,
     workOrderId: id,
     at,
     actorId: caller.userId,

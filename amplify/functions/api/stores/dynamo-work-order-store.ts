@@ -8,6 +8,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import type { Plan } from '../../../../core/organizations/roles';
 import type { NumberTaken, WorkOrderStore } from '../../../../core/ports';
 import type {
   OrganizationRecord,
@@ -47,22 +48,34 @@ export class DynamoWorkOrderStore implements WorkOrderStore {
   async takeNumber(input: {
     organizationId: string;
     month: string;
-    monthlyLimit: number;
+    monthlyLimits: Readonly<Record<Plan, number>>;
     at: string;
   }): Promise<NumberTaken> {
-    const { organizationId, month, monthlyLimit, at } = input;
-    const limited = Number.isFinite(monthlyLimit);
+    const { organizationId, month, monthlyLimits, at } = input;
+    const plans = Object.keys(monthlyLimits) as Plan[];
+    const limitOf = (plan: Plan | undefined) => (plan ? (monthlyLimits[plan] ?? 0) : 0);
+    // The plan's limit is in the condition, so the write needs no read of the organization
+    // before it and a plan changed meanwhile counts as it is at the moment of the write.
+    const planValues: Record<string, unknown> = {};
+    const withinPlan = plans.map((plan, i) => {
+      planValues[`:plan${i}`] = plan;
+      if (!Number.isFinite(monthlyLimits[plan])) return `#plan = :plan${i}`;
+      planValues[`:limit${i}`] = monthlyLimits[plan];
+      return `(#plan = :plan${i} AND workOrdersInMonth < :limit${i})`;
+    });
+    const startsMonth = plans.flatMap((plan, i) => (limitOf(plan) >= 1 ? [`:plan${i}`] : []));
     // A month rolls over once; a second round can only follow a concurrent rollover.
     for (let round = 1; round <= TAKE_NUMBER_ROUNDS; round += 1) {
       const sameMonth = await this.increment({
         organizationId,
         update: 'workOrdersInMonth = workOrdersInMonth + :one',
-        condition: `workOrdersMonth = :month${limited ? ' AND workOrdersInMonth < :limit' : ''}`,
-        values: { ':month': month, ...(limited ? { ':limit': monthlyLimit } : {}) },
+        condition: `workOrdersMonth = :month AND (${withinPlan.join(' OR ')})`,
+        values: { ':month': month, ...planValues },
         at,
       });
       if (sameMonth) return { outcome: 'TAKEN', ...sameMonth };
 
+      // Refused: read the organization to say why (or to start a new month).
       const { Item } = await this.db.send(
         new GetCommand({
           TableName: this.tables.organizations,
@@ -70,18 +83,29 @@ export class DynamoWorkOrderStore implements WorkOrderStore {
           ConsistentRead: true,
         }),
       );
-      const current = Item as Partial<OrganizationRecord> | undefined;
-      if (current?.status !== 'ACTIVE') return { outcome: 'NOT_ACTIVE' };
+      const current = Item as OrganizationRecord | undefined;
+      if (!current) return { outcome: 'NOT_FOUND' };
+      if (current.status !== 'ACTIVE') {
+        return { outcome: 'NOT_ACTIVE', name: current.name, status: current.status };
+      }
       if (current.workOrdersMonth === month) {
         const countInMonth = current.workOrdersInMonth ?? 0;
-        if (countInMonth >= monthlyLimit) return { outcome: 'AT_LIMIT', countInMonth };
+        if (countInMonth >= limitOf(current.plan)) {
+          return { outcome: 'AT_LIMIT', plan: current.plan, countInMonth };
+        }
         continue;
+      }
+      if (limitOf(current.plan) < 1) {
+        return { outcome: 'AT_LIMIT', plan: current.plan, countInMonth: 0 };
       }
       const firstOfMonth = await this.increment({
         organizationId,
         update: 'workOrdersMonth = :month, workOrdersInMonth = :one',
-        condition: '(attribute_not_exists(workOrdersMonth) OR workOrdersMonth <> :month)',
-        values: { ':month': month },
+        condition: `(attribute_not_exists(workOrdersMonth) OR workOrdersMonth <> :month) AND #plan IN (${startsMonth.join(', ')})`,
+        values: {
+          ':month': month,
+          ...Object.fromEntries(startsMonth.map((name) => [name, planValues[name]])),
+        },
         at,
       });
       if (firstOfMonth) return { outcome: 'TAKEN', ...firstOfMonth };
@@ -104,7 +128,7 @@ export class DynamoWorkOrderStore implements WorkOrderStore {
           Key: { id: input.organizationId },
           UpdateExpression: `SET workOrderCounter = workOrderCounter + :one, ${input.update}, updatedAt = :at`,
           ConditionExpression: `#status = :active AND ${input.condition}`,
-          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeNames: { '#status': 'status', '#plan': 'plan' },
           ExpressionAttributeValues: {
             ':one': 1,
             ':active': 'ACTIVE',
