@@ -11,6 +11,7 @@ import {
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import type { TableDefinition } from './assembly';
+import { useWriteAheadLog } from './sqlite-wal';
 import { LocalRuntimeError, type ManagedProcess, spawnManaged, waitForPort } from './process-utils';
 
 /** Fixed credentials for every local AWS client: the emulators accept any. */
@@ -58,6 +59,11 @@ export type DynamoDbLocal = {
 export async function startDynamoDbLocal(options: {
   port: number;
   dataDirectory?: string;
+  /**
+   * How SQLite commits: a write-ahead log (the default; see sqlite-wal.ts) or its rollback
+   * journal, which a database keeps once it has one of them only until it is switched.
+   */
+  journal?: 'wal' | 'rollback';
 }): Promise<DynamoDbLocal> {
   assertJava();
   if (options.dataDirectory) stopLeftover(options.dataDirectory);
@@ -65,6 +71,9 @@ export async function startDynamoDbLocal(options: {
   const storage = options.dataDirectory
     ? (mkdirSync(options.dataDirectory, { recursive: true }), ['-dbPath', options.dataDirectory])
     : ['-inMemory'];
+  // Before the JVM opens the database: a write-ahead log instead of a journal file per commit.
+  if (options.dataDirectory && options.journal !== 'rollback')
+    useWriteAheadLog(path.join(options.dataDirectory, SHARED_DB_FILE));
   // DynamoDB Local writes a metadata file into its working directory: keep it out of the project.
   const workingDirectory =
     options.dataDirectory ?? mkdtempSync(path.join(os.tmpdir(), 'steward-dynamodb-'));
@@ -73,6 +82,11 @@ export async function startDynamoDbLocal(options: {
     [
       '-Xms64m',
       '-XX:+UseSerialGC',
+      // The client compiler only: the server compiler's optimising took a quarter of a core for
+      // the whole of a benchmark's run (DynamoDB Local's CPU per submission 8.5 → 5.7 ms, and the
+      // local runtime's submissions 74 → 90/s; docs/BENCHMARKS.md), more than it ever gave back
+      // in a local session.
+      '-XX:TieredStopAtLevel=1',
       '-Xmx1g',
       `-Djava.library.path=${path.join(emulator, 'DynamoDBLocal_lib')}`,
       '-jar',
@@ -108,6 +122,8 @@ export async function startDynamoDbLocal(options: {
 }
 
 const PID_FILE = 'dynamodb-local.pid';
+/** The database DynamoDB Local keeps every table in, with -sharedDb. */
+const SHARED_DB_FILE = 'shared-local-instance.db';
 
 /**
  * A runtime killed with -9 leaves its DynamoDB Local running (the JVM cannot watch its parent);
