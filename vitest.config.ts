@@ -8,6 +8,7 @@ export default defineConfig({
       'local/**/*.test.ts',
       'tests/**/*.test.ts',
       'src/**/*.test.ts',
+      'bench/**/*.test.ts',
     ],
     // The resilience suite has its own command (`npm run test:resilience`, vitest.resilience.config.ts).
     exclude: ['**/node_modules/**', 'tests/resilience/**'],

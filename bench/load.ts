@@ -13,8 +13,8 @@ import type {
 
 const WORKER = path.join(PROJECT_ROOT, 'bench', 'load-worker.ts');
 
-/** Runs one job in a fresh load-generator process and returns what it measured. */
-function inWorker<T>(job: WorkerMessage, limitMs: number): Promise<T> {
+/** Runs one job in a fresh load-generator process; returns what it measured and its CPU time. */
+function inWorker<T>(job: WorkerMessage, limitMs: number): Promise<{ result: T; cpuMs: number }> {
   return new Promise((resolve, reject) => {
     const child = fork(WORKER, [], {
       cwd: PROJECT_ROOT,
@@ -26,11 +26,14 @@ function inWorker<T>(job: WorkerMessage, limitMs: number): Promise<T> {
       child.kill('SIGKILL');
       reject(new Error(`the load generator did not finish within ${limitMs} ms`));
     }, limitMs);
-    child.once('message', (message: { ok: boolean; result?: T; error?: string }) => {
-      clearTimeout(timer);
-      if (message.ok) resolve(message.result as T);
-      else reject(new Error(`the load generator failed: ${message.error}`));
-    });
+    child.once(
+      'message',
+      (message: { ok: boolean; result?: T; cpuMs?: number; error?: string }) => {
+        clearTimeout(timer);
+        if (message.ok) resolve({ result: message.result as T, cpuMs: message.cpuMs ?? 0 });
+        else reject(new Error(`the load generator failed: ${message.error}`));
+      },
+    );
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`the load generator exited with ${code}`));
@@ -39,23 +42,31 @@ function inWorker<T>(job: WorkerMessage, limitMs: number): Promise<T> {
   });
 }
 
-export const runLoad = (job: Omit<LoadJob, 'mode'>): Promise<Outcome[]> => {
+export const runLoad = async (
+  job: Omit<LoadJob, 'mode'>,
+): Promise<{ outcomes: Outcome[]; cpuMs: number }> => {
   const lastAt = job.requests.reduce((max, r) => Math.max(max, r.at), 0);
-  return inWorker({ mode: 'load', ...job }, lastAt + job.timeoutMs + 30_000);
+  const { result, cpuMs } = await inWorker<Outcome[]>(
+    { mode: 'load', ...job },
+    lastAt + job.timeoutMs + 30_000,
+  );
+  return { outcomes: result, cpuMs };
 };
 
 export const runSubscriptionJob = (
   job: Omit<SubscriptionJob, 'mode'>,
 ): Promise<SubscriptionResult> => {
   const lastAt = job.mutations.reduce((max, r) => Math.max(max, r.at), 0);
-  return inWorker(
+  return inWorker<SubscriptionResult>(
     { mode: 'subscriptions', ...job },
     lastAt + job.timeoutMs + job.settleMs + 60_000,
-  );
+  ).then(({ result }) => result);
 };
 
 export const runBurstJob = (job: Omit<BurstJob, 'mode'>): Promise<BurstResult> =>
-  inWorker({ mode: 'burst', ...job }, job.timeoutMs + job.waitMs + 60_000);
+  inWorker<BurstResult>({ mode: 'burst', ...job }, job.timeoutMs + job.waitMs + 60_000).then(
+    ({ result }) => result,
+  );
 
 /**
  * Send times of an open model: `users` virtual users, each sending every `users / rate` seconds

@@ -1,5 +1,6 @@
 import { format, resolveConfig } from 'prettier';
 import type { BundleSize } from './bundle';
+import { DYNAMODB_PART, LOAD_PART, RUNTIME_PART } from './cpu';
 import type { BurstScenario, LoadResult, Plan, SubscriptionScenario } from './scenarios';
 import type { Scale } from './seed-data';
 import type { StartupRun } from './startup';
@@ -141,6 +142,33 @@ function loadRow(result: LoadResult, floor?: LoadResult): string {
   return `| ${result.name} | ${result.users} @ ${offered}/s | ${ms(f.p50)} | ${ms(f.p95)} | ${ms(f.p99)} | ${f.throughput}/s${saturated} | ${f.errors}/${f.count} | ${floor ? `${ratio(f.p50, floor.all.p50)}×` : ''} |`;
 }
 
+/** CPU per request by part of the stack, and what the offered rate asks of the machine. */
+function cpuTable(results: LoadResult[], cores: number): string {
+  const rows = results.filter((r) => r.cpuPerRequestMs);
+  if (rows.length === 0) return '';
+  const seen = new Set(rows.flatMap((r) => Object.keys(r.cpuPerRequestMs ?? {})));
+  const order = (part: string) =>
+    part === RUNTIME_PART ? 0 : part === DYNAMODB_PART ? 1 : part === LOAD_PART ? 3 : 2;
+  const parts = [...seen].sort((a, b) => order(a) - order(b) || a.localeCompare(b));
+  const body = rows.map((r) => {
+    const cpu = r.cpuPerRequestMs ?? {};
+    const total = Object.values(cpu).reduce((sum, ms) => sum + ms, 0);
+    const needed = (total * r.rate) / 1000;
+    return `| ${r.name} | ${parts.map((p) => (cpu[p] === undefined ? '—' : cpu[p].toFixed(2))).join(' | ')} | ${total.toFixed(2)} | ${needed.toFixed(2)}${needed > cores ? ' (more than the machine has)' : ''} |`;
+  });
+  return `### Where the CPU goes
+
+CPU time per request, in ms, of each process over the scenario (from /proc: the runtime's own
+Node process — AppSync simulator, stream consumers, Cognito and mail emulators —, DynamoDB Local's
+JVM, each function's execution environments, and the load generator), and the cores the offered
+rate needs at that cost (the machine has ${cores}).
+
+| scenario | ${parts.join(' | ')} | total | cores at the offered rate |
+| --- | ${parts.map(() => '---').join(' | ')} | --- | --- |
+${body.join('\n')}
+`;
+}
+
 /**
  * Where the time goes, from CPU profiles of the local runtime under these scenarios
  * (\`BENCH_PROFILE=1\` writes one per phase to .steward/profiles). Kept here, beside the
@@ -239,6 +267,7 @@ ${Object.entries(l.mix.operations ?? {})
   )
   .join('\n')}
 
+${cpuTable([l.submit, l.submitFloor, l.transition, l.transitionFloor, l.assign, l.list, l.listFloor, l.mix].filter(Boolean), m.cpus)}
 ### 5. Growth
 
 | work orders in the table | API p50 | API p95 | floor p50 | items returned (API) | items read (floor) | capacity per page |

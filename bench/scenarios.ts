@@ -11,6 +11,7 @@ import { arrivals, runBurstJob, runLoad, runSubscriptionJob } from './load';
 import type { Outcome, Request, Step } from './load-protocol';
 import { PASSWORD, type SeedManifest } from './seed-data';
 import type { BenchRuntime } from './runtime';
+import { cpuBetween, cpuSnapshot, DYNAMODB_PART, LOAD_PART } from './cpu';
 import { type Figures, figures, quantile } from './stats';
 
 /** How long and how hard the scenarios run. */
@@ -58,6 +59,11 @@ export type LoadResult = {
   serviceP50: number;
   /** For index queries: items returned per page; for the floor also items read and capacity. */
   perPage?: { returned: number; read?: number; capacity?: number };
+  /**
+   * CPU milliseconds per request by part of the stack (the runtime's Node process, DynamoDB
+   * Local, each function, the load generator), over the scenario; missing without /proc.
+   */
+  cpuPerRequestMs?: Record<string, number>;
   sampleErrors: string[];
 };
 
@@ -206,7 +212,9 @@ async function load(
     at,
     ...build(user, index),
   }));
-  const outcomes = await runLoad({ requests, timeoutMs: 15_000 });
+  const cpuBefore = cpuSnapshot(partOf(ctx));
+  const { outcomes, cpuMs: loadCpuMs } = await runLoad({ requests, timeoutMs: 15_000 });
+  const cpu = { ...cpuBetween(cpuBefore, cpuSnapshot(partOf(ctx))), [LOAD_PART]: loadCpuMs };
   const result = summarize(
     key,
     name,
@@ -216,12 +224,31 @@ async function load(
     outcomes,
     options.byTag,
   );
+  if (cpuBefore.size > 0 && outcomes.length > 0) {
+    result.cpuPerRequestMs = Object.fromEntries(
+      Object.entries(cpu).map(([part, ms]) => [
+        part,
+        Math.round((ms / outcomes.length) * 100) / 100,
+      ]),
+    );
+  }
   ctx.log(
     `  ${name}: p50 ${result.all.p50} ms, p95 ${result.all.p95} ms, p99 ${result.all.p99} ms, ${result.all.throughput}/s, ${result.all.errors} errors`,
   );
   if (result.sampleErrors.length) ctx.log(`    errors: ${result.sampleErrors.join(' | ')}`);
   await settle(ctx);
   return result;
+}
+
+/** Names the processes under the runtime: DynamoDB Local, or the function a worker runs. */
+function partOf(ctx: Context): (command: string) => string | undefined {
+  const functions = runtimeOf(ctx).assembly.functions;
+  return (command) => {
+    if (command.includes('DynamoDBLocal.jar')) return DYNAMODB_PART;
+    if (!command.includes('lambda-worker')) return undefined;
+    const fn = functions.find((f) => command.includes(f.codeDirectory));
+    return `function ${fn?.name ?? '?'}`;
+  };
 }
 
 /**
