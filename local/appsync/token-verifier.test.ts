@@ -85,6 +85,29 @@ describe('createTokenVerifier', () => {
   });
 });
 
+describe('the verified tokens it remembers', () => {
+  it('still refuses a token once it has expired, though it accepted it before', async () => {
+    const token = signToken(key, { ...claims(), exp: Math.floor(Date.now() / 1000) + 2 });
+    await expect(verify(token)).resolves.toMatchObject({ sub: 'user-1' });
+    await expect(verify(token)).resolves.toMatchObject({ sub: 'user-1' });
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await expect(verify(token)).rejects.toThrow('Token has expired.');
+  });
+
+  it('hands each caller its own copy of the claims', async () => {
+    const token = signToken(key, claims());
+    const first = await verify(token);
+    first.sub = 'someone-else';
+    expect((await verify(token)).sub).toBe('user-1');
+  });
+
+  it('remembers nothing of a refused token', async () => {
+    const forged = tamperedToken(signToken(key, claims()), { sub: 'user-2' });
+    await expect(verify(forged)).rejects.toBeInstanceOf(TokenVerificationError);
+    await expect(verify(forged)).rejects.toBeInstanceOf(TokenVerificationError);
+  });
+});
+
 describe('tokenFromAuthorization', () => {
   it('accepts a bare token or a Bearer token', () => {
     expect(tokenFromAuthorization('abc')).toBe('abc');

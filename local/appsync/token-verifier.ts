@@ -25,6 +25,9 @@ export class TokenVerificationError extends Error {
   }
 }
 
+/** How many verified tokens are remembered; the oldest goes first. */
+const VERIFIED_TOKENS_KEPT = 10_000;
+
 /** Fetches the JWKS over http or https (the library's own fetcher speaks https only). */
 const anyProtocolFetcher: Fetcher = {
   async fetch(uri) {
@@ -64,10 +67,24 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     },
     { jwksCache },
   );
+  // A client sends the same token with every request until it refreshes it: what one request
+  // verified, by the token's exact text, is taken as verified until the token expires (the
+  // signature and the claims cannot differ for the same text). Each request then costs a map
+  // lookup instead of an RSA verification.
+  const verified = new Map<string, VerifiedClaims>();
   return async (token) => {
     if (!token) throw new TokenVerificationError('Valid authorization header not provided.');
+    const known = verified.get(token);
+    if (known) {
+      if (typeof known.exp === 'number' && known.exp * 1000 > Date.now()) return { ...known };
+      verified.delete(token); // expired: the verifier below says so
+    }
     try {
-      return (await verifier.verify(token)) as VerifiedClaims;
+      const claims = (await verifier.verify(token)) as VerifiedClaims;
+      if (verified.size >= VERIFIED_TOKENS_KEPT)
+        verified.delete(verified.keys().next().value ?? '');
+      verified.set(token, claims);
+      return { ...claims };
     } catch (err) {
       if (err instanceof JwtExpiredError)
         throw new TokenVerificationError('Token has expired.', { cause: err });
