@@ -169,6 +169,23 @@ ${body.join('\n')}
 `;
 }
 
+/** The burst's CPU per email by part, and the rate the machine could mail at that cost. */
+function burstCpu(burst: BurstScenario, cores: number): string {
+  const cpu = burst.cpuPerEmailMs;
+  if (!cpu) return '';
+  const total = Object.values(cpu).reduce((sum, ms) => sum + ms, 0);
+  const parts = Object.entries(cpu)
+    .filter(([, ms]) => ms >= 0.01)
+    .sort((a, b) => b[1] - a[1])
+    .map(([part, ms]) => `${part} ${ms.toFixed(2)}`)
+    .join(', ');
+  return `
+CPU per email (assignment, its stream record, the notifier's claim, push, send and mark), in ms:
+${parts} — ${total.toFixed(1)} ms in all, so ${cores} cores fully busy would mail at most
+${Math.floor((cores * 1000) / total)} a second.
+`;
+}
+
 /**
  * Where the time goes, from CPU profiles of the local runtime under these scenarios
  * (\`BENCH_PROFILE=1\` writes one per phase to .steward/profiles). Kept here, beside the
@@ -246,7 +263,8 @@ ${r.seed.reused ? 'reused from the cache (`.steward/bench`, keyed by a hash of t
 Load: a separate Node process, open arrival-rate model (each virtual user sends every
 \`users / rate\` seconds from a random phase, whatever the answers), HTTP keep-alive on loopback,
 one access token per user; latency counts from the scheduled send time, so queueing is included.
-${r.plan.durationMs / 1000} s per scenario after a ${r.plan.warmupMs / 1000} s warm-up. "floor" rows issue the raw DynamoDB Local calls
+${r.plan.durationMs / 1000} s per scenario after a ${r.plan.warmupMs / 1000} s warm-up of the runtime, each scenario first running its own
+operation for 3 s at its rate (not counted), then waiting until the stream consumers are idle. "floor" rows issue the raw DynamoDB Local calls
 behind the operation (the same reads and the same writes), at the same rate, in the same run;
 "× floor" is API p50 / floor p50.
 
@@ -296,7 +314,7 @@ ${l.notifications.ackedAllS} s.
 | ack → mailbox p50 | p95 | p99 | send → mailbox p95 | mailed | errors |
 | --- | --- | --- | --- | --- | --- |
 | ${ms(l.notifications.ackToMail.p50)} | ${ms(l.notifications.ackToMail.p95)} | ${ms(l.notifications.ackToMail.p99)} | ${ms(l.notifications.sendToMail.p95)} | ${l.notifications.mailed}/${l.notifications.burst} | ${l.notifications.errors} |
-`
+${burstCpu(l.notifications, m.cpus)}`
     : '';
 
   return `# Benchmarks

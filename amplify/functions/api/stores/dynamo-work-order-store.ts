@@ -6,6 +6,7 @@ import {
   PutCommand,
   TransactWriteCommand,
   UpdateCommand,
+  type UpdateCommandInput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Plan } from '../../../../core/organizations/roles';
@@ -54,25 +55,13 @@ export class DynamoWorkOrderStore implements WorkOrderStore {
     const { organizationId, month, monthlyLimits, at } = input;
     const plans = Object.keys(monthlyLimits) as Plan[];
     const limitOf = (plan: Plan | undefined) => (plan ? (monthlyLimits[plan] ?? 0) : 0);
-    // The plan's limit is in the condition, so the write needs no read of the organization
-    // before it and a plan changed meanwhile counts as it is at the moment of the write.
-    const planValues: Record<string, unknown> = {};
-    const withinPlan = plans.map((plan, i) => {
-      planValues[`:plan${i}`] = plan;
-      if (!Number.isFinite(monthlyLimits[plan])) return `#plan = :plan${i}`;
-      planValues[`:limit${i}`] = monthlyLimits[plan];
-      return `(#plan = :plan${i} AND workOrdersInMonth < :limit${i})`;
-    });
+    const withinPlan = withinPlanCondition(monthlyLimits);
     const startsMonth = plans.flatMap((plan, i) => (limitOf(plan) >= 1 ? [`:plan${i}`] : []));
     // A month rolls over once; a second round can only follow a concurrent rollover.
     for (let round = 1; round <= TAKE_NUMBER_ROUNDS; round += 1) {
-      const sameMonth = await this.increment({
-        organizationId,
-        update: 'workOrdersInMonth = workOrdersInMonth + :one',
-        condition: `workOrdersMonth = :month AND (${withinPlan.join(' OR ')})`,
-        values: { ':month': month, ...planValues },
-        at,
-      });
+      const sameMonth = await this.increment(
+        sameMonthNumberUpdate(this.tables.organizations, { organizationId, month, at }, withinPlan),
+      );
       if (sameMonth) return { outcome: 'TAKEN', ...sameMonth };
 
       // Refused: read the organization to say why (or to start a new month).
@@ -98,46 +87,29 @@ export class DynamoWorkOrderStore implements WorkOrderStore {
       if (limitOf(current.plan) < 1) {
         return { outcome: 'AT_LIMIT', plan: current.plan, countInMonth: 0 };
       }
-      const firstOfMonth = await this.increment({
-        organizationId,
-        update: 'workOrdersMonth = :month, workOrdersInMonth = :one',
-        condition: `(attribute_not_exists(workOrdersMonth) OR workOrdersMonth <> :month) AND #plan IN (${startsMonth.join(', ')})`,
-        values: {
-          ':month': month,
-          ...Object.fromEntries(startsMonth.map((name) => [name, planValues[name]])),
-        },
-        at,
-      });
+      const firstOfMonth = await this.increment(
+        numberUpdate(this.tables.organizations, {
+          organizationId,
+          at,
+          update: 'workOrdersMonth = :month, workOrdersInMonth = :one',
+          condition: `(attribute_not_exists(workOrdersMonth) OR workOrdersMonth <> :month) AND #plan IN (${startsMonth.join(', ')})`,
+          values: {
+            ':month': month,
+            ...Object.fromEntries(startsMonth.map((name) => [name, withinPlan.values[name]])),
+          },
+        }),
+      );
       if (firstOfMonth) return { outcome: 'TAKEN', ...firstOfMonth };
     }
     throw new Error(`The work-order counter of ${organizationId} kept moving; nothing was taken.`);
   }
 
-  /** Moves the counter by one with the month's usage, if the organization is ACTIVE and `condition` holds. */
-  private async increment(input: {
-    organizationId: string;
-    update: string;
-    condition: string;
-    values: Record<string, unknown>;
-    at: string;
-  }): Promise<{ number: number; countInMonth: number } | undefined> {
+  /** Runs a counter update; undefined when its condition refused it. */
+  private async increment(
+    update: UpdateCommandInput,
+  ): Promise<{ number: number; countInMonth: number } | undefined> {
     try {
-      const { Attributes } = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tables.organizations,
-          Key: { id: input.organizationId },
-          UpdateExpression: `SET workOrderCounter = workOrderCounter + :one, ${input.update}, updatedAt = :at`,
-          ConditionExpression: `#status = :active AND ${input.condition}`,
-          ExpressionAttributeNames: { '#status': 'status', '#plan': 'plan' },
-          ExpressionAttributeValues: {
-            ':one': 1,
-            ':active': 'ACTIVE',
-            ':at': input.at,
-            ...input.values,
-          },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
+      const { Attributes } = await this.db.send(new UpdateCommand(update));
       return {
         number: Number(Attributes?.workOrderCounter),
         countInMonth: Number(Attributes?.workOrdersInMonth),
@@ -234,4 +206,62 @@ export class DynamoWorkOrderStore implements WorkOrderStore {
       }),
     );
   }
+}
+
+/**
+ * `#plan = :plan0 AND workOrdersInMonth < :limit0 OR …`: the month's count is below the limit of
+ * the plan the organization has (a plan without a limit only has to match).
+ */
+export function withinPlanCondition(monthlyLimits: Readonly<Record<Plan, number>>): {
+  expression: string;
+  values: Record<string, unknown>;
+} {
+  const values: Record<string, unknown> = {};
+  const terms = (Object.keys(monthlyLimits) as Plan[]).map((plan, i) => {
+    values[`:plan${i}`] = plan;
+    if (!Number.isFinite(monthlyLimits[plan])) return `#plan = :plan${i}`;
+    values[`:limit${i}`] = monthlyLimits[plan];
+    return `(#plan = :plan${i} AND workOrdersInMonth < :limit${i})`;
+  });
+  return { expression: terms.join(' OR '), values };
+}
+
+/**
+ * The UpdateItem that takes a number within the month, with no read before it (the benchmark's
+ * floor issues exactly this one).
+ */
+export function sameMonthNumberUpdate(
+  table: string,
+  input: { organizationId: string; month: string; at: string },
+  withinPlan: ReturnType<typeof withinPlanCondition>,
+): UpdateCommandInput {
+  return numberUpdate(table, {
+    organizationId: input.organizationId,
+    at: input.at,
+    update: 'workOrdersInMonth = workOrdersInMonth + :one',
+    condition: `workOrdersMonth = :month AND (${withinPlan.expression})`,
+    values: { ':month': input.month, ...withinPlan.values },
+  });
+}
+
+/** Moves the counter by one with the month's usage, if the organization is ACTIVE and `condition` holds. */
+function numberUpdate(
+  table: string,
+  input: {
+    organizationId: string;
+    at: string;
+    update: string;
+    condition: string;
+    values: Record<string, unknown>;
+  },
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: { id: input.organizationId },
+    UpdateExpression: `SET workOrderCounter = workOrderCounter + :one, ${input.update}, updatedAt = :at`,
+    ConditionExpression: `#status = :active AND ${input.condition}`,
+    ExpressionAttributeNames: { '#status': 'status', '#plan': 'plan' },
+    ExpressionAttributeValues: { ':one': 1, ':active': 'ACTIVE', ':at': input.at, ...input.values },
+    ReturnValues: 'UPDATED_NEW',
+  };
 }
