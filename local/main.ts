@@ -17,6 +17,7 @@ import { DEMO_PASSWORD, type DemoSummary, seedDemoData } from './demo-data';
 import {
   assertJava,
   ensureTables,
+  streamsOnlyWhereRead,
   LOCAL_REGION,
   localDynamoDbClient,
   startDynamoDbLocal,
@@ -194,7 +195,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const backendDynamoDb = options.dynamoDbEndpoint
       ? await options.dynamoDbEndpoint(dynamodb.endpoint)
       : dynamodb.endpoint;
-    await step(`${unbound.tables.length} tables`, () => ensureTables(ddb, unbound.tables));
+    await step(`${unbound.tables.length} tables`, () =>
+      ensureTables(ddb, streamsOnlyWhereRead(unbound.tables, unbound.eventSourceMappings)),
+    );
     // The functions' transactions are acknowledged only once DynamoDB Local has stored them.
     const functionsDynamoDb = await startCommitBarrier(backendDynamoDb);
     stops.push(functionsDynamoDb.stop);
