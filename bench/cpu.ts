@@ -88,3 +88,15 @@ export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): Record<stri
   }
   return parts;
 }
+
+/** Names the processes under the runtime: DynamoDB Local, or the function a worker runs. */
+export function runtimeParts(
+  functions: { name: string; codeDirectory: string }[],
+): (command: string) => string | undefined {
+  return (command) => {
+    if (command.includes('DynamoDBLocal.jar')) return DYNAMODB_PART;
+    if (!command.includes('lambda-worker')) return undefined;
+    const fn = functions.find((f) => command.includes(f.codeDirectory));
+    return `function ${fn?.name ?? '?'}`;
+  };
+}

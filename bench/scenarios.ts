@@ -16,7 +16,7 @@ import { arrivals, runBurstJob, runLoad, runSubscriptionJob } from './load';
 import type { Outcome, Request, Step } from './load-protocol';
 import { PASSWORD, type SeedManifest } from './seed-data';
 import type { BenchRuntime } from './runtime';
-import { cpuBetween, cpuSnapshot, DYNAMODB_PART, LOAD_PART } from './cpu';
+import { cpuBetween, cpuSnapshot, LOAD_PART, runtimeParts } from './cpu';
 import { type Figures, figures, quantile } from './stats';
 
 /** How long and how hard the scenarios run. */
@@ -262,15 +262,7 @@ async function load(
 }
 
 /** Names the processes under the runtime: DynamoDB Local, or the function a worker runs. */
-function partOf(ctx: Context): (command: string) => string | undefined {
-  const functions = runtimeOf(ctx).assembly.functions;
-  return (command) => {
-    if (command.includes('DynamoDBLocal.jar')) return DYNAMODB_PART;
-    if (!command.includes('lambda-worker')) return undefined;
-    const fn = functions.find((f) => command.includes(f.codeDirectory));
-    return `function ${fn?.name ?? '?'}`;
-  };
-}
+const partOf = (ctx: Context) => runtimeParts(runtimeOf(ctx).assembly.functions);
 
 /** Each scenario's own warm-up, before what is measured. */
 const SCENARIO_WARMUP_MS = 3_000;
