@@ -9,7 +9,6 @@ import {
   DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
-  UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { TableDefinition } from './assembly';
 import { useWriteAheadLog } from './sqlite-wal';
@@ -149,29 +148,7 @@ export function localDynamoDbClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 }
 
-/**
- * The tables as the local runtime keeps them: a stream only where a function reads it. Amplify
- * gives every model table a stream; DynamoDB Local keeps the records of all of them for a day in
- * one SQLite table with no index its writes can use, so every record kept makes every later write
- * to a streamed table slower. Records nobody reads (the organization's counter, audit events,
- * notifications, inventory adjustments) only cost: a burst of 500 assignment emails after 2,300
- * submissions took 84 s to mail at p95, 19 s on a fresh database. Nothing can tell the difference
- * but DescribeTable.
- */
-export function streamsOnlyWhereRead(
-  tables: TableDefinition[],
-  mappings: { tableName: string }[],
-): TableDefinition[] {
-  const read = new Set(mappings.map((mapping) => mapping.tableName));
-  return tables.map((table) =>
-    read.has(table.tableName) ? table : { ...table, streamViewType: undefined },
-  );
-}
-
-/**
- * Creates every table that does not exist yet; existing tables (and their data) are kept, their
- * stream turned on or off to match the definition.
- */
+/** Creates every table that does not exist yet; existing tables (and their data) are kept. */
 export async function ensureTables(
   client: DynamoDBClient,
   tables: TableDefinition[],
@@ -185,10 +162,7 @@ export async function ensureTables(
   } while (start);
   const created: string[] = [];
   for (const table of tables) {
-    if (existing.has(table.tableName)) {
-      await matchStream(client, table);
-      continue;
-    }
+    if (existing.has(table.tableName)) continue;
     try {
       await client.send(
         new CreateTableCommand({
@@ -213,37 +187,4 @@ export async function ensureTables(
     await client.send(new DescribeTableCommand({ TableName: name }));
   }
   return created;
-}
-
-/** Turns an existing table's stream on or off as its definition says. */
-async function matchStream(client: DynamoDBClient, table: TableDefinition): Promise<void> {
-  const { Table } = await client.send(new DescribeTableCommand({ TableName: table.tableName }));
-  const current = Table?.StreamSpecification;
-  const enabled = current?.StreamEnabled === true;
-  if (!table.streamViewType && enabled) {
-    await client.send(
-      new UpdateTableCommand({
-        TableName: table.tableName,
-        StreamSpecification: { StreamEnabled: false },
-      }),
-    );
-  } else if (
-    table.streamViewType &&
-    (!enabled || current?.StreamViewType !== table.streamViewType)
-  ) {
-    if (enabled) {
-      await client.send(
-        new UpdateTableCommand({
-          TableName: table.tableName,
-          StreamSpecification: { StreamEnabled: false },
-        }),
-      );
-    }
-    await client.send(
-      new UpdateTableCommand({
-        TableName: table.tableName,
-        StreamSpecification: { StreamEnabled: true, StreamViewType: table.streamViewType },
-      }),
-    );
-  }
 }

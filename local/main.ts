@@ -17,7 +17,6 @@ import { DEMO_PASSWORD, type DemoSummary, seedDemoData } from './demo-data';
 import {
   assertJava,
   ensureTables,
-  streamsOnlyWhereRead,
   LOCAL_REGION,
   localDynamoDbClient,
   startDynamoDbLocal,
@@ -195,9 +194,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const backendDynamoDb = options.dynamoDbEndpoint
       ? await options.dynamoDbEndpoint(dynamodb.endpoint)
       : dynamodb.endpoint;
-    await step(`${unbound.tables.length} tables`, () =>
-      ensureTables(ddb, streamsOnlyWhereRead(unbound.tables, unbound.eventSourceMappings)),
-    );
+    await step(`${unbound.tables.length} tables`, () => ensureTables(ddb, unbound.tables));
     // The functions' transactions are acknowledged only once DynamoDB Local has stored them.
     const functionsDynamoDb = await startCommitBarrier(backendDynamoDb);
     stops.push(functionsDynamoDb.stop);
