@@ -187,60 +187,72 @@ ${Math.floor((cores * 1000) / total)} a second.
 }
 
 /**
- * Where the time goes, from CPU profiles of the local runtime under these scenarios
- * (\`BENCH_PROFILE=1\` writes one per phase to .steward/profiles). Kept here, beside the
- * generator, so a regenerated document keeps it.
+ * What the figures mean and what was changed for them, from the CPU account above, the probe
+ * (\`npm run bench:probe\`) and CPU profiles (\`BENCH_PROFILE=1\` writes one per phase to
+ * .steward/profiles). Kept here, beside the generator, so a regenerated document keeps it.
  */
-const ANALYSIS = `- **The seed was being measured.** DynamoDB Local keeps a day of stream records in one SQLite
-  table shared by every stream, and a write to any table with a stream costs more with every record
-  kept there: behind the 100,000 records a bulk seed left, an event PutItem took 344 ms (5.7 ms
-  without them), and a 100,000-item seed took 50 min and slowed all the way. That was most of what
-  earlier runs blamed on DynamoDB Local's transactions "growing with the table". The seed now
-  bulk-writes with the table's stream off, as an import on AWS does (100,000 in 187 s); the floor
-  of a transition dropped to single milliseconds. A developer's own data folder collects such
-  records too, a day's worth at most.
-- **Submissions no longer queue on their organization.** \`submitWorkOrder\` used to move the
-  organization's work-order counter inside the transaction that wrote the work order and its event:
-  every submission of an organization held that one item, DynamoDB Local made the others wait on its
-  lock (and gave up after seconds with "timed out … waiting for a lock"; real DynamoDB answers
-  TransactionConflict), and the losers re-read and retried — 4.3 submissions/s at an offered 100/s
-  before the change. Now the number is one atomic UpdateItem of the organization (the plan's
-  monthly limit in its condition) and the work order and its event follow in one BatchWriteItem: no
-  transaction, no retry, nothing held, and the floor row (exactly those calls) keeps up at 100/s.
-  The price is a gap in the numbering when a submission fails after taking its number. What is
-  left of the submit figure is the local runtime's capacity, not the design: the runtime does not
-  sustain 100 submissions/s. Each one crosses the simulator, a Lambda invocation and, through the
-  table's stream, a notifier invocation, all on the same two cores; even the warm-up (50/s, a
-  quarter of it submissions) answered only 46/s. The queue grows for the whole scenario, so every
-  request waits behind it for seconds, and past 15 s requests time out: this run completed 33.9
-  submissions/s (throughput counts from the first send to the last answer). Near saturation the
-  runtime is erratic from run to run: in the run just before this one, on the same commit and
-  seed, submissions ran at 55–60/s without an error, the open page at 100,000 had p50 56.5 ms (p95
-  281 ms) and the mix p50 57.7 ms (p95 2.6 s) — this run's open page and mix came right after the
-  submit backlog and inherited it. Transitions at 20/s held p50 ≈ 30 ms in both.
-- **The rest is the local runtime's one Node process.** Every request crosses the AppSync simulator,
-  which runs the generated VTL, the GraphQL execution and the Lambda invocations' plumbing in one
-  Node process on one of the two cores; DynamoDB Local's JVM has the other. A page of 50 is one index
-  Query (items read = items returned, so its cost does not grow with the table), answered in a few
-  milliseconds; the simulator converted each page into VTL maps and back three times, about 60% of
-  its CPU, until pass-through templates handed the result on unrendered
-  (\`local/appsync/local-simulator.ts\`: a 50-item page from 75 to 30 ms of simulator CPU on a
-  contended core). In what remains (CPU profile of 200 pages) garbage collection is 15%, the
-  simulator's resolver machinery 12%, GraphQL execution 9%, request and authorization templates 7%,
-  the DynamoDB client 5%. A submission adds a Lambda invocation (its own worker process, which
-  competes for the same two cores) to that. At 100 requests/s the process is near saturation, so a
-  backlog from the warm-up or a burst drains slowly and the ratios over the floors are the
-  simulator's, not the design's: on AWS the same resolvers run in AppSync's fleet and each Lambda
-  environment has its own CPU. What could change locally: the simulator's resolvers in worker
-  threads.
-- **Notifications wait on each other, by design.** The notifier handles one stream record, and one
-  send, at a time: a crash then repeats at most one email (SES has no idempotency key). Running a
-  batch's records side by side made the first email of a burst of 60 arrive after 3.7 s instead of
-  10 s, and was undone when the resilience suite caught a crash repeating every send in flight.
-  The stream consumer runs one invocation at a time per shard; on AWS, more shards (or a
-  parallelization factor with per-item ordering) would spread the burst.
-- **Subscriptions are cheap.** Delivery is in-process in the simulator; the figure is dominated
-  by whatever else the machine is doing.`;
+const ANALYSIS = `- **Where the CPU goes.** The table above is the account: CPU milliseconds per request of every
+  process, read from /proc over each scenario. A submission costs about 20 ms of CPU in
+  all — the runtime's Node process (AppSync simulator, streams, auth), the \`api\` function's
+  execution environment (the AWS SDK's request pipeline is much of it), DynamoDB Local and the
+  load generator — so 100 submissions/s ask for about 2.0 of the machine's 2 cores: the
+  local runtime runs at its limit there, and a queue builds. \`npm run bench:probe -- submit\`
+  shows the same account for one operation in a minute.
+- **DynamoDB Local's CPU halved.** It keeps every table in one SQLite database and never sets a
+  journal mode, so each commit created, synced and deleted a journal file; and the JVM's server
+  compiler spent a quarter of a core optimising for the whole run. The local runtime now switches
+  the database to a write-ahead log before the JVM opens it (the mode lives in the file header,
+  \`local/sqlite-wal.ts\`; a commit is one synced append, so a kill -9 still loses nothing
+  acknowledged — the resilience suite's crash tests pass on it) and runs the JVM with the client
+  compiler only. Measured with \`npm run bench:probe -- submit 16 25\`, one after the other on this
+  machine: DynamoDB Local's CPU per submission 10.9 ms → 9.3 (WAL) → 5.6 (client compiler);
+  submissions 56/s → 67/s → 81–90/s. The open page at 10,000 went from p50 396 ms to 17–33 ms in this
+  session's runs, start-up from 19.9/6.7 s to about 16.4/5.5–6.0 s.
+- **A submission is three DynamoDB calls.** The counter's conditional update carries every plan's
+  monthly limit (\`#plan = :free AND workOrdersInMonth < :50 OR …\`), so the organization is no
+  longer read first; only a refusal reads it, to say why. The \`api\` function's CPU per submission
+  9.5 → 8.2 ms, and one round trip less on AWS too.
+- **Tokens verified once.** The local AppSync verified each request's RS256 signature and the
+  simulator decoded the JWT twice with a decoder that rebuilds the text a character at a time; a
+  verified token is now remembered until it expires and decoded with Node's base64url: the
+  runtime's CPU per submission 6.3 → 4.8 ms (\`npm run bench:probe -- submit\`: 81 → 97/s).
+- **Stream records pile up.** Amplify gives every model table a stream; DynamoDB Local keeps a
+  day of records of all streams in one SQLite table, and later writes to streamed tables slow as
+  it grows (the seed writes with streams off for that reason). The same burst of 500 assignment
+  emails took p95 19 s right after the warm-up and 84 s after the submit scenario's thousands of
+  writes. Turning the streams no function reads off locally (the counter's, the audit events', the
+  notifications') halved that (42 s), but a direct-write floor right after the submit scenario then
+  degraded reproducibly (p95 6 s against 129 ms with every stream on); the cause was not found, so
+  the change was reverted and the streams stay as Amplify makes them.
+- **The bench measured its own aftermath.** Each scenario waited at most 60 s for the stream
+  consumers before the next began, so the notification burst was measured behind the emails of the
+  transitions, assignments and mix before it (p95 88 s; alone 19 s). Each scenario now waits until
+  the consumers are idle, and first runs its own operation for 3 s, not counted: a transition's
+  first second answered in 1.1 s (code paths nothing had run yet), every later one in about 21 ms.
+- **What is left is the local machine, shown by its floors.** DynamoDB Local alone, at the same
+  rates, has p95s of 98 ms (a submission's calls at 100/s), 46 ms (a transition's at 20/s) and 50 ms (a page at
+  100/s) — above the 20 ms goals before any of Steward's code runs; the API
+  rows sit on those floors plus the simulator's single Node thread (a page of 50 costs it about
+  4.7 ms of CPU, so it saturates near 210 pages/s) and the function's SDK calls. On AWS the
+  resolvers run in AppSync's fleet and each Lambda environment has its own CPU. What could still
+  change locally: the simulator's resolvers in worker threads; the commit barrier's proxy hop for
+  calls other than TransactWriteItems (about 0.6 ms of runtime CPU per submission).
+- **Emails are slow because of the stream records, and one at a time.** The burst's CPU per email
+  is mostly DynamoDB Local's (214 ms in this run, against 98 ms in a run whose burst met fewer
+  records): the pile-up above. The next thing to change locally is there — trim the stream records
+  the consumers have read, or keep the streams in a store that does not scan. The notifier
+  itself is slow on purpose: it handles one stream record, and one send, at a
+  time, so a crash repeats at most one email (SES has no idempotency key); the
+  burst figure is that queue. Sends side by side would mail faster, at the price of more repeated emails after a crash — a
+  change tried once and undone for that reason. On AWS, a parallelization factor on the stream
+  mapping would spread a burst with the same per-item order.
+- **Growth** is judged on what a page reads (items read = items returned = 50, the same capacity
+  at 10,000 and 100,000 in the table). The p50 ratio of this run (API 1.42×, floor 1.38×) is the
+  order of the phases, not the table: the large table's page runs after thousands of writes and
+  their stream records, the small one's on a fresh runtime, and the floor moves with the API.
+- **Subscriptions are cheap.** Delivery is in-process in the simulator.
+- **The seed.** The 100,000-item seed bulk-writes with the tables' streams off, as an import on AWS
+  would (behind 100,000 stream records an event PutItem took 344 ms instead of 5.7 ms): 187 s.`;
 
 export function renderMarkdown(r: Results): string {
   const m = r.machine;
