@@ -158,10 +158,10 @@ if (process.argv[2] === '--loop') {
     for (const [part, ms] of Object.entries(spent).sort((a, b) => b[1] - a[1])) {
       total += ms;
       console.log(
-        `  ${part.padEnd(18)} ${(ms / result.done).toFixed(2).padStart(6)} ms CPU per request`,
+        `  ${part.padEnd(27)} ${(ms / result.done).toFixed(2).padStart(6)} ms CPU per request`,
       );
     }
-    console.log(`  ${'total'.padEnd(18)} ${(total / result.done).toFixed(2).padStart(6)} ms`);
+    console.log(`  ${'total'.padEnd(27)} ${(total / result.done).toFixed(2).padStart(6)} ms`);
   } finally {
     await runtime.stop();
     rmSync(dataDirectory, { recursive: true, force: true });
