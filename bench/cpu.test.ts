@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cpuBetween, cpuSnapshot, RUNTIME_PART } from './cpu';
+import { cpuBetween, cpuPer, cpuSnapshot, cpuTotal, RUNTIME_PART } from './cpu';
 
 describe.runIf(existsSync('/proc/self/stat'))('the CPU account of a scenario', () => {
   it('counts a busy child under its part, an idle one near zero, and leaves unnamed ones out', async () => {
@@ -24,5 +24,13 @@ describe.runIf(existsSync('/proc/self/stat'))('the CPU account of a scenario', (
     } finally {
       for (const child of [busy, idle, other]) child.kill('SIGKILL');
     }
+  });
+});
+
+describe('cpuPer and cpuTotal', () => {
+  it('divides each part over the requests, to hundredths, and adds the parts up', () => {
+    const per = cpuPer({ runtime: 1000, 'DynamoDB Local': 333 }, 300);
+    expect(per).toEqual({ runtime: 3.33, 'DynamoDB Local': 1.11 });
+    expect(cpuTotal(per)).toBeCloseTo(4.44, 10);
   });
 });

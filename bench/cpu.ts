@@ -89,6 +89,17 @@ export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): Record<stri
   return parts;
 }
 
+/** CPU milliseconds per part divided over `count` requests (or emails), to hundredths. */
+export function cpuPer(parts: Record<string, number>, count: number): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(parts).map(([part, ms]) => [part, Math.round((ms / count) * 100) / 100]),
+  );
+}
+
+/** All parts together. */
+export const cpuTotal = (parts: Record<string, number>): number =>
+  Object.values(parts).reduce((sum, ms) => sum + ms, 0);
+
 /** Names the processes under the runtime: DynamoDB Local, or the function a worker runs. */
 export function runtimeParts(
   functions: { name: string; codeDirectory: string }[],

@@ -18,12 +18,13 @@ import { DEMO_PASSWORD } from '../local/demo-data';
 import { localDynamoDbClient } from '../local/dynamodb';
 import { graphql, LocalCognito } from '../local/graphql-client';
 import { startLocalRuntime } from '../local/main';
-import { cpuBetween, cpuSnapshot, LOAD_PART, runtimeParts } from './cpu';
+import { cpuBetween, cpuPer, cpuSnapshot, cpuTotal, LOAD_PART, runtimeParts } from './cpu';
 
 type Loop = { url: string; token: string; body: string; concurrency: number; ms: number };
 
 /** The load process: `concurrency` loops of one request after another until the time is up. */
 async function loop({ url, token, body, concurrency, ms }: Loop) {
+  const cpuAtStart = process.cpuUsage();
   const agent = new http.Agent({ keepAlive: true });
   let done = 0;
   let errors = 0;
@@ -63,7 +64,7 @@ async function loop({ url, token, body, concurrency, ms }: Loop) {
       while (Date.now() < end) await once();
     }),
   );
-  const { user, system } = process.cpuUsage();
+  const { user, system } = process.cpuUsage(cpuAtStart);
   return { done, errors, sample, cpuMs: (user + system) / 1000 };
 }
 
@@ -154,14 +155,11 @@ if (process.argv[2] === '--loop') {
       `\n${kind}, ${concurrency} in flight: ${result.done} in ${elapsedS.toFixed(1)} s = ${(result.done / elapsedS).toFixed(1)}/s, ${result.errors} errors; machine ${Math.round(busy * 100)}% busy`,
     );
     if (result.sample) console.log(`  first error: ${result.sample}`);
-    let total = 0;
-    for (const [part, ms] of Object.entries(spent).sort((a, b) => b[1] - a[1])) {
-      total += ms;
-      console.log(
-        `  ${part.padEnd(27)} ${(ms / result.done).toFixed(2).padStart(6)} ms CPU per request`,
-      );
+    const perRequest = cpuPer(spent, result.done);
+    for (const [part, ms] of Object.entries(perRequest).sort((a, b) => b[1] - a[1])) {
+      console.log(`  ${part.padEnd(27)} ${ms.toFixed(2).padStart(6)} ms CPU per request`);
     }
-    console.log(`  ${'total'.padEnd(27)} ${(total / result.done).toFixed(2).padStart(6)} ms`);
+    console.log(`  ${'total'.padEnd(27)} ${cpuTotal(perRequest).toFixed(2).padStart(6)} ms`);
   } finally {
     await runtime.stop();
     rmSync(dataDirectory, { recursive: true, force: true });

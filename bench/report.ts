@@ -1,6 +1,6 @@
 import { format, resolveConfig } from 'prettier';
 import type { BundleSize } from './bundle';
-import { DYNAMODB_PART, LOAD_PART, RUNTIME_PART } from './cpu';
+import { cpuTotal, DYNAMODB_PART, LOAD_PART, RUNTIME_PART } from './cpu';
 import type { BurstScenario, LoadResult, Plan, SubscriptionScenario } from './scenarios';
 import type { Scale } from './seed-data';
 import type { StartupRun } from './startup';
@@ -152,7 +152,7 @@ function cpuTable(results: LoadResult[], cores: number): string {
   const parts = [...seen].sort((a, b) => order(a) - order(b) || a.localeCompare(b));
   const body = rows.map((r) => {
     const cpu = r.cpuPerRequestMs ?? {};
-    const total = Object.values(cpu).reduce((sum, ms) => sum + ms, 0);
+    const total = cpuTotal(cpu);
     const needed = (total * r.rate) / 1000;
     return `| ${r.name} | ${parts.map((p) => (cpu[p] === undefined ? '—' : cpu[p].toFixed(2))).join(' | ')} | ${total.toFixed(2)} | ${needed.toFixed(2)}${needed > cores ? ' (more than the machine has)' : ''} |`;
   });
@@ -173,7 +173,7 @@ ${body.join('\n')}
 function burstCpu(burst: BurstScenario, cores: number): string {
   const cpu = burst.cpuPerEmailMs;
   if (!cpu) return '';
-  const total = Object.values(cpu).reduce((sum, ms) => sum + ms, 0);
+  const total = cpuTotal(cpu);
   const parts = Object.entries(cpu)
     .filter(([, ms]) => ms >= 0.01)
     .sort((a, b) => b[1] - a[1])

@@ -16,7 +16,7 @@ import { arrivals, runBurstJob, runLoad, runSubscriptionJob } from './load';
 import type { Outcome, Request, Step } from './load-protocol';
 import { PASSWORD, type SeedManifest } from './seed-data';
 import type { BenchRuntime } from './runtime';
-import { cpuBetween, cpuSnapshot, LOAD_PART, runtimeParts } from './cpu';
+import { cpuBetween, cpuPer, cpuSnapshot, LOAD_PART, runtimeParts } from './cpu';
 import { type Figures, figures, quantile } from './stats';
 
 /** How long and how hard the scenarios run. */
@@ -246,12 +246,7 @@ async function load(
     options.byTag,
   );
   if (cpuBefore.size > 0 && outcomes.length > 0) {
-    result.cpuPerRequestMs = Object.fromEntries(
-      Object.entries(cpu).map(([part, ms]) => [
-        part,
-        Math.round((ms / outcomes.length) * 100) / 100,
-      ]),
-    );
+    result.cpuPerRequestMs = cpuPer(cpu, outcomes.length);
   }
   ctx.log(
     `  ${name}: p50 ${result.all.p50} ms, p95 ${result.all.p95} ms, p99 ${result.all.p99} ms, ${result.all.throughput}/s, ${result.all.errors} errors`,
@@ -295,9 +290,9 @@ async function settle(ctx: Context): Promise<void> {
   else if (drainS >= 5) ctx.log(`    (the stream consumers caught up in ${drainS} s)`);
   // Through the function, where an overloaded write scenario leaves its queue.
   while (Date.now() < deadline) {
-    const started = Date.now();
+    const asked = Date.now();
     await graphql(runtimeOf(ctx).urls.graphql, ctx.tokens[0], ME).catch(() => {});
-    if (Date.now() - started < 250) return;
+    if (Date.now() - asked < 250) return;
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }
@@ -768,12 +763,7 @@ export async function burstScenario(ctx: Context): Promise<BurstScenario> {
     ),
     ...(cpuBefore.size > 0 && pool.length > 0
       ? {
-          cpuPerEmailMs: Object.fromEntries(
-            Object.entries(cpu).map(([part, ms]) => [
-              part,
-              Math.round((ms / pool.length) * 100) / 100,
-            ]),
-          ),
+          cpuPerEmailMs: cpuPer(cpu, pool.length),
         }
       : {}),
   };

@@ -60,8 +60,8 @@ export async function startDynamoDbLocal(options: {
   port: number;
   dataDirectory?: string;
   /**
-   * How SQLite commits: a write-ahead log (the default; see sqlite-wal.ts) or its rollback
-   * journal, which a database keeps once it has one of them only until it is switched.
+   * How SQLite commits: a write-ahead log (the default; see sqlite-wal.ts), or left as the
+   * database is — a new one then gets SQLite's rollback journal; one already on WAL stays on it.
    */
   journal?: 'wal' | 'rollback';
 }): Promise<DynamoDbLocal> {
