@@ -149,12 +149,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }
     }
   };
-  const step = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
+  /**
+   * Runs one step of the start. What it started is registered for stopping before anything else
+   * can fail (an abort right after it, or its sibling in a parallel step): a start that fails
+   * half way leaves no process behind.
+   */
+  const step = async <T>(
+    label: string,
+    work: () => Promise<T>,
+    stopOf?: (started: T) => () => Promise<void>,
+  ): Promise<T> => {
     const started = Date.now();
     options.signal?.throwIfAborted();
     const result = await work();
-    options.signal?.throwIfAborted();
+    if (stopOf) stops.push(stopOf(result));
     log(`  ✓ ${label} (${Date.now() - started} ms)`);
+    options.signal?.throwIfAborted();
     return result;
   };
 
@@ -177,18 +187,27 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     );
     const unbound = readCloudAssembly(synth.directory);
 
-    const [dynamodb, mail] = await Promise.all([
-      step('DynamoDB Local', () =>
-        startDynamoDbLocal({
-          port: ports.dynamodb,
-          dataDirectory: path.join(dataDirectory, 'dynamodb'),
-        }),
+    // Both settle before a failure of either is thrown, so the other is registered for stopping.
+    const [dynamodbStart, mailStart] = await Promise.allSettled([
+      step(
+        'DynamoDB Local',
+        () =>
+          startDynamoDbLocal({
+            port: ports.dynamodb,
+            dataDirectory: path.join(dataDirectory, 'dynamodb'),
+          }),
+        (started) => started.stop,
       ),
-      step('mailbox (SES emulator)', () =>
-        startMail({ port: ports.mail, dataDirectory: path.join(dataDirectory, 'mail') }),
+      step(
+        'mailbox (SES emulator)',
+        () => startMail({ port: ports.mail, dataDirectory: path.join(dataDirectory, 'mail') }),
+        (started) => started.stop,
       ),
     ]);
-    stops.push(dynamodb.stop, mail.stop);
+    if (dynamodbStart.status === 'rejected') throw dynamodbStart.reason;
+    if (mailStart.status === 'rejected') throw mailStart.reason;
+    const dynamodb = dynamodbStart.value;
+    const mail = mailStart.value;
     const ddb = localDynamoDbClient(dynamodb.endpoint);
     stops.push(async () => ddb.destroy());
     const backendDynamoDb = options.dynamoDbEndpoint
@@ -200,17 +219,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     stops.push(functionsDynamoDb.stop);
 
     const lambdaEndpoint = `http://127.0.0.1:${ports.lambda}`;
-    const cognito = await step('Cognito (cognito-local)', () =>
-      startCognito({
-        port: ports.cognito,
-        dataDirectory: path.join(dataDirectory, 'cognito'),
-        userPool: unbound.userPool,
-        lambdaEndpoint,
-        mailEndpoint: mail.endpoint,
-        tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
-      }),
+    const cognito = await step(
+      'Cognito (cognito-local)',
+      () =>
+        startCognito({
+          port: ports.cognito,
+          dataDirectory: path.join(dataDirectory, 'cognito'),
+          userPool: unbound.userPool,
+          lambdaEndpoint,
+          mailEndpoint: mail.endpoint,
+          tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
+        }),
+      (started) => started.stop,
     );
-    stops.push(cognito.stop);
 
     const graphqlUrl = `http://127.0.0.1:${ports.graphql}/graphql`;
     const assembly = bindPlaceholders(unbound, {
@@ -244,38 +265,43 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       log,
     });
     stops.push(runner.stop);
-    const lambdaApi = await step('Lambda runner', () =>
-      startLambdaApi({ port: ports.lambda, runner }),
+    await step(
+      'Lambda runner',
+      () => startLambdaApi({ port: ports.lambda, runner }),
+      (started) => started.stop,
     );
-    stops.push(lambdaApi.stop);
 
-    const appsync = await step('GraphQL API (AppSync simulator)', () =>
-      startAppSync({
-        assembly,
-        port: ports.graphql,
-        dynamoDbEndpoint: backendDynamoDb,
-        invokeFunction: runner.invoke,
-        auth: {
-          issuer: cognito.issuer,
-          jwksUri: cognito.jwksUri,
-          userPoolId: cognito.userPoolId,
-          clientId: cognito.clientId,
-        },
-        iam: functionRole,
-      }),
+    const appsync = await step(
+      'GraphQL API (AppSync simulator)',
+      () =>
+        startAppSync({
+          assembly,
+          port: ports.graphql,
+          dynamoDbEndpoint: backendDynamoDb,
+          invokeFunction: runner.invoke,
+          auth: {
+            issuer: cognito.issuer,
+            jwksUri: cognito.jwksUri,
+            userPoolId: cognito.userPoolId,
+            clientId: cognito.clientId,
+          },
+          iam: functionRole,
+        }),
+      (started) => started.stop,
     );
-    stops.push(appsync.stop);
 
-    const streams = await step('stream consumers', () =>
-      startEventSourceMappings({
-        mappings: assembly.eventSourceMappings,
-        invoke: runner.invoke,
-        dynamoDbEndpoint: backendDynamoDb,
-        stateDirectory: path.join(dataDirectory, 'streams'),
-        log,
-      }),
+    const streams = await step(
+      'stream consumers',
+      () =>
+        startEventSourceMappings({
+          mappings: assembly.eventSourceMappings,
+          invoke: runner.invoke,
+          dynamoDbEndpoint: backendDynamoDb,
+          stateDirectory: path.join(dataDirectory, 'streams'),
+          log,
+        }),
+      (started) => started.stop,
     );
-    stops.push(streams.stop);
 
     const tableName = (model: string): string => {
       const found = assembly.tables.find((t) => t.modelName === model);
