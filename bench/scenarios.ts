@@ -4,7 +4,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { workOrderReadGroups } from '../core/organizations/roles';
 import { membershipId, ownerValue, type WorkOrderRecord } from '../core/records';
 import { withDerivedFields } from '../core/work-orders/derived-fields';
-import { STATUS_CREATED_AT, workOrderItem } from '../amplify/functions/api/stores/dynamo-items';
+import { STATUS_CREATED_AT, workOrderItem } from '../amplify/functions/shared/stores/dynamo-items';
 import {
   sameMonthNumberUpdate,
   withinPlanCondition,

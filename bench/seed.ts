@@ -34,7 +34,7 @@ export type Seed = {
 const SEED_INPUTS = [
   'bench/seed-data.ts',
   'tests/support/stored-work-orders.ts',
-  'amplify/functions/api/stores/dynamo-items.ts',
+  'amplify/functions/shared/stores/dynamo-items.ts',
   'core/work-orders/derived-fields.ts',
 ];
 /** The tables a seed writes; any other table is created empty when a snapshot starts. */

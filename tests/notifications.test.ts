@@ -8,10 +8,10 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../amplify/functions/api/stores/dynamo-items';
-import { DynamoMembershipStore } from '../amplify/functions/api/stores/dynamo-membership-store';
-import { DynamoOrganizationStore } from '../amplify/functions/api/stores/dynamo-organization-store';
-import { DynamoProfileStore } from '../amplify/functions/api/stores/dynamo-profile-store';
+import { createDocumentClient } from '../amplify/functions/shared/stores/dynamo-items';
+import { DynamoMembershipStore } from '../amplify/functions/shared/stores/dynamo-membership-store';
+import { DynamoOrganizationStore } from '../amplify/functions/shared/stores/dynamo-organization-store';
+import { DynamoProfileStore } from '../amplify/functions/shared/stores/dynamo-profile-store';
 import { createNotifierHandler } from '../amplify/functions/notifier/process-stream';
 import { DynamoNotificationStore } from '../amplify/functions/notifier/stores/dynamo-notification-store';
 import { SesMailer } from '../amplify/functions/notifier/stores/ses-mailer';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { workOrderItem } from '../../amplify/functions/api/stores/dynamo-items';
+import { workOrderItem } from '../../amplify/functions/shared/stores/dynamo-items';
 import { workOrderReadGroups } from '../../core/organizations/roles';
 import { ownerValue, type WorkOrderRecord } from '../../core/records';
 import { withDerivedFields } from '../../core/work-orders/derived-fields';

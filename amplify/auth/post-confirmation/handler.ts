@@ -3,8 +3,8 @@ import type { PostConfirmationTriggerEvent } from 'aws-lambda';
 import { env } from '$amplify/env/post-confirmation';
 import type { Clock, ProfileStore } from '../../../core/ports';
 import { newProfile } from '../../../core/profiles/me';
-import { createDocumentClient } from '../../functions/api/stores/dynamo-items';
-import { DynamoProfileStore } from '../../functions/api/stores/dynamo-profile-store';
+import { createDocumentClient } from '../../functions/shared/stores/dynamo-items';
+import { DynamoProfileStore } from '../../functions/shared/stores/dynamo-profile-store';
 
 /**
  * Builds the post-confirmation trigger: it writes the user's profile exactly once however often

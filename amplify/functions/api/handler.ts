@@ -5,12 +5,12 @@ import { env } from '$amplify/env/api';
 import { z } from 'zod';
 import { createApiHandler } from './dispatch';
 import { CognitoUserDirectory } from './stores/cognito-user-directory';
-import { createDocumentClient } from './stores/dynamo-items';
+import { createDocumentClient } from '../shared/stores/dynamo-items';
 import { DynamoInboxStore } from './stores/dynamo-inbox-store';
 import { DynamoInventoryStore } from './stores/dynamo-inventory-store';
-import { DynamoMembershipStore } from './stores/dynamo-membership-store';
-import { DynamoOrganizationStore } from './stores/dynamo-organization-store';
-import { DynamoProfileStore } from './stores/dynamo-profile-store';
+import { DynamoMembershipStore } from '../shared/stores/dynamo-membership-store';
+import { DynamoOrganizationStore } from '../shared/stores/dynamo-organization-store';
+import { DynamoProfileStore } from '../shared/stores/dynamo-profile-store';
 import { DynamoWorkOrderStore } from './stores/dynamo-work-order-store';
 
 /** Fails the cold start loudly when backend.ts did not wire a table or the pool. */

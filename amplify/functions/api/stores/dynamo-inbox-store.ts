@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { InboxStore } from '../../../../core/ports';
 import type { NotificationRecord } from '../../../../core/records';
-import { isConditionFailed, untyped } from './dynamo-items';
+import { isConditionFailed, untyped } from '../../shared/stores/dynamo-items';
 
 /** The Notification GSI of `notificationsByRecipient` (recipientId + createdAt). */
 export const NOTIFICATIONS_BY_RECIPIENT_INDEX = 'notificationsByRecipientIdAndCreatedAt';

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { InventoryStore } from '../../../../core/ports';
 import type { InventoryAdjustmentRecord, InventoryItemRecord } from '../../../../core/records';
-import { cancellationCodes, typed, untyped } from './dynamo-items';
+import { cancellationCodes, typed, untyped } from '../../shared/stores/dynamo-items';
 
 /**
  * The key of the item that reserves a SKU within an organization (SKUs compare case-blind). It

@@ -23,7 +23,7 @@ import {
   typed,
   untyped,
   workOrderItem,
-} from './dynamo-items';
+} from '../../shared/stores/dynamo-items';
 
 /** How often `replace` tries when another transaction holds the work order. */
 const REPLACE_ATTEMPTS = 3;

@@ -5,7 +5,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { NotificationRecord } from '../../../../core/records';
-import { isConditionFailed, typed } from '../../api/stores/dynamo-items';
+import { isConditionFailed, typed } from '../../shared/stores/dynamo-items';
 import type { LeasedNotificationStore } from '../invocation-budget';
 
 /**
