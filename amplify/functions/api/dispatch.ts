@@ -61,49 +61,65 @@ export type AppSyncResolverEvent = {
     | null;
 };
 
-/** Operations for the deployment's own services (IAM callers), not for people. */
-const SYSTEM_OPERATIONS = {
-  publishNotification,
-} as const;
-const isSystemOperation = (name: string): name is keyof typeof SYSTEM_OPERATIONS =>
-  Object.hasOwn(SYSTEM_OPERATIONS, name);
+/** A field a signed-in person calls: the operation gets the ports and the caller's identity. */
+type PersonOperation = {
+  type: 'Query' | 'Mutation';
+  caller: 'person';
+  run: (ports: ApiPorts, caller: Caller, args: unknown) => Promise<unknown>;
+};
 
-/** The custom queries and mutations this function resolves, by GraphQL field name. */
-const OPERATIONS = {
-  me: (ports: ApiPorts, caller: Caller) => getMe(ports, caller),
-  createOrganization: (ports: ApiPorts, caller: Caller, args: unknown) =>
-    createOrganization(ports, caller, args),
-  submitWorkOrder: (ports: ApiPorts, caller: Caller, args: unknown) =>
-    submitWorkOrder(ports, caller, args),
-  assignWorkOrder: (ports: ApiPorts, caller: Caller, args: unknown) =>
-    assignWorkOrder(ports, caller, args),
-  inviteMember: (ports: ApiPorts, caller: Caller, args: unknown) =>
-    inviteMember(ports, caller, args),
-  acceptInvitation: (ports: ApiPorts, caller: Caller, args: unknown) =>
-    acceptInvitation(ports, caller, args),
-  updateMemberRole: (ports: ApiPorts, caller: Caller, args: unknown) =>
-    updateMemberRole(ports, caller, args),
-  setMemberSuspended: (ports: ApiPorts, caller: Caller, args: unknown) =>
-    setMemberSuspended(ports, caller, args),
-  removeMember: (ports: ApiPorts, caller: Caller, args: unknown) =>
-    removeMember(ports, caller, args),
-  transferOwnership: (ports: ApiPorts, caller: Caller, args: unknown) =>
-    transferOwnership(ports, caller, args),
-  transitionWorkOrder: (ports: ApiPorts, caller: Caller, args: unknown) =>
-    transitionWorkOrder(ports, caller, args),
-  addWorkOrderComment: (ports: ApiPorts, caller: Caller, args: unknown) =>
-    addWorkOrderComment(ports, caller, args),
-  createInventoryItem: (ports: ApiPorts, caller: Caller, args: unknown) =>
-    createInventoryItem(ports, caller, args),
-  updateInventoryItem: (ports: ApiPorts, caller: Caller, args: unknown) =>
-    updateInventoryItem(ports, caller, args),
-  adjustInventory: (ports: ApiPorts, caller: Caller, args: unknown) =>
-    adjustInventory(ports, caller, args),
-  markNotificationsRead: (ports: ApiPorts, caller: Caller, args: unknown) =>
-    markNotificationsRead(ports, caller, args),
-  updateNotificationPreferences: (ports: ApiPorts, caller: Caller, args: unknown) =>
-    updateNotificationPreferences(ports, caller, args),
-} as const;
+/** A field only the deployment's own services call (IAM): no person, no ports. */
+type ServiceOperation = {
+  type: 'Query' | 'Mutation';
+  caller: 'service';
+  run: (identity: AppSyncResolverEvent['identity'], args: unknown) => unknown;
+};
+
+/** One GraphQL field this function resolves. */
+export type Operation = PersonOperation | ServiceOperation;
+
+const query = (run: PersonOperation['run']): PersonOperation => ({
+  type: 'Query',
+  caller: 'person',
+  run,
+});
+const mutation = (run: PersonOperation['run']): PersonOperation => ({
+  type: 'Mutation',
+  caller: 'person',
+  run,
+});
+const serviceMutation = (run: ServiceOperation['run']): ServiceOperation => ({
+  type: 'Mutation',
+  caller: 'service',
+  run,
+});
+
+/**
+ * Every Lambda-resolved field of the schema (amplify/data/resource.ts), by GraphQL field name:
+ * the one list of what the `api` function serves. operations.test.ts checks it against the
+ * schema both ways: each field has an operation here, each operation a field.
+ */
+export const OPERATIONS = {
+  me: query((ports, caller) => getMe(ports, caller)),
+  createOrganization: mutation(createOrganization),
+  submitWorkOrder: mutation(submitWorkOrder),
+  assignWorkOrder: mutation(assignWorkOrder),
+  inviteMember: mutation(inviteMember),
+  acceptInvitation: mutation(acceptInvitation),
+  updateMemberRole: mutation(updateMemberRole),
+  setMemberSuspended: mutation(setMemberSuspended),
+  removeMember: mutation(removeMember),
+  transferOwnership: mutation(transferOwnership),
+  transitionWorkOrder: mutation(transitionWorkOrder),
+  addWorkOrderComment: mutation(addWorkOrderComment),
+  createInventoryItem: mutation(createInventoryItem),
+  updateInventoryItem: mutation(updateInventoryItem),
+  adjustInventory: mutation(adjustInventory),
+  markNotificationsRead: mutation(markNotificationsRead),
+  updateNotificationPreferences: mutation(updateNotificationPreferences),
+  publishNotification: serviceMutation(publishNotification),
+} as const satisfies Record<string, Operation>;
+
 /** The field names this function resolves. */
 export type OperationName = keyof typeof OPERATIONS;
 
@@ -151,16 +167,17 @@ export function createApiHandler(ports: ApiPorts, logger: Logger) {
     const { fieldName } = event;
     const started = Date.now();
     try {
-      if (isSystemOperation(fieldName)) {
-        return SYSTEM_OPERATIONS[fieldName](event.identity, event.arguments ?? {});
-      }
       if (!isOperation(fieldName)) {
         throw new Error(
           `The api function has no operation for ${event.typeName ?? '?'}.${fieldName}`,
         );
       }
+      const operation: Operation = OPERATIONS[fieldName];
+      if (operation.caller === 'service') {
+        return operation.run(event.identity, event.arguments ?? {});
+      }
       const caller = callerFrom(event.identity);
-      const result = await OPERATIONS[fieldName](ports, caller, event.arguments ?? {});
+      const result = await operation.run(ports, caller, event.arguments ?? {});
       logger.info('operation done', { fieldName, userId: caller.userId, ms: Date.now() - started });
       return result;
     } catch (err) {
