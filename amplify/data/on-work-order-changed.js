@@ -1,6 +1,10 @@
 import { util, extensions } from '@aws-appsync/utils';
 
-/** Staff roles see every work order of the organization; MEMBERs only those they requested. */
+/**
+ * Staff roles see every work order of the organization; MEMBERs only those they requested.
+ * core's STAFF_ROLES, repeated because APPSYNC_JS cannot import; resolver-constants.test.ts
+ * fails when the two differ.
+ */
 const STAFF_ROLES = ['OWNER', 'ADMIN', 'MANAGER', 'TECHNICIAN', 'VIEWER'];
 
 function callerGroups(ctx) {

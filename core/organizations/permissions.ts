@@ -1,5 +1,5 @@
 import { DomainError } from '../errors';
-import type { Role } from './roles';
+import { type Role, STAFF_ROLES } from './roles';
 
 /** Everything a member may be allowed to do inside one organization. */
 export const ACTIONS = [
@@ -30,7 +30,8 @@ const ADMINS: readonly Role[] = ['OWNER', 'ADMIN'];
 const MANAGERS: readonly Role[] = ['OWNER', 'ADMIN', 'MANAGER'];
 const WORKERS: readonly Role[] = ['OWNER', 'ADMIN', 'MANAGER', 'TECHNICIAN'];
 const CONTRIBUTORS: readonly Role[] = ['OWNER', 'ADMIN', 'MANAGER', 'TECHNICIAN', 'MEMBER'];
-const READERS_OF_ALL: readonly Role[] = ['OWNER', 'ADMIN', 'MANAGER', 'TECHNICIAN', 'VIEWER'];
+/** Staff read every work order of their organization; MEMBERs read only their own requests. */
+const READERS_OF_ALL: readonly Role[] = STAFF_ROLES;
 
 /** The permission matrix: which roles may perform each action (product.md, "People and roles"). */
 export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {

@@ -1,28 +1,8 @@
-import { type ObjectTypeDefinitionNode, Kind, parse, valueFromASTUntyped } from 'graphql';
+import { Kind, valueFromASTUntyped } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { data } from '../../data/resource';
+import { builtSchema } from '../../data/built-schema';
 import { OPERATIONS } from './dispatch';
 import { api } from './resource';
-
-/** What `a.schema(...).transform()` returns that this test reads. */
-type TransformedSchema = { schema: string; lambdaFunctions: Record<string, unknown> };
-
-/**
- * The built schema behind `defineData`. Amplify keeps it on the factory's props, which its types
- * do not expose; the shape is checked so that an upgrade moving it fails here, loudly.
- */
-function transformedSchema(): TransformedSchema {
-  const schema = (data as unknown as { props?: { schema?: { transform?: unknown } } }).props
-    ?.schema;
-  if (typeof schema?.transform !== 'function') {
-    throw new Error('defineData no longer keeps the schema at props.schema.transform()');
-  }
-  const transformed = (schema.transform as () => Partial<TransformedSchema>)();
-  if (typeof transformed.schema !== 'string' || typeof transformed.lambdaFunctions !== 'object') {
-    throw new Error('schema.transform() no longer returns { schema, lambdaFunctions }');
-  }
-  return transformed as TransformedSchema;
-}
 
 /** A Lambda-resolved field of the schema, as the `api` function has to serve it. */
 type LambdaField = { fieldName: string; type: string; caller: 'person' | 'service' };
@@ -32,12 +12,12 @@ type LambdaField = { fieldName: string; type: string; caller: 'person' | 'servic
  * the schema maps to `api`. An identity-pool (IAM) rule marks a field for services, not people.
  */
 function apiFields(): LambdaField[] {
-  const { schema, lambdaFunctions } = transformedSchema();
+  const { document, lambdaFunctions } = builtSchema();
   const fields: LambdaField[] = [];
-  for (const definition of parse(schema).definitions) {
+  for (const definition of document.definitions) {
     if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION) continue;
-    const type = (definition as ObjectTypeDefinitionNode).name.value;
-    for (const field of (definition as ObjectTypeDefinitionNode).fields ?? []) {
+    const type = definition.name.value;
+    for (const field of definition.fields ?? []) {
       const fn = field.directives?.find((d) => d.name.value === 'function');
       const name = fn?.arguments?.find((a) => a.name.value === 'name')?.value;
       if (name?.kind !== Kind.STRING || lambdaFunctions[name.value] !== api) continue;
