@@ -1,3 +1,5 @@
+import type { PolicyStatement } from './iam/policy';
+
 /**
  * The synthesized backend, read into plain data: the single source of truth the local runtime
  * is driven by. Produced by `readCloudAssembly()` in cloud-assembly.ts from the CDK output of
@@ -36,6 +38,12 @@ export type FunctionDefinition = {
   environment: Record<string, string>;
   timeoutSeconds: number;
   memoryMB: number;
+  /** The Lambda runtime the function declares (`nodejs22.x`). */
+  runtime?: string;
+  /** Its execution role's ARN. */
+  roleArn?: string;
+  /** Every identity-policy statement of its execution role, intrinsics evaluated. */
+  policy?: PolicyStatement[];
 };
 
 export type DataSourceDefinition =
@@ -144,6 +152,8 @@ export type CloudAssembly = {
   resolvers: ResolverDefinition[];
   eventSourceMappings: EventSourceMappingDefinition[];
   userPool: UserPoolDefinition;
+  /** SES identities the backend declares (addresses and domains); locally they count as verified. */
+  emailIdentities?: string[];
   /** Absent in hand-built assemblies (unit tests): no limits then. */
   graphqlApi?: GraphqlApiLimits;
 };

@@ -13,6 +13,7 @@ import type {
   TableDefinition,
   UserPoolDefinition,
 } from './assembly';
+import { type PolicyStatement, statementsOf } from './iam/policy';
 import { LocalRuntimeError } from './process-utils';
 
 /**
@@ -361,6 +362,13 @@ export function readCloudAssembly(directory: string): CloudAssembly {
   const pipelineFunctions: PipelineFunctionDefinition[] = [];
   const resolvers: ResolverDefinition[] = [];
   const eventSourceMappings: EventSourceMappingDefinition[] = [];
+  /** Identity policies by the role name they are attached to (inline and AWS::IAM::Policy). */
+  const policiesByRole = new Map<string, PolicyStatement[]>();
+  const attach = (role: unknown, statements: PolicyStatement[]) => {
+    const name = String(role).split('/').pop() as string;
+    policiesByRole.set(name, [...(policiesByRole.get(name) ?? []), ...statements]);
+  };
+  const emailIdentities: string[] = [];
   let schema: string | undefined;
   let userPool: UserPoolDefinition | undefined;
   let graphqlApi: Omit<GraphqlApiLimits, 'rateLimit'> | undefined;
@@ -457,9 +465,25 @@ export function readCloudAssembly(directory: string): CloudAssembly {
             ),
             timeoutSeconds: Number(props.Timeout ?? 3),
             memoryMB: Number(props.MemorySize ?? 128),
+            runtime: String(props.Runtime ?? ''),
+            roleArn: props.Role === undefined ? undefined : String(evaluate(props.Role, stack)),
           });
           break;
         }
+        case 'AWS::IAM::Role':
+          for (const policy of (props.Policies as { PolicyDocument: unknown }[] | undefined) ??
+            []) {
+            attach(id, statementsOf(evaluate(policy.PolicyDocument, stack)));
+          }
+          break;
+        case 'AWS::IAM::Policy':
+          for (const role of (evaluate(props.Roles, stack) as unknown[] | undefined) ?? []) {
+            attach(role, statementsOf(evaluate(props.PolicyDocument, stack)));
+          }
+          break;
+        case 'AWS::SES::EmailIdentity':
+          emailIdentities.push(String(evaluate(props.EmailIdentity, stack)));
+          break;
         case 'AWS::AppSync::GraphQLApi':
           graphqlApi = {
             queryDepthLimit: props.QueryDepthLimit ? Number(props.QueryDepthLimit) : undefined,
@@ -601,7 +625,11 @@ export function readCloudAssembly(directory: string): CloudAssembly {
     schema,
     modelIntrospection: readModelIntrospection(directory),
     tables,
-    functions,
+    functions: functions.map((fn) => ({
+      ...fn,
+      policy: policiesByRole.get(String(fn.roleArn).split('/').pop() as string) ?? [],
+    })),
+    emailIdentities,
     dataSources,
     pipelineFunctions,
     resolvers,
@@ -683,6 +711,11 @@ export function bindPlaceholders(
     functions: assembly.functions.map((fn) => ({
       ...fn,
       environment: Object.fromEntries(Object.entries(fn.environment).map(([k, v]) => [k, bind(v)])),
+      policy: fn.policy?.map((statement) => ({
+        ...statement,
+        resources: statement.resources?.map(bind),
+        notResources: statement.notResources?.map(bind),
+      })),
     })),
   };
 }

@@ -1,5 +1,4 @@
-import http, { type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import {
   DescribeTableCommand,
   type DynamoDBClient,
@@ -7,89 +6,41 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { localDynamoDbClient } from './dynamodb';
+import { type GateRequest, type HttpGate, type Refusal, startHttpGate } from './http-gate';
 
 /** One DynamoDB call passing through a proxy: its operation (`Query`, `TransactWriteItems`, …). */
-export type DynamoDbCall = { operation: string; body: Buffer };
+export type DynamoDbCall = { operation: string; body: Buffer; headers: IncomingHttpHeaders };
 
 /** An HTTP proxy in front of DynamoDB Local. */
-export type DynamoDbProxy = {
-  endpoint: string;
-  stop: () => Promise<void>;
-};
+export type DynamoDbProxy = HttpGate;
 
 const TARGET_PREFIX = 'DynamoDB_20120810.';
 
+const callOf = (request: GateRequest): DynamoDbCall => ({
+  operation: operationOf(request.headers),
+  body: request.body,
+  headers: request.headers,
+});
+
 /**
  * Forwards every request to `target` unchanged. `seen` is told of each call before it is
- * forwarded; `settle`, when given, runs after a successful answer and before the caller gets it.
+ * forwarded; `refuse` may answer it instead (an AWS error); `settle`, when given, runs after a
+ * successful answer and before the caller gets it.
  */
 export async function startDynamoDbProxy(
   target: string,
   hooks: {
     seen?: (call: DynamoDbCall) => void;
+    refuse?: (call: DynamoDbCall) => Refusal | undefined;
     settle?: (call: DynamoDbCall) => Promise<void>;
   } = {},
 ): Promise<DynamoDbProxy> {
-  const upstream = new URL(target);
-  const agent = new http.Agent({ keepAlive: true });
-  const server: Server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const call = { operation: operationOf(req.headers), body };
-      hooks.seen?.(call);
-      const forward = http.request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          path: req.url,
-          method: req.method,
-          headers: { ...req.headers, host: upstream.host },
-          agent,
-        },
-        (answer) => {
-          const status = answer.statusCode ?? 502;
-          if (!hooks.settle || status !== 200) {
-            res.writeHead(status, answer.headers);
-            answer.pipe(res);
-            return;
-          }
-          const settle = hooks.settle;
-          const parts: Buffer[] = [];
-          answer.on('data', (chunk: Buffer) => parts.push(chunk));
-          answer.on('end', () => {
-            settle(call).then(
-              () => {
-                res.writeHead(status, answer.headers);
-                res.end(Buffer.concat(parts));
-              },
-              (err: unknown) => {
-                res.writeHead(502, { 'content-type': 'text/plain' });
-                res.end(`The write was not confirmed as stored: ${String(err)}`);
-              },
-            );
-          });
-        },
-      );
-      forward.on('error', (err) => {
-        res.writeHead(502, { 'content-type': 'text/plain' });
-        res.end(String(err));
-      });
-      forward.end(body);
-    });
+  const { seen, refuse, settle } = hooks;
+  return startHttpGate(target, {
+    seen: seen && ((request) => seen(callOf(request))),
+    refuse: refuse && ((request) => refuse(callOf(request))),
+    settle: settle && ((request) => settle(callOf(request))),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        agent.destroy();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 /** `Query` for `X-Amz-Target: DynamoDB_20120810.Query`; '' when there is none. */
@@ -116,7 +67,10 @@ type TransactItem = {
  * This is the endpoint the backend's functions use locally; DynamoDB itself acknowledges a
  * transaction only once it is durable, so nothing of this exists in the cloud.
  */
-export async function startCommitBarrier(target: string): Promise<DynamoDbProxy> {
+export async function startCommitBarrier(
+  target: string,
+  options: { refuse?: (call: DynamoDbCall) => Refusal | undefined } = {},
+): Promise<DynamoDbProxy> {
   const client: DynamoDBClient = localDynamoDbClient(target);
   const keyNames = new Map<string, Promise<string[]>>();
   const keyNamesOf = (table: string): Promise<string[]> => {
@@ -131,6 +85,7 @@ export async function startCommitBarrier(target: string): Promise<DynamoDbProxy>
     return names;
   };
   const proxy = await startDynamoDbProxy(target, {
+    refuse: options.refuse,
     settle: async ({ operation, body }) => {
       if (operation !== 'TransactWriteItems') return;
       const first = (JSON.parse(body.toString('utf8')) as { TransactItems?: TransactItem[] })

@@ -60,6 +60,8 @@ export type LambdaRunnerOptions = {
   functions: FunctionDefinition[];
   /** Extra environment for every function: region, fake credentials, local endpoints. */
   environment: Record<string, string>;
+  /** Environment of one function on top (its own credentials). */
+  environmentFor?: (definition: FunctionDefinition) => Record<string, string>;
   log?: (line: string) => void;
   /** Execution environments per function, i.e. its concurrent invocations (default 4). */
   maxConcurrency?: number;
@@ -131,11 +133,13 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       ...(sdk ? { NODE_PATH: sdk.nodeModules } : {}),
       ...options.environment,
+      ...options.environmentFor?.(definition),
       ...definition.environment,
       // Reserved variables: Lambda sets these and a function cannot override them.
       _HANDLER: definition.handler,
       LAMBDA_TASK_ROOT: definition.codeDirectory,
-      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x',
+      // The runtime the function declares; the code itself runs on this machine's Node.js.
+      AWS_EXECUTION_ENV: `AWS_Lambda_${definition.runtime || 'nodejs20.x'}`,
       AWS_LAMBDA_FUNCTION_NAME: definition.name,
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(definition.memoryMB),

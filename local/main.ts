@@ -6,7 +6,6 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CloudAssembly } from './assembly';
@@ -21,7 +20,8 @@ import {
   localDynamoDbClient,
   startDynamoDbLocal,
 } from './dynamodb';
-import { startCommitBarrier } from './dynamodb-proxy';
+import { startIamGates } from './iam';
+import { createPrincipals } from './iam/principals';
 import { startEventSourceMappings } from './event-sources';
 import { LocalCognito } from './graphql-client';
 import { startLambdaApi } from './lambda-api';
@@ -214,9 +214,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ? await options.dynamoDbEndpoint(dynamodb.endpoint)
       : dynamodb.endpoint;
     await step(`${unbound.tables.length} tables`, () => ensureTables(ddb, unbound.tables));
-    // The functions' transactions are acknowledged only once DynamoDB Local has stored them.
-    const functionsDynamoDb = await startCommitBarrier(backendDynamoDb);
-    stops.push(functionsDynamoDb.stop);
 
     const lambdaEndpoint = `http://127.0.0.1:${ports.lambda}`;
     const cognito = await step(
@@ -239,28 +236,35 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       userPoolClientId: cognito.clientId,
       graphqlUrl,
     });
-    // The functions' role: a secret made for this run, so only they can sign IAM calls to the API
-    // (DynamoDB Local, cognito-local and the SES emulator accept any key).
-    const functionRole = {
-      accessKeyId: `ASIA${randomBytes(8).toString('hex').toUpperCase()}`,
-      secretAccessKey: randomBytes(30).toString('base64url'),
-      region: LOCAL_REGION,
-    };
+    // Each function is its own IAM principal: credentials made for this run and its execution
+    // role's synthesized policy, enforced on every call it makes to DynamoDB, SES, Cognito and
+    // the API, so a permission missing on AWS is missing here too (local/iam/).
+    const principals = createPrincipals(assembly.functions, LOCAL_REGION);
+    const gates = await startIamGates({
+      assembly,
+      principals,
+      dynamoDb: backendDynamoDb,
+      mail: mail.endpoint,
+      cognito: cognito.endpoint,
+    });
+    stops.push(gates.stop);
     const runner = createLambdaRunner({
       functions: assembly.functions,
       environment: {
         AWS_REGION: LOCAL_REGION,
         AWS_DEFAULT_REGION: LOCAL_REGION,
-        AWS_ACCESS_KEY_ID: functionRole.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: functionRole.secretAccessKey,
-        AWS_ENDPOINT_URL_DYNAMODB: functionsDynamoDb.endpoint,
-        AWS_ENDPOINT_URL_SES: mail.endpoint,
-        AWS_ENDPOINT_URL_SESV2: mail.endpoint,
-        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: gates.dynamoDb,
+        AWS_ENDPOINT_URL_SES: gates.mail,
+        AWS_ENDPOINT_URL_SESV2: gates.mail,
+        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: gates.cognito,
         STEWARD_LOCAL: 'true',
         // Node 20 is what Lambda runs here; the SDKs' upgrade notices are noise in every worker.
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+      },
+      environmentFor: (fn) => {
+        const { accessKeyId, secretAccessKey } = principals.forFunction(fn.name);
+        return { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey };
       },
       log,
     });
@@ -285,7 +289,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
             userPoolId: cognito.userPoolId,
             clientId: cognito.clientId,
           },
-          iam: functionRole,
+          iam: principals,
         }),
       (started) => started.stop,
     );

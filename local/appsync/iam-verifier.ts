@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 
-/** The credentials the local runtime hands its Lambda functions: the account's only principal. */
+/** Credentials the local runtime hands a Lambda function (one principal per function). */
 export type LocalIamPrincipal = {
   accessKeyId: string;
   secretAccessKey: string;
@@ -47,14 +47,20 @@ const header = (headers: IncomingHttpHeaders, name: string): string | undefined 
  */
 export async function verifySigV4(
   request: { method: string; path: string; headers: IncomingHttpHeaders; body: Buffer },
-  principal: LocalIamPrincipal,
+  principals: LocalIamPrincipal | ((accessKeyId: string) => LocalIamPrincipal | undefined),
   now: Date = new Date(),
 ): Promise<{ accessKeyId: string }> {
   const match = AUTHORIZATION.exec(header(request.headers, 'authorization') ?? '');
   if (!match) throw new SignatureError('The Authorization header is not a SigV4 signature.');
   const [, accessKeyId, scopeDate, region, service, signedHeaderList, signature] =
     match as unknown as [string, string, string, string, string, string, string];
-  if (accessKeyId !== principal.accessKeyId) {
+  const principal =
+    typeof principals === 'function'
+      ? principals(accessKeyId)
+      : principals.accessKeyId === accessKeyId
+        ? principals
+        : undefined;
+  if (!principal) {
     throw new SignatureError('The security token included in the request is invalid.');
   }
   if (service !== 'appsync' || region !== principal.region) {

@@ -11,6 +11,13 @@ import { readBody } from './http-body';
 import { interceptRequests, interceptUpgrades } from './intercept';
 import { MAX_REQUEST_BYTES } from './request-limits';
 import { isSigV4, type LocalIamPrincipal, SignatureError, verifySigV4 } from './iam-verifier';
+import { graphqlPermissions, LOCAL_API_ARN } from '../iam/graphql-permissions';
+import { AccessDeniedError, authorize, type FunctionPrincipal } from '../iam/principals';
+
+/** Who may sign IAM requests; a function principal is also authorized field by field. */
+export type AppSyncIam = {
+  byAccessKey: (accessKeyId: string) => LocalIamPrincipal | FunctionPrincipal | undefined;
+};
 import { type InvokeFunction, toSimulatorConfig } from './simulator-config';
 import { createRequestGuard, installRequestGuard } from './request-guard';
 import { limitResolverInvocations } from './resolver-budget';
@@ -34,7 +41,8 @@ export type AppSyncOptions = {
   invokeFunction: InvokeFunction;
   auth: { issuer: string; jwksUri: string; userPoolId: string; clientId: string };
   /** The account's principal (what the Lambda functions sign with) for IAM-authorized calls. */
-  iam: LocalIamPrincipal;
+  /** The principals that may sign IAM requests: the backend's functions (local/iam), or one. */
+  iam: AppSyncIam | LocalIamPrincipal;
   log?: (line: string) => void;
 };
 
@@ -104,21 +112,31 @@ function messageOf(err: unknown): string {
  * check the signature, so it is handed to the simulator already parsed (body-parser skips a
  * request marked `_body`).
  */
-async function verifyIamRequest(req: IncomingMessage, principal: LocalIamPrincipal): Promise<void> {
+async function verifyIamRequest(req: IncomingMessage, iam: AppSyncIam): Promise<void> {
   const body = await readBody(
     req,
     MAX_REQUEST_BYTES,
     () => new SignatureError('The request body is larger than AppSync accepts.'),
   );
-  await verifySigV4(
+  const { accessKeyId } = await verifySigV4(
     { method: req.method ?? 'POST', path: req.url ?? '/', headers: req.headers, body },
-    principal,
+    (key) => iam.byAccessKey(key),
   );
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));
   } catch {
     throw new SignatureError('The request body is not JSON.');
+  }
+  // AppSync authorizes `appsync:GraphQL` on every root field the operation selects.
+  const principal = iam.byAccessKey(accessKeyId);
+  if (principal && 'definition' in principal) {
+    try {
+      authorize(principal, graphqlPermissions(parsed, LOCAL_API_ARN));
+    } catch (err) {
+      if (err instanceof AccessDeniedError) throw new SignatureError(err.message);
+      throw err;
+    }
   }
   Object.assign(req, { body: parsed, _body: true });
 }
@@ -127,7 +145,7 @@ async function verifyIamRequest(req: IncomingMessage, principal: LocalIamPrincip
 function guardHttp(
   server: Server,
   verify: TokenVerifier,
-  iam: LocalIamPrincipal,
+  iam: AppSyncIam,
   log?: (line: string) => void,
 ): void {
   interceptRequests(server, (req, res, delegate) => {
@@ -294,7 +312,12 @@ export async function startAppSync(options: AppSyncOptions): Promise<AppSyncServ
   const internals = internalsOf(simulator);
   const verify = createTokenVerifier(options.auth);
   const httpServer = internals._httpServer;
-  guardHttp(httpServer, verify, options.iam, options.log);
+  const single = options.iam;
+  const iam: AppSyncIam =
+    'byAccessKey' in single
+      ? single
+      : { byAccessKey: (key) => (key === single.accessKeyId ? single : undefined) };
+  guardHttp(httpServer, verify, iam, options.log);
   const resolvers = options.assembly.resolvers;
   const limits = options.assembly.graphqlApi;
   installRequestGuard(
