@@ -17,18 +17,18 @@ import { useDashboard, type DashboardData } from './use-dashboard';
 export function DashboardPage() {
   const { membership } = useWorkspace();
   const dashboard = useDashboard(membership.organizationId);
-  const data = dashboard.status === 'loading' ? undefined : dashboard.data;
+  const { data } = dashboard;
 
   return (
     <div className="dashboard" data-testid="dashboard">
       <div className="section-head">
         <h1>Dashboard</h1>
-        <button type="button" onClick={dashboard.reload}>
+        <button type="button" onClick={() => void dashboard.reload()}>
           Refresh
         </button>
       </div>
       {dashboard.status === 'loading' && <p className="muted">Loading the figures…</p>}
-      {dashboard.status === 'error' && (
+      {dashboard.error !== null && (
         <p className="error" role="alert" data-testid="dashboard-error">
           Could not load the dashboard: {dashboard.error}
         </p>

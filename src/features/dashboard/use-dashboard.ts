@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useState } from 'react';
 import { client } from '../../lib/amplify-client';
-import { errorMessage, throwOnErrors } from '../../lib/graphql-errors';
+import { throwOnErrors } from '../../lib/graphql-errors';
+import { RELOAD, useLiveQuery, type LiveQueryResult } from '../../lib/use-live-query';
 import { fetchInventory, type InventoryItem } from '../inventory/use-inventory';
 import type { WorkOrder } from '../work-orders/use-work-orders';
 
@@ -12,12 +12,6 @@ export type DashboardData = {
   /** When the data was read: the "now" of overdue and of this week. */
   at: Date;
 };
-
-/** The dashboard's data and the state of reading it. */
-export type DashboardState =
-  | { status: 'loading' }
-  | { status: 'error'; error: string; data?: DashboardData }
-  | { status: 'ready'; data: DashboardData };
 
 const PAGE = 200;
 /** A small organization's history fits in a few pages; beyond that the figures are a sample. */
@@ -58,50 +52,26 @@ const fetchOverdue = async (organizationId: string, now: Date): Promise<WorkOrde
   return all;
 };
 
-/** Reads work orders, overdue work and stock for the dashboard; `reload` reads them again. */
-export const useDashboard = (organizationId: string): DashboardState & { reload: () => void } => {
-  const [state, setState] = useState<DashboardState>({ status: 'loading' });
-  const [generation, setGeneration] = useState(0);
-
-  useEffect(() => {
-    let active = true;
-    const at = new Date();
-    Promise.all([
-      fetchWorkOrders(organizationId),
-      fetchOverdue(organizationId, at),
-      fetchInventory(organizationId),
-    ]).then(
-      ([workOrders, overdue, items]) =>
-        active && setState({ status: 'ready', data: { workOrders, overdue, items, at } }),
-      (err: unknown) =>
-        active &&
-        setState((s) => ({
-          status: 'error',
-          error: errorMessage(err),
-          ...(s.status === 'ready' ? { data: s.data } : {}),
-        })),
-    );
-    return () => {
-      active = false;
-    };
-  }, [organizationId, generation]);
-
-  useEffect(() => {
-    let timer: number | undefined;
-    const subscription = client.subscriptions.onWorkOrderChanged({ organizationId }).subscribe({
-      next: () => {
-        window.clearTimeout(timer);
-        timer = window.setTimeout(() => setGeneration((g) => g + 1), RELOAD_DEBOUNCE_MS);
-      },
-      // The figures still load; they are just not refreshed live.
-      error: () => undefined,
-    });
-    return () => {
-      window.clearTimeout(timer);
-      subscription.unsubscribe();
-    };
-  }, [organizationId]);
-
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return { ...state, reload };
+const fetchDashboard = async (organizationId: string): Promise<DashboardData> => {
+  const at = new Date();
+  const [workOrders, overdue, items] = await Promise.all([
+    fetchWorkOrders(organizationId),
+    fetchOverdue(organizationId, at),
+    fetchInventory(organizationId),
+  ]);
+  return { workOrders, overdue, items, at };
 };
+
+/**
+ * Reads work orders, overdue work and stock for the dashboard, and again (once per burst) after
+ * any work-order change; `reload` reads them again. A failed re-read keeps the figures shown.
+ */
+export const useDashboard = (organizationId: string): LiveQueryResult<DashboardData> =>
+  useLiveQuery<DashboardData, unknown>({
+    key: organizationId,
+    read: () => fetchDashboard(organizationId),
+    subscribe: (observer) =>
+      client.subscriptions.onWorkOrderChanged({ organizationId }).subscribe(observer),
+    apply: () => RELOAD,
+    reloadDebounceMs: RELOAD_DEBOUNCE_MS,
+  });

@@ -1,6 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback } from 'react';
 import { client, type Schema } from '../../lib/amplify-client';
-import { errorMessage, throwOnErrors } from '../../lib/graphql-errors';
+import { throwOnErrors } from '../../lib/graphql-errors';
+import { RELOAD, useLiveQuery } from '../../lib/use-live-query';
+import { upsertById } from '../../lib/versions';
 import type { AdjustmentReason } from './stock';
 
 /** A stock item as `inventoryByOrganization` returns it. */
@@ -30,6 +32,26 @@ export type InventoryState = {
   error: string | null;
 };
 
+const bySku = (a: InventoryItem, b: InventoryItem): number => a.sku.localeCompare(b.sku);
+
+/**
+ * Folds an `onInventoryChanged` event into the items shown. A subscriber receives the fields the
+ * mutating client selected: what arrived is merged onto the item shown (unless older), and an
+ * item this page has never seen asks for a fresh read.
+ */
+export const applyInventoryChange = (
+  items: readonly InventoryItem[],
+  changed: Partial<InventoryItem> & Pick<InventoryItem, 'id' | 'version'>,
+): InventoryItem[] | typeof RELOAD => {
+  const current = items.find((item) => item.id === changed.id);
+  if (current === undefined) return RELOAD;
+  if (current.version > changed.version) return [...items];
+  const arrived = Object.fromEntries(
+    Object.entries(changed).filter(([, value]) => value !== null && value !== undefined),
+  );
+  return items.map((item) => (item.id === changed.id ? { ...item, ...arrived } : item));
+};
+
 /**
  * An organization's stock: read on mount, then kept current by `onInventoryChanged`, which every
  * create, update and adjustment publishes (an item is replaced only by a newer version).
@@ -37,57 +59,26 @@ export type InventoryState = {
 export const useInventory = (
   organizationId: string,
 ): InventoryState & { reload: () => void; replace: (item: InventoryItem) => void } => {
-  const [state, setState] = useState<InventoryState>({ status: 'loading', items: [], error: null });
-  const [generation, setGeneration] = useState(0);
-
-  useEffect(() => {
-    let active = true;
-    fetchInventory(organizationId).then(
-      (items) => active && setState({ status: 'ready', items, error: null }),
-      (err: unknown) =>
-        active && setState((s) => ({ ...s, status: 'error', error: errorMessage(err) })),
-    );
-    return () => {
-      active = false;
-    };
-  }, [organizationId, generation]);
-
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  const replace = useCallback((item: InventoryItem) => {
-    setState((s) => {
-      const current = s.items.find((i) => i.id === item.id);
-      if (current !== undefined && current.version > item.version) return s;
-      const items = current
-        ? s.items.map((i) => (i.id === item.id ? item : i))
-        : [...s.items, item];
-      return { ...s, items: items.sort((a, b) => a.sku.localeCompare(b.sku)) };
-    });
-  }, []);
-
-  useEffect(() => {
-    const subscription = client.subscriptions.onInventoryChanged({ organizationId }).subscribe({
-      // A subscriber receives the fields the mutating client selected: merge what arrived onto
-      // the item shown, and read the list again for an item this page has never seen.
-      next: (item) =>
-        setState((s) => {
-          const current = s.items.find((i) => i.id === item.id);
-          if (current === undefined) {
-            reload();
-            return s;
-          }
-          if (current.version > item.version) return s;
-          const arrived = Object.fromEntries(
-            Object.entries(item).filter(([, value]) => value !== null && value !== undefined),
-          );
-          return { ...s, items: s.items.map((i) => (i.id === item.id ? { ...i, ...arrived } : i)) };
-        }),
-      // The list stays usable; a reload still brings it up to date.
-      error: () => undefined,
-    });
-    return () => subscription.unsubscribe();
-  }, [organizationId, reload]);
-
-  return { ...state, reload, replace };
+  const query = useLiveQuery<InventoryItem[], InventoryItem>({
+    key: organizationId,
+    read: () => fetchInventory(organizationId),
+    subscribe: (observer) =>
+      client.subscriptions.onInventoryChanged({ organizationId }).subscribe(observer),
+    apply: applyInventoryChange,
+  });
+  const { reload: read, update } = query;
+  const reload = useCallback(() => void read(), [read]);
+  const replace = useCallback(
+    (item: InventoryItem) => update((items) => upsertById(items, item, bySku)),
+    [update],
+  );
+  return {
+    status: query.status,
+    items: query.data ?? [],
+    error: query.error,
+    reload,
+    replace,
+  };
 };
 
 /** The ledger of one item or one work order, newest first; `reload` reads it again. */
@@ -99,43 +90,27 @@ export const useAdjustments = (
   error: string | null;
   reload: () => void;
 } => {
-  const [state, setState] = useState<{
-    status: 'loading' | 'ready' | 'error';
-    entries: InventoryAdjustment[];
-    error: string | null;
-  }>({
-    status: 'loading',
-    entries: [],
-    error: null,
+  const options = { sortDirection: 'DESC' as const, limit: LEDGER_LIMIT };
+  const query = useLiveQuery<InventoryAdjustment[]>({
+    key: 'itemId' in by ? `item:${by.itemId}` : `workOrder:${by.workOrderId}`,
+    read: async () => {
+      const { data, errors } =
+        'itemId' in by
+          ? await client.models.InventoryAdjustment.adjustmentsByItem(
+              { itemId: by.itemId },
+              options,
+            )
+          : await client.models.InventoryAdjustment.adjustmentsByWorkOrder(
+              { workOrderId: by.workOrderId },
+              options,
+            );
+      throwOnErrors(errors);
+      return data;
+    },
   });
-  const [generation, setGeneration] = useState(0);
-  const key = 'itemId' in by ? `item:${by.itemId}` : `workOrder:${by.workOrderId}`;
-
-  useEffect(() => {
-    let active = true;
-    const [kind, id = ''] = key.split(':');
-    const options = { sortDirection: 'DESC' as const, limit: LEDGER_LIMIT };
-    const request =
-      kind === 'item'
-        ? client.models.InventoryAdjustment.adjustmentsByItem({ itemId: id }, options)
-        : client.models.InventoryAdjustment.adjustmentsByWorkOrder({ workOrderId: id }, options);
-    request.then(
-      ({ data, errors }) => {
-        if (!active) return;
-        if (errors !== undefined && errors.length > 0) {
-          setState({ status: 'error', entries: data ?? [], error: errorMessage(errors) });
-        } else setState({ status: 'ready', entries: data, error: null });
-      },
-      (err: unknown) =>
-        active && setState((s) => ({ ...s, status: 'error', error: errorMessage(err) })),
-    );
-    return () => {
-      active = false;
-    };
-  }, [key, generation]);
-
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return { ...state, reload };
+  const { reload: read } = query;
+  const reload = useCallback(() => void read(), [read]);
+  return { status: query.status, entries: query.data ?? [], error: query.error, reload };
 };
 
 /** Calls adjustInventory and returns the item as the server left it. */

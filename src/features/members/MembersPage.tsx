@@ -80,7 +80,7 @@ export function MembersPage() {
         {members.status === 'loading' && <p className="muted">Loading members…</p>}
         {members.status === 'error' && (
           <p className="error" role="alert">
-            Could not load the members: {members.message}
+            Could not load the members: {members.error}
           </p>
         )}
         {members.status === 'ready' && active.length === 0 && (

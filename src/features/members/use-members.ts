@@ -1,15 +1,17 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback } from 'react';
 import { client, type Schema } from '../../lib/amplify-client';
-import { errorMessage, throwOnErrors } from '../../lib/graphql-errors';
+import { throwOnErrors } from '../../lib/graphql-errors';
+import { useLiveQuery } from '../../lib/use-live-query';
 
 /** A membership row of an organization (invited, active or suspended). */
 export type Member = Schema['OrganizationMember']['type'];
 
 /** The members of one organization. */
-export type MembersState =
-  | { status: 'loading'; members: Member[] }
-  | { status: 'ready'; members: Member[] }
-  | { status: 'error'; members: Member[]; message: string };
+export type MembersState = {
+  status: 'loading' | 'ready' | 'error';
+  members: Member[];
+  error: string | null;
+};
 
 const MEMBER_PAGE_SIZE = 1000;
 
@@ -19,37 +21,22 @@ const byEmail = (a: Member, b: Member): number => a.email.localeCompare(b.email)
 export const useMembers = (
   organizationId: string,
 ): MembersState & { reload: () => Promise<void> } => {
-  const [state, setState] = useState<MembersState>({ status: 'loading', members: [] });
-
-  const load = useCallback(async (): Promise<MembersState> => {
-    try {
+  const query = useLiveQuery<Member[]>({
+    key: organizationId,
+    read: async () => {
       const { data, errors } = await client.models.OrganizationMember.membersByOrganization(
         { organizationId },
         { limit: MEMBER_PAGE_SIZE },
       );
       throwOnErrors(errors);
-      return { status: 'ready', members: [...data].sort(byEmail) };
-    } catch (err) {
-      return { status: 'error', members: [], message: errorMessage(err) };
-    }
-  }, [organizationId]);
-
-  useEffect(() => {
-    let active = true;
-    setState({ status: 'loading', members: [] });
-    void load().then((next) => {
-      if (active) setState(next);
-    });
-    return () => {
-      active = false;
-    };
-  }, [load]);
-
+      return [...data].sort(byEmail);
+    },
+  });
+  const { reload: read } = query;
   const reload = useCallback(async () => {
-    setState(await load());
-  }, [load]);
-
-  return { ...state, reload };
+    await read();
+  }, [read]);
+  return { status: query.status, members: query.data ?? [], error: query.error, reload };
 };
 
 /** A member's name for people: the display name, else the email. */

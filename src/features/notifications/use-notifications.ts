@@ -1,6 +1,7 @@
-import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
+import { createContext, useCallback, useContext } from 'react';
 import { client, type Schema } from '../../lib/amplify-client';
-import { errorMessage, throwOnErrors } from '../../lib/graphql-errors';
+import { throwOnErrors } from '../../lib/graphql-errors';
+import { useLiveQuery } from '../../lib/use-live-query';
 
 /** One in-app notification of the signed-in person: what the list and the bell show. */
 export type Notification = Pick<
@@ -61,12 +62,16 @@ export function withLive(
   return merged.slice(0, limit);
 }
 
-const initialState: NotificationsState = {
-  status: 'loading',
-  items: [],
-  unread: 0,
-  more: false,
-  error: null,
+/** The newest page of notifications and whether older ones exist. */
+type NotificationPage = { items: Notification[]; more: boolean };
+
+const fetchNotifications = async (recipientId: string): Promise<NotificationPage> => {
+  const { data, errors, nextToken } = await client.models.Notification.notificationsByRecipient(
+    { recipientId },
+    { sortDirection: 'DESC', limit: PAGE },
+  );
+  throwOnErrors(errors);
+  return { items: data, more: nextToken != null };
 };
 
 /**
@@ -74,80 +79,47 @@ const initialState: NotificationsState = {
  * the caller's own are delivered), with a slow re-read while visible and on returning to the tab.
  */
 export const useNotifications = (userId: string): NotificationsValue => {
-  const [state, setState] = useState<NotificationsState>(initialState);
-  const activeRef = useRef(true);
+  const query = useLiveQuery<NotificationPage, LiveNotification>({
+    key: userId,
+    read: () => fetchNotifications(userId),
+    subscribe: (observer) => client.subscriptions.onNotification().subscribe(observer),
+    apply: (page, live) =>
+      live.recipientId === userId ? { ...page, items: withLive(page.items, live) } : page,
+    pollMs: POLL_MS,
+  });
 
+  const { reload, update } = query;
   const refresh = useCallback(async () => {
-    try {
-      const { data, errors, nextToken } = await client.models.Notification.notificationsByRecipient(
-        { recipientId: userId },
-        { sortDirection: 'DESC', limit: PAGE },
-      );
+    await reload();
+  }, [reload]);
+
+  const mark = useCallback(
+    async (args: { ids: string[] } | { all: true }) => {
+      const { errors } = await client.mutations.markNotificationsRead(args);
       throwOnErrors(errors);
-      if (!activeRef.current) return;
-      setState({
-        status: 'ready',
-        items: data,
-        unread: unreadCount(data),
-        more: nextToken != null,
-        error: null,
-      });
-    } catch (err) {
-      if (activeRef.current)
-        setState((s) => ({
-          ...s,
-          status: s.status === 'ready' ? 'ready' : 'error',
-          error: errorMessage(err),
-        }));
-    }
-  }, [userId]);
-
-  useEffect(() => {
-    activeRef.current = true;
-    void refresh();
-    const poll = window.setInterval(() => {
-      if (document.visibilityState === 'visible') void refresh();
-    }, POLL_MS);
-    const onVisible = () => {
-      if (document.visibilityState === 'visible') void refresh();
-    };
-    document.addEventListener('visibilitychange', onVisible);
-    return () => {
-      activeRef.current = false;
-      window.clearInterval(poll);
-      document.removeEventListener('visibilitychange', onVisible);
-    };
-  }, [refresh]);
-
-  useEffect(() => {
-    const subscription = client.subscriptions.onNotification().subscribe({
-      next: (live) => {
-        if (!activeRef.current || live.recipientId !== userId) return;
-        setState((s) => {
-          const items = withLive(s.items, live);
-          return { ...s, status: 'ready', items, unread: unreadCount(items) };
-        });
-      },
-      // A broken subscription leaves the timer and the tab-return re-read to keep the bell current.
-      error: () => undefined,
-    });
-    return () => subscription.unsubscribe();
-  }, [userId]);
-
-  const mark = useCallback(async (args: { ids: string[] } | { all: true }) => {
-    const { errors } = await client.mutations.markNotificationsRead(args);
-    throwOnErrors(errors);
-    const now = new Date().toISOString();
-    const marks = (n: Notification) => 'all' in args || args.ids.includes(n.id);
-    setState((s) => {
-      const items = s.items.map((n) => (marks(n) && !n.readAt ? { ...n, readAt: now } : n));
-      return { ...s, items, unread: unreadCount(items) };
-    });
-  }, []);
+      const now = new Date().toISOString();
+      const marks = (n: Notification) => 'all' in args || args.ids.includes(n.id);
+      update((page) => ({
+        ...page,
+        items: page.items.map((n) => (marks(n) && !n.readAt ? { ...n, readAt: now } : n)),
+      }));
+    },
+    [update],
+  );
   const markRead = useCallback((ids: string[]) => mark({ ids }), [mark]);
   const markAllRead = useCallback(() => mark({ all: true }), [mark]);
 
-  return { ...state, refresh, markRead, markAllRead };
+  const items = query.data?.items ?? [];
+  return {
+    status: query.status,
+    items,
+    unread: unreadCount(items),
+    more: query.data?.more ?? false,
+    error: query.error,
+    refresh,
+    markRead,
+    markAllRead,
+  };
 };
 
 /** Provided by the workspace, so the bell and the list page share one state. */

@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useState } from 'react';
 import { client, type Schema } from '../../lib/amplify-client';
-import { errorMessage, throwOnErrors } from '../../lib/graphql-errors';
+import { throwOnErrors } from '../../lib/graphql-errors';
+import { useLiveQuery } from '../../lib/use-live-query';
 
 /** The signed-in person and their memberships, as the `me` query returns them. */
 export type Me = Schema['Me']['type'];
@@ -21,29 +21,12 @@ const fetchMe = async (): Promise<Me> => {
 
 /** Loads the caller's profile and memberships once signed in. */
 export const useMe = (): { state: MeState; reload: () => Promise<Me | undefined> } => {
-  const [state, setState] = useState<MeState>({ status: 'loading' });
-
-  const reload = useCallback(async () => {
-    try {
-      const me = await fetchMe();
-      setState({ status: 'ready', me });
-      return me;
-    } catch (err) {
-      setState({ status: 'error', message: errorMessage(err) });
-      return undefined;
-    }
-  }, []);
-
-  useEffect(() => {
-    let current = true;
-    fetchMe().then(
-      (me) => current && setState({ status: 'ready', me }),
-      (err: unknown) => current && setState({ status: 'error', message: errorMessage(err) }),
-    );
-    return () => {
-      current = false;
-    };
-  }, []);
-
-  return { state, reload };
+  const query = useLiveQuery<Me>({ key: 'me', read: fetchMe });
+  const state: MeState =
+    query.data !== undefined
+      ? { status: 'ready', me: query.data }
+      : query.status === 'error'
+        ? { status: 'error', message: query.error ?? 'Something went wrong.' }
+        : { status: 'loading' };
+  return { state, reload: query.reload };
 };

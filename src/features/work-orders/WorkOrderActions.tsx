@@ -226,7 +226,7 @@ function AssignDialog(props: {
         {members.status === 'loading' && <p className="muted">Loading members…</p>}
         {members.status === 'error' && (
           <p className="error" role="alert">
-            {members.message}
+            {members.error}
           </p>
         )}
         {members.status === 'ready' && candidates.length === 0 && (

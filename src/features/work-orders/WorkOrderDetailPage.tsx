@@ -111,10 +111,7 @@ export function WorkOrderDetailPage() {
         workOrder={workOrder}
         userId={userId}
         role={membership.role}
-        onChanged={(changed) => {
-          state.accept(changed);
-          void state.refreshTimeline();
-        }}
+        onChanged={state.accept}
         onConflict={state.reload}
       />
       {can(membership.role, 'workOrders.readAll') && (

@@ -1,7 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { client, type Schema } from '../../lib/amplify-client';
-import { errorMessage, throwOnErrors } from '../../lib/graphql-errors';
-import { listenToLiveState, type LiveState } from '../../lib/realtime-state';
+import { throwOnErrors } from '../../lib/graphql-errors';
+import type { LiveState } from '../../lib/realtime-state';
+import { useLiveQuery } from '../../lib/use-live-query';
+import { newer } from '../../lib/versions';
 import type { WorkOrder } from './use-work-orders';
 
 /** One entry of a work order's timeline (submitted, assigned, transitions, comments). */
@@ -25,16 +27,6 @@ export type WorkOrderState = {
 const TIMELINE_POLL_MS = 15_000;
 const TIMELINE_LIMIT = 500;
 
-const initialState: WorkOrderState = {
-  status: 'loading',
-  workOrder: null,
-  error: null,
-  events: [],
-  eventsError: null,
-  live: 'connecting',
-  liveError: null,
-};
-
 const fetchWorkOrder = async (id: string): Promise<WorkOrder | null> => {
   const { data, errors } = await client.models.WorkOrder.get({ id });
   throwOnErrors(errors);
@@ -50,15 +42,10 @@ const fetchEvents = async (workOrderId: string): Promise<WorkOrderEvent[]> => {
   return data;
 };
 
-/** Keeps the newer of two copies of a work order (events can arrive after a mutation's answer). */
-const newer = (existing: WorkOrder | null, incoming: WorkOrder): WorkOrder =>
-  existing !== null && existing.id === incoming.id && existing.version > incoming.version
-    ? existing
-    : incoming;
-
 /**
  * One work order and its timeline, updated live through `onWorkOrderChanged` of its
- * organization. `reload` reads both again (after a CONFLICT); `accept` takes a mutation's answer.
+ * organization; the timeline is read again whenever the work order's version moves.
+ * `reload` reads the work order again (after a CONFLICT); `accept` takes a mutation's answer.
  */
 export const useWorkOrder = (
   organizationId: string,
@@ -68,83 +55,58 @@ export const useWorkOrder = (
   accept: (workOrder: WorkOrder) => void;
   refreshTimeline: () => Promise<void>;
 } => {
-  const [state, setState] = useState<WorkOrderState>(initialState);
-  const [generation, setGeneration] = useState(0);
+  const query = useLiveQuery<WorkOrder | null, WorkOrder | null | undefined>({
+    key: JSON.stringify([organizationId, id]),
+    read: () => fetchWorkOrder(id),
+    subscribe: (observer) =>
+      client.subscriptions.onWorkOrderChanged({ organizationId }).subscribe(observer),
+    apply: (shown, changed) =>
+      changed === null || changed === undefined || changed.id !== id
+        ? shown
+        : newer(shown, changed),
+    // A CONFLICT means the copy shown is older than the server's, so the fresh read wins.
+    reconcile: (shown, fresh) => (fresh === null ? null : newer(shown, fresh)),
+  });
+  const timeline = useLiveQuery<WorkOrderEvent[]>({
+    key: id,
+    read: () => fetchEvents(id),
+    pollMs: TIMELINE_POLL_MS,
+  });
 
-  const refreshTimeline = useCallback(async () => {
-    try {
-      const events = await fetchEvents(id);
-      setState((s) => ({ ...s, events, eventsError: null }));
-    } catch (err) {
-      setState((s) => ({ ...s, eventsError: errorMessage(err) }));
-    }
-  }, [id]);
-
+  // Every change writes a timeline entry in the same transaction as the new version.
+  const version = query.data?.version;
+  const seenVersion = useRef(version);
+  const { reload: reloadTimeline } = timeline;
+  const { update } = query;
   useEffect(() => {
-    let active = true;
-    setState((s) => ({
-      ...initialState,
-      live: s.live,
-      workOrder: s.workOrder?.id === id ? s.workOrder : null,
-    }));
+    if (version === undefined) return;
+    if (seenVersion.current !== undefined && seenVersion.current !== version) void reloadTimeline();
+    seenVersion.current = version;
+  }, [version, reloadTimeline]);
 
-    const loadTimeline = () =>
-      fetchEvents(id).then(
-        (events) => active && setState((s) => ({ ...s, events, eventsError: null })),
-        (err: unknown) => active && setState((s) => ({ ...s, eventsError: errorMessage(err) })),
-      );
-
-    const stopListening = listenToLiveState((live) => {
-      if (active) setState((s) => (s.live === 'failed' ? s : { ...s, live }));
-    });
-    const subscription = client.subscriptions.onWorkOrderChanged({ organizationId }).subscribe({
-      next: (changed) => {
-        if (!active || changed === null || changed === undefined || changed.id !== id) return;
-        setState((s) => ({ ...s, status: 'ready', workOrder: newer(s.workOrder, changed) }));
-        // Every change writes a timeline entry in the same transaction.
-        void loadTimeline();
-      },
-      error: (err: unknown) => {
-        if (active) setState((s) => ({ ...s, live: 'failed', liveError: errorMessage(err) }));
-      },
-    });
-
-    fetchWorkOrder(id).then(
-      (workOrder) => {
-        if (!active) return;
-        setState((s) =>
-          workOrder === null
-            ? { ...s, status: 'not-found', workOrder: null }
-            : { ...s, status: 'ready', error: null, workOrder: newer(s.workOrder, workOrder) },
-        );
-      },
-      (err: unknown) => {
-        if (active) setState((s) => ({ ...s, status: 'error', error: errorMessage(err) }));
-      },
-    );
-    void loadTimeline();
-    const poll = window.setInterval(() => {
-      if (document.visibilityState === 'visible') void loadTimeline();
-    }, TIMELINE_POLL_MS);
-
-    return () => {
-      active = false;
-      window.clearInterval(poll);
-      stopListening();
-      subscription.unsubscribe();
-    };
-  }, [organizationId, id, generation]);
-
+  const { reload: reloadWorkOrder } = query;
   const reload = useCallback(async () => {
-    // A CONFLICT means our copy is stale: drop it so the fresh read is not mistaken for older.
-    setState((s) => ({ ...s, workOrder: null }));
-    setGeneration((g) => g + 1);
-    return Promise.resolve();
-  }, []);
+    await reloadWorkOrder();
+  }, [reloadWorkOrder]);
+  const refreshTimeline = useCallback(async () => {
+    await reloadTimeline();
+  }, [reloadTimeline]);
+  const accept = useCallback(
+    (workOrder: WorkOrder) => update((shown) => newer(shown, workOrder)),
+    [update],
+  );
 
-  const accept = useCallback((workOrder: WorkOrder) => {
-    setState((s) => ({ ...s, status: 'ready', workOrder: newer(s.workOrder, workOrder) }));
-  }, []);
-
-  return { ...state, reload, accept, refreshTimeline };
+  const workOrder = query.data ?? null;
+  return {
+    status: query.status === 'ready' && workOrder === null ? 'not-found' : query.status,
+    workOrder,
+    error: query.error,
+    events: timeline.data ?? [],
+    eventsError: timeline.error,
+    live: query.live,
+    liveError: query.liveError,
+    reload,
+    accept,
+    refreshTimeline,
+  };
 };

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { readMatching, WORK_ORDER_PAGE_SIZE, type WorkOrder } from './use-work-orders';
+import {
+  applyChange,
+  readMatching,
+  reconcileWorkOrders,
+  WORK_ORDER_PAGE_SIZE,
+  type WorkOrder,
+} from './use-work-orders';
 
 const workOrder = (n: number, priority: 'LOW' | 'URGENT'): WorkOrder =>
   ({ id: `wo-${n}`, number: n, priority }) as unknown as WorkOrder;
@@ -68,5 +74,66 @@ describe('readMatching', () => {
     );
     expect(calls).toBe(1);
     expect(page.errors).toHaveLength(1);
+  });
+});
+
+/** A work order numbered `n`, created at minute `n` (so higher numbers are newer). */
+const at = (n: number, version = 1, status: WorkOrder['status'] = 'NEW'): WorkOrder =>
+  ({
+    id: `wo-${n}`,
+    number: n,
+    version,
+    status,
+    createdAt: `2026-11-25T${String(Math.floor(n / 60)).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}:00.000Z`,
+  }) as unknown as WorkOrder;
+const numbers = (items: readonly WorkOrder[]) => items.map((w) => w.number);
+
+describe('applyChange', () => {
+  const open = (w: WorkOrder) => w.status === 'NEW';
+
+  it('inserts a matching change newest first and ignores an older copy', () => {
+    const items = applyChange([at(3), at(1)], at(2), open);
+    expect(numbers(items)).toEqual([3, 2, 1]);
+    expect(applyChange([at(2, 5)], at(2, 4, 'CLOSED'), open)).toEqual([at(2, 5)]);
+  });
+
+  it('removes a row whose newer version no longer matches', () => {
+    expect(numbers(applyChange([at(3), at(2)], at(2, 2, 'CLOSED'), open))).toEqual([3]);
+  });
+});
+
+describe('reconcileWorkOrders', () => {
+  it('takes a complete fresh read, dropping rows it no longer has and keeping higher versions', () => {
+    const shown = { items: [at(5, 3), at(4), at(3)], nextToken: null };
+    const fresh = { items: [at(6), at(5, 2), at(3)], nextToken: null };
+    const result = reconcileWorkOrders(shown, fresh);
+    expect(numbers(result.items)).toEqual([6, 5, 3]);
+    expect(result.items[1]?.version).toBe(3);
+    expect(result.nextToken).toBeNull();
+  });
+
+  it('keeps the older pages already loaded and the token that continues after them', () => {
+    const shown = { items: [at(9), at(8), at(7), at(6), at(5)], nextToken: 'after-5' };
+    const fresh = { items: [at(10), at(9, 2), at(8)], nextToken: 'after-8' };
+    const result = reconcileWorkOrders(shown, fresh);
+    expect(numbers(result.items)).toEqual([10, 9, 8, 7, 6, 5]);
+    expect(result.items[1]?.version).toBe(2);
+    expect(result.nextToken).toBe('after-5');
+  });
+
+  it('takes the fresh token when nothing older than the fresh page was loaded', () => {
+    const shown = { items: [at(9), at(8)], nextToken: 'after-8' };
+    const fresh = { items: [at(10), at(9), at(8)], nextToken: 'after-8-fresh' };
+    const result = reconcileWorkOrders(shown, fresh);
+    expect(numbers(result.items)).toEqual([10, 9, 8]);
+    expect(result.nextToken).toBe('after-8-fresh');
+  });
+
+  it('keeps a loaded row that a newer arrival pushed past the fresh page, and its token', () => {
+    const shown = { items: [at(9), at(8)], nextToken: 'after-8' };
+    const fresh = { items: [at(10), at(9)], nextToken: 'after-9' };
+    const result = reconcileWorkOrders(shown, fresh);
+    expect(numbers(result.items)).toEqual([10, 9, 8]);
+    expect(result.nextToken).toBe('after-8');
   });
 });

@@ -1,8 +1,10 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { Category, Priority, WorkOrderStatus } from '../../../core/work-orders/vocabulary';
 import { client, type Schema } from '../../lib/amplify-client';
 import { errorMessage } from '../../lib/graphql-errors';
-import { listenToLiveState, type LiveState } from '../../lib/realtime-state';
+import type { LiveState } from '../../lib/realtime-state';
+import { PartialRead, useLiveQuery } from '../../lib/use-live-query';
+import { refreshById, upsertById } from '../../lib/versions';
 
 export type { LiveState };
 
@@ -35,16 +37,28 @@ export type WorkOrdersState = {
 const newestFirst = (a: WorkOrder, b: WorkOrder): number =>
   b.createdAt.localeCompare(a.createdAt) || b.number - a.number;
 
-/** Inserts or replaces one work order by id, keeping the list newest first. */
-export const mergeWorkOrder = (items: readonly WorkOrder[], changed: WorkOrder): WorkOrder[] => {
-  const index = items.findIndex((item) => item.id === changed.id);
-  if (index === -1) return [...items, changed].sort(newestFirst);
-  const existing = items[index];
-  // An event can arrive after a fresher copy (the mutation's own answer); keep the newer version.
-  if (existing !== undefined && existing.version > changed.version) return [...items];
-  const next = [...items];
-  next[index] = changed;
-  return next.sort(newestFirst);
+/** Inserts or replaces one work order by id (the higher version wins), newest first. */
+export const mergeWorkOrder = (items: readonly WorkOrder[], changed: WorkOrder): WorkOrder[] =>
+  upsertById(items, changed, newestFirst);
+
+/** The work orders a list shows and where the next older page starts (null: all were read). */
+export type WorkOrderPage = { items: WorkOrder[]; nextToken: string | null };
+
+/**
+ * A fresh read of the newest page combined with the list shown (after a reconnect): the fresh
+ * rows replace those of the range they cover (higher versions kept), while older pages the
+ * person already loaded stay, and so does the token that continues after them.
+ */
+export const reconcileWorkOrders = (shown: WorkOrderPage, fresh: WorkOrderPage): WorkOrderPage => {
+  const items = refreshById(shown.items, fresh.items);
+  if (fresh.nextToken === null) return { items, nextToken: null };
+  const oldest = fresh.items.at(-1);
+  const freshIds = new Set(fresh.items.map((item) => item.id));
+  const older = shown.items.filter(
+    (item) => !freshIds.has(item.id) && (oldest === undefined || newestFirst(oldest, item) < 0),
+  );
+  if (older.length === 0) return { items, nextToken: fresh.nextToken };
+  return { items: [...items, ...older].sort(newestFirst), nextToken: shown.nextToken };
 };
 
 /** Which work orders a list shows: an organization's (narrowed by filters) or one assignee's. */
@@ -157,121 +171,84 @@ export async function readMatching(
   return result;
 }
 
-/** A stable string for a source, so effects rerun only when what is asked for changes. */
+/** A stable string for a source, so a list restarts only when what is asked for changes. */
 const sourceKey = (source: WorkOrderSource): string => JSON.stringify(source);
-
-const initialState: WorkOrdersState = {
-  items: [],
-  status: 'loading',
-  error: null,
-  live: 'connecting',
-  liveError: null,
-  nextToken: null,
-  loadingMore: false,
-};
 
 /**
  * The newest work orders of a source, kept current by `onWorkOrderChanged` (fired by
- * submitWorkOrder, assignWorkOrder and transitionWorkOrder). The subscription opens before the
- * list is read so no change falls between the two; it ends with the component or the source.
+ * submitWorkOrder, assignWorkOrder and transitionWorkOrder) and read again after a reconnect;
+ * `loadMore` appends the next older page, `upsert` takes a mutation's answer.
  */
 export const useWorkOrders = (
   source: WorkOrderSource,
 ): WorkOrdersState & { upsert: (workOrder: WorkOrder) => void; loadMore: () => void } => {
-  const [state, setState] = useState<WorkOrdersState>(initialState);
   const key = sourceKey(source);
-  /** Whether the source a read started for is still the one shown. */
-  const activeRead = useRef<() => boolean>(() => false);
+  const matches = (workOrder: WorkOrder) => matchesSource(source, workOrder);
+  const query = useLiveQuery<WorkOrderPage, WorkOrder | null | undefined>({
+    key,
+    read: async () => {
+      const read = await readMatching((token) => fetchSource(source, token), matches, null);
+      const page = { items: read.rows, nextToken: read.nextToken };
+      if (read.errors.length === 0) return page;
+      if (read.rows.length === 0) throw new Error(errorMessage(read.errors));
+      throw new PartialRead(page, read.errors);
+    },
+    subscribe: (observer) =>
+      client.subscriptions
+        .onWorkOrderChanged({ organizationId: source.organizationId })
+        .subscribe(observer),
+    // The server filters by organization; the check guards against a stale socket after a switch.
+    apply: (page, changed) =>
+      changed === null || changed === undefined || changed.organizationId !== source.organizationId
+        ? page
+        : { ...page, items: applyChange(page.items, changed, matches) },
+    reconcile: reconcileWorkOrders,
+  });
 
-  useEffect(() => {
-    const current: WorkOrderSource = JSON.parse(key) as WorkOrderSource;
-    const { organizationId } = current;
-    const matches = (workOrder: WorkOrder) => matchesSource(current, workOrder);
-    let active = true;
-    setState(initialState);
+  const { update } = query;
+  const nextToken = query.data?.nextToken ?? null;
+  const [more, setMore] = useState({ key, loading: false, error: null as string | null });
+  const loadingMore = more.key === key && more.loading;
 
-    const stopListening = listenToLiveState((live) => {
-      if (active) setState((s) => (s.live === 'failed' ? s : { ...s, live }));
-    });
-
-    const subscription = client.subscriptions.onWorkOrderChanged({ organizationId }).subscribe({
-      next: (changed) => {
-        if (!active || changed === null || changed === undefined) return;
-        // The server filters by organization; this guards against a stale socket after a switch.
-        if (changed.organizationId !== organizationId) return;
-        setState((s) => ({ ...s, items: applyChange(s.items, changed, matches) }));
+  const loadMore = useCallback(() => {
+    if (nextToken === null || loadingMore) return;
+    const current = JSON.parse(key) as WorkOrderSource;
+    const settle = (error: string | null) =>
+      setMore((m) => (m.key === key ? { key, loading: false, error } : m));
+    setMore({ key, loading: true, error: null });
+    readMatching(
+      (token) => fetchSource(current, token),
+      (workOrder) => matchesSource(current, workOrder),
+      nextToken,
+    ).then(
+      ({ rows, nextToken: next, errors }) => {
+        update((page) => ({ items: rows.reduce(mergeWorkOrder, page.items), nextToken: next }));
+        settle(errors.length > 0 ? errorMessage(errors) : null);
       },
-      error: (err: unknown) => {
-        if (active) setState((s) => ({ ...s, live: 'failed', liveError: errorMessage(err) }));
-      },
-    });
-
-    readMatching((token) => fetchSource(current, token), matches, null).then(
-      ({ rows, nextToken, errors }) => {
-        if (!active) return;
-        const failed = errors.length > 0;
-        setState((s) => {
-          // Rows that arrived live while the list was loading are kept (merge is by id).
-          const items = rows.reduce(mergeWorkOrder, s.items);
-          return {
-            ...s,
-            items,
-            nextToken,
-            status: failed && rows.length === 0 ? 'error' : 'ready',
-            error: failed ? errorMessage(errors) : null,
-          };
-        });
-      },
-      (err: unknown) => {
-        if (active) setState((s) => ({ ...s, status: 'error', error: errorMessage(err) }));
-      },
+      (err: unknown) => settle(errorMessage(err)),
     );
-    activeRead.current = () => active;
-
-    return () => {
-      active = false;
-      stopListening();
-      subscription.unsubscribe();
-    };
-  }, [key]);
+  }, [key, nextToken, loadingMore, update]);
 
   const upsert = useCallback(
     (workOrder: WorkOrder) => {
       const current = JSON.parse(key) as WorkOrderSource;
-      setState((s) => ({
-        ...s,
-        items: applyChange(s.items, workOrder, (w) => matchesSource(current, w)),
+      update((page) => ({
+        ...page,
+        items: applyChange(page.items, workOrder, (w) => matchesSource(current, w)),
       }));
     },
-    [key],
+    [key, update],
   );
 
-  const { nextToken, loadingMore } = state;
-  const loadMore = useCallback(() => {
-    if (nextToken === null || loadingMore) return;
-    const current = JSON.parse(key) as WorkOrderSource;
-    const stillShown = activeRead.current;
-    setState((s) => ({ ...s, loadingMore: true }));
-    readMatching(
-      (token) => fetchSource(current, token),
-      (w) => matchesSource(current, w),
-      nextToken,
-    ).then(
-      ({ rows, nextToken: next, errors }) => {
-        if (!stillShown()) return;
-        setState((s) => ({
-          ...s,
-          items: rows.reduce(mergeWorkOrder, s.items),
-          nextToken: next,
-          loadingMore: false,
-          error: errors.length > 0 ? errorMessage(errors) : null,
-        }));
-      },
-      (err: unknown) => {
-        if (stillShown()) setState((s) => ({ ...s, loadingMore: false, error: errorMessage(err) }));
-      },
-    );
-  }, [key, nextToken, loadingMore]);
-
-  return { ...state, upsert, loadMore };
+  return {
+    items: query.data?.items ?? [],
+    status: query.status,
+    error: (more.key === key ? more.error : null) ?? query.error,
+    live: query.live,
+    liveError: query.liveError,
+    nextToken,
+    loadingMore,
+    upsert,
+    loadMore,
+  };
 };
