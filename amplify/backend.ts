@@ -13,9 +13,16 @@ import {
   rateLimitGraphqlApi,
   rateLimitsFromEnvironment,
 } from './custom/api-protection';
+import { deploymentTypeOf, mailSettingsFrom } from './custom/deployment';
+import { protectOrganizationData } from './custom/data-protection';
+import { createSenderIdentity, grantSendFrom, sendCognitoEmailThroughSes } from './custom/mail';
+import { grantTable } from './custom/table-access';
 
 /** Wiring only: each resource is defined in its own folder. */
 const backend = defineBackend({ auth, data, api, notifier, postConfirmation });
+const deployment = deploymentTypeOf(backend.stack);
+// Fails a branch synth without a sender and an app URL, with what to set.
+const mail = mailSettingsFrom(process.env, deployment);
 
 const tables = backend.data.resources.tables;
 /** A model's table; a missing one is a wiring mistake, so fail the synth loudly. */
@@ -25,6 +32,9 @@ const tableOf = (model: string): ITable => {
   return table;
 };
 const userPool = backend.auth.resources.userPool;
+const { cfnUserPool, cfnIdentityPool } = backend.auth.resources.cfnResources;
+// Nothing in Steward is for signed-out visitors: no guest credentials from the identity pool.
+cfnIdentityPool.allowUnauthenticatedIdentities = false;
 
 const profiles = createProfileTable(userPool);
 profiles.grantReadWriteData(backend.postConfirmation.resources.lambda);
@@ -32,7 +42,7 @@ backend.postConfirmation.addEnvironment('PROFILE_TABLE', profiles.tableName);
 
 const apiLambda = backend.api.resources.lambda;
 for (const [model, table] of Object.entries(tables)) {
-  table.grantReadWriteData(apiLambda);
+  grantTable(table, apiLambda, 'readwrite');
   backend.api.addEnvironment(`${model.toUpperCase()}_TABLE`, table.tableName);
 }
 profiles.grantReadWriteData(apiLambda);
@@ -67,31 +77,48 @@ for (const model of [
   'WorkOrder',
   'InventoryItem',
 ]) {
-  tableOf(model).grantReadWriteData(notifierLambda);
+  grantTable(tableOf(model), notifierLambda, 'readwrite');
   backend.notifier.addEnvironment(`${model.toUpperCase()}_TABLE`, tableOf(model).tableName);
 }
 profiles.grantReadData(notifierLambda);
 backend.notifier.addEnvironment('PROFILE_TABLE', profiles.tableName);
-backend.notifier.addEnvironment(
-  'MAIL_FROM',
-  process.env.STEWARD_MAIL_FROM ?? 'steward@example.com',
+
+// Email: one SES identity (the sender's domain with DKIM, or its address), the only one the
+// notifier may send from; Cognito's codes through it too once it is verified.
+const mailStack = backend.createStack('mail');
+const senderIdentity = createSenderIdentity(mailStack, mail);
+grantSendFrom(notifierLambda, senderIdentity);
+if (mail.cognitoThroughSes) sendCognitoEmailThroughSes(cfnUserPool, mail, senderIdentity);
+backend.notifier.addEnvironment('MAIL_FROM', mail.from);
+backend.notifier.addEnvironment('APP_URL', mail.appUrl);
+
+const publishNotificationArn = `${backend.data.resources.graphqlApi.arn}/types/Mutation/fields/publishNotification`;
+// The schema's resource rule lets the notifier (IAM) call every mutation; it needs one.
+notifierLambda.addToRolePolicy(
+  new PolicyStatement({
+    effect: Effect.DENY,
+    actions: ['appsync:GraphQL'],
+    notResources: [publishNotificationArn],
+  }),
 );
-backend.notifier.addEnvironment('APP_URL', process.env.STEWARD_APP_URL ?? 'http://localhost:5173');
-// The schema's resource rule lets the notifier (IAM) call publishNotification. The data construct
-// also grants it to the identity pool's signed-in role; people must never publish, so deny that.
+// The data construct also grants publishNotification to the identity pool's signed-in role;
+// people must never publish, so deny that.
 backend.auth.resources.authenticatedUserIamRole.attachInlinePolicy(
   new Policy(backend.data.stack, 'NoPublishByPeople', {
     statements: [
       new PolicyStatement({
         effect: Effect.DENY,
         actions: ['appsync:GraphQL'],
-        resources: [
-          `${backend.data.resources.graphqlApi.arn}/types/Mutation/fields/publishNotification`,
-        ],
+        resources: [publishNotificationArn],
       }),
     ],
   }),
 );
+
+// A branch holds organizations' real data: recoverable, and never deleted with the stack.
+if (deployment === 'branch') {
+  protectOrganizationData({ data: backend.data, profiles, userPool: cfnUserPool });
+}
 
 // Depth, resolver-count and introspection limits on every request, and a tunable rate limit.
 const graphqlApi = backend.data.resources.cfnResources.cfnGraphqlApi;

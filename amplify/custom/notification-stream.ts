@@ -1,6 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type IFunction, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -14,7 +13,7 @@ export const NOTIFIER_STREAM_SETTINGS = {
 
 /**
  * Feeds the notifier from the given tables' streams with bounded retries, bisect on error,
- * partial batch responses and an SQS on-failure destination, and lets it send email with SES.
+ * partial batch responses and an SQS on-failure destination.
  */
 export function wireNotifier(notifier: IFunction, tables: ITable[]): Queue {
   const stack = Stack.of(notifier);
@@ -35,12 +34,5 @@ export function wireNotifier(notifier: IFunction, tables: ITable[]): Queue {
       }),
     );
   }
-  notifier.addToRolePolicy(
-    new PolicyStatement({
-      effect: Effect.ALLOW,
-      actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-      resources: ['*'],
-    }),
-  );
   return failures;
 }

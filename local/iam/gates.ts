@@ -105,7 +105,7 @@ export function cognitoAuthorizer(
     if (PUBLIC_COGNITO_OPERATIONS.has(operation)) return undefined;
     const caller = callerOf(principals, headers);
     if (!('principal' in caller)) return jsonError('UnrecognizedClientException', INVALID_TOKEN);
-    let userPoolId = '';
+    let userPoolId: string;
     try {
       userPoolId = String(
         (JSON.parse(body.toString('utf8') || '{}') as { UserPoolId?: string }).UserPoolId ?? '',

@@ -25,7 +25,7 @@ describe('IAM policy evaluation', () => {
   });
 
   it('refuses a Query of an index when only the table is granted (amplify-backend#3054)', () => {
-    const [permission] = dynamoDbPermissions(
+    const [permission = { action: '', resource: '' }] = dynamoDbPermissions(
       'Query',
       { TableName: 'WorkOrder-local', IndexName: 'byOrganization' },
       tableArn,
@@ -34,7 +34,7 @@ describe('IAM policy evaluation', () => {
       action: 'dynamodb:Query',
       resource: `${TABLE}/index/byOrganization`,
     });
-    expect(evaluatePolicy(grantWithoutIndexes, permission!.action, permission!.resource)).toBe(
+    expect(evaluatePolicy(grantWithoutIndexes, permission.action, permission.resource)).toBe(
       'implicit-deny',
     );
     const withIndexes = statementsOf({
@@ -42,7 +42,7 @@ describe('IAM policy evaluation', () => {
         { Effect: 'Allow', Action: 'dynamodb:Query', Resource: [TABLE, `${TABLE}/index/*`] },
       ],
     });
-    expect(evaluatePolicy(withIndexes, permission!.action, permission!.resource)).toBe('allow');
+    expect(evaluatePolicy(withIndexes, permission.action, permission.resource)).toBe('allow');
   });
 
   it('lets an explicit deny win over any allow, also through NotResource', () => {

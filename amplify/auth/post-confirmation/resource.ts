@@ -7,5 +7,5 @@ export const postConfirmation = defineFunction({
   // Lives in the auth stack beside the profile table, so auth never depends on data.
   resourceGroupName: 'auth',
   timeoutSeconds: 5,
-  runtime: 20,
+  runtime: 24,
 });

@@ -7,5 +7,5 @@ export const api = defineFunction({
   resourceGroupName: 'data',
   timeoutSeconds: 15,
   memoryMB: 512,
-  runtime: 20,
+  runtime: 24,
 });

@@ -7,5 +7,5 @@ export const notifier = defineFunction({
   resourceGroupName: 'data',
   timeoutSeconds: 30,
   memoryMB: 256,
-  runtime: 20,
+  runtime: 24,
 });
