@@ -1,23 +1,73 @@
 import { defineConfig } from 'vitest/config';
 
+/** Tests that start a runtime of their own: two cores run them one file at a time. */
+const ONE_FILE_AT_A_TIME = { fileParallelism: false } as const;
+
+/**
+ * The test tiers, fastest first (`sequence.groupOrder`: a tier starts when the one before it is
+ * done, so a runtime-starting tier never competes with another for the cores):
+ * - unit: pure and in-process tests beside their code; files may run in parallel;
+ * - integration: suites against the real local runtime (tests/*.test.ts, *.integration.test.ts);
+ * - browser: the web app in Chromium against the local runtime (tests/e2e);
+ * - resilience: bad input, forged callers, concurrency, faults, crashes and floods
+ *   (`npm run test:resilience`, which writes its own results file; `npm test` leaves it out).
+ */
 export default defineConfig({
   test: {
-    include: [
-      'core/**/*.test.ts',
-      'amplify/**/*.test.ts',
-      'local/**/*.test.ts',
-      'tests/**/*.test.ts',
-      'src/**/*.test.ts',
-      'bench/**/*.test.ts',
-    ],
-    // The resilience suite has its own command (`npm run test:resilience`, vitest.resilience.config.ts).
-    exclude: ['**/node_modules/**', 'tests/resilience/**'],
-    testTimeout: 60_000,
-    hookTimeout: 180_000,
-    // Integration suites each start a local stack; two cores run them one file at a time.
-    fileParallelism: false,
     pool: 'forks',
     reporters: ['default', 'json'],
     outputFile: { json: '.steward/test-results.json' },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: [
+            'core/**/*.test.ts',
+            'amplify/**/*.test.ts',
+            'local/**/*.test.ts',
+            'src/**/*.test.ts',
+            'bench/**/*.test.ts',
+          ],
+          exclude: ['**/node_modules/**', '**/*.integration.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['tests/*.test.ts', '{local,amplify}/**/*.integration.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+          sequence: { groupOrder: 1 },
+          ...ONE_FILE_AT_A_TIME,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['tests/e2e/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+          sequence: { groupOrder: 2 },
+          ...ONE_FILE_AT_A_TIME,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'resilience',
+          include: ['tests/resilience/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 240_000,
+          sequence: { groupOrder: 3 },
+          ...ONE_FILE_AT_A_TIME,
+        },
+      },
+    ],
   },
 });
