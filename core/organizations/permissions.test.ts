@@ -3,7 +3,7 @@ import { isDomainError } from '../errors';
 import { ACTIONS, assertCan, can, type Action } from './permissions';
 import { ROLES } from './roles';
 
-/** The matrix of product.md, one row per action, columns in ROLES order. */
+/** The matrix of docs/PRODUCT.md, one row per action, columns in ROLES order. */
 // prettier-ignore
 const MATRIX: Record<Action, string> = {
   //                      OWNER ADMIN MANAGER TECHNICIAN MEMBER VIEWER

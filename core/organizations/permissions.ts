@@ -33,7 +33,7 @@ const CONTRIBUTORS: readonly Role[] = ['OWNER', 'ADMIN', 'MANAGER', 'TECHNICIAN'
 /** Staff read every work order of their organization; MEMBERs read only their own requests. */
 const READERS_OF_ALL: readonly Role[] = STAFF_ROLES;
 
-/** The permission matrix: which roles may perform each action (product.md, "People and roles"). */
+/** Which roles may perform each action: the matrix of docs/PRODUCT.md, "People and roles". */
 export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   'organization.delete': OWNER_ONLY,
   'organization.transfer': OWNER_ONLY,

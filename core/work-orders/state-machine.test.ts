@@ -4,7 +4,7 @@ import { ROLES, type Role } from '../organizations/roles';
 import { planTransition, type LifecycleState } from './state-machine';
 import { WORK_ORDER_STATUSES, type WorkOrderStatus } from './vocabulary';
 
-/** The lifecycle as product.md states it, written out independently of the implementation. */
+/** The lifecycle of docs/PRODUCT.md, written out independently of the implementation. */
 const EDGES: Record<string, string> = {
   'DRAFT>NEW': 'requester',
   'DRAFT>CANCELLED': 'manager requester',

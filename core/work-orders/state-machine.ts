@@ -65,7 +65,7 @@ export type TransitionPlan = {
  */
 export type Party = 'manager' | 'assignee' | 'requester' | 'selfTake';
 
-/** The lifecycle of product.md: every legal edge and the parties who may take it. */
+/** The lifecycle of docs/PRODUCT.md: every legal edge and the parties who may take it. */
 export const TRANSITIONS: Readonly<
   Record<WorkOrderStatus, Readonly<Partial<Record<WorkOrderStatus, readonly Party[]>>>>
 > = {

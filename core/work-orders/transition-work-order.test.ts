@@ -17,7 +17,7 @@ async function failureOf(promise: Promise<unknown>): Promise<{ code?: string; me
   return {};
 }
 
-/** product.md's lifecycle, written out independently of state-machine.ts. */
+/** The lifecycle of docs/PRODUCT.md, written out independently of state-machine.ts. */
 const EDGES: Record<string, string> = {
   'DRAFT>NEW': 'requester',
   'DRAFT>CANCELLED': 'manager requester',
