@@ -1,11 +1,9 @@
 import type { IncomingMessage, Server } from 'node:http';
-import { AmplifyAppSyncSimulatorAuthenticationType } from '@aws-amplify/amplify-appsync-simulator';
-import type { DocumentNode } from 'graphql';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import type { CloudAssembly } from '../assembly';
 import { LocalRuntimeError } from '../process-utils';
-import { type ExecutionContext, LocalAppSyncSimulator } from './local-simulator';
+import { LocalAppSyncSimulator } from './local-simulator';
 import { authorizationOf, readRealtimeHandshake, toQueryParameterUrl } from './realtime-handshake';
 import { readBody } from './http-body';
 import { interceptRequests, interceptUpgrades } from './intercept';
@@ -21,6 +19,8 @@ export type AppSyncIam = {
 import { type InvokeFunction, toSimulatorConfig } from './simulator-config';
 import { createRequestGuard, installRequestGuard } from './request-guard';
 import { limitResolverInvocations } from './resolver-budget';
+import { applySimulatorPatches, simulatorServer } from './simulator-patches';
+import { type FastPathCoverage, fastPathCoverage, fastPathWarning } from './vtl-fast-path';
 import {
   createTokenVerifier,
   TokenVerificationError,
@@ -57,45 +57,6 @@ export type AppSyncServer = {
 
 const GRAPHQL_PATH = '/graphql';
 const REALTIME_PATH = '/graphql/realtime';
-
-type ConnectionContext = { socket: WebSocket; request: IncomingMessage };
-type StartMessage = { id?: string; type?: string };
-/** The parts of the simulator's real-time server this module hooks (not in its typings). */
-type RealtimeInternals = {
-  options: {
-    onSubscribeHandler: (
-      doc: unknown,
-      variables: unknown,
-      headers: Record<string, unknown> | undefined,
-      request: IncomingMessage,
-      operationName?: string,
-    ) => Promise<unknown>;
-  };
-  onMessage: (context: ConnectionContext, raw: string) => unknown;
-  onSubscriptionStart: (context: ConnectionContext, message: StartMessage) => Promise<void>;
-  sendError: (context: ConnectionContext, id: string, payload: unknown) => void;
-  webSocketServer?: WebSocketServer;
-};
-type ServerInternals = {
-  _httpServer: Server;
-  _realTimeSubscriptionServer: {
-    start(): void;
-    stop(): Promise<void>;
-    realtimeServer: RealtimeInternals;
-  };
-};
-
-function internalsOf(simulator: LocalAppSyncSimulator): ServerInternals {
-  const server = (simulator as unknown as { _server?: Partial<ServerInternals> })._server;
-  const realtime = server?._realTimeSubscriptionServer?.realtimeServer;
-  if (!server?._httpServer || !realtime?.options || typeof realtime.onMessage !== 'function') {
-    throw new LocalRuntimeError(
-      'The AppSync simulator no longer has the internals the local runtime hooks into.',
-      'Pin @aws-amplify/amplify-appsync-simulator to 2.16.20 (see package.json), or update local/appsync/index.ts.',
-    );
-  }
-  return server as ServerInternals;
-}
 
 function unauthorizedBody(message: string) {
   return JSON.stringify({ errors: [{ errorType: 'UnauthorizedException', message }] });
@@ -238,62 +199,18 @@ function guardRealtime(
   return refuser;
 }
 
-/** Verifies the token of each subscription `start` message, and keeps bad messages from crashing the server. */
-function guardSubscriptionStart(
-  simulator: LocalAppSyncSimulator,
-  realtime: RealtimeInternals,
-  verify: TokenVerifier,
-  log?: (line: string) => void,
-): void {
-  realtime.options.onSubscribeHandler = async (doc, variables, headers, request, operationName) => {
-    const token = tokenFromAuthorization(authorizationOf(headers));
-    let claims: Record<string, unknown>;
-    try {
-      claims = await verify(token);
-    } catch (err) {
-      return {
-        data: null,
-        errors: [{ errorType: 'UnauthorizedException', message: messageOf(err), errorCode: 401 }],
-      };
-    }
-    const context: ExecutionContext = {
-      jwt: claims,
-      sourceIp: request.socket.remoteAddress,
-      headers: { ...headers, Authorization: token },
-      requestAuthorizationMode: AmplifyAppSyncSimulatorAuthenticationType.AMAZON_COGNITO_USER_POOLS,
-      appsyncErrors: [],
-    };
-    return simulator.startSubscription(
-      doc as DocumentNode,
-      variables as Record<string, unknown> | undefined,
-      context,
-      operationName,
-    );
-  };
-  const onMessage = realtime.onMessage;
-  realtime.onMessage = (context, raw) => {
-    try {
-      JSON.parse(raw);
-    } catch {
-      realtime.sendError(context, '', {
-        errors: [{ message: 'Message is not valid JSON.', errorCode: 400 }],
-      });
-      return undefined;
-    }
-    return onMessage(context, raw);
-  };
-  const onStart = realtime.onSubscriptionStart;
-  realtime.onSubscriptionStart = async (context, message) => {
-    try {
-      await onStart(context, message);
-    } catch (err) {
-      const text = err instanceof Error ? err.message : String(err);
-      log?.(`appsync: subscription start failed: ${text}`);
-      realtime.sendError(context, message.id ?? '', {
-        errors: [{ message: text, errorCode: 400 }],
-      });
-    }
-  };
+/**
+ * Logs how many response templates the VTL fast path covers, and warns (a process warning, seen
+ * on the console) when the generated text has changed under it.
+ */
+function reportFastPathCoverage(coverage: FastPathCoverage, log?: (line: string) => void): void {
+  log?.(
+    `appsync: VTL fast path covers ${coverage.recognised.length} of ${coverage.responseTemplates} response templates`,
+  );
+  const warning = fastPathWarning(coverage);
+  if (!warning) return;
+  log?.(`appsync: ${warning}`);
+  process.emitWarning(warning, { code: 'STEWARD_VTL_FAST_PATH' });
 }
 
 /**
@@ -309,9 +226,11 @@ export async function startAppSync(options: AppSyncOptions): Promise<AppSyncServ
   });
   const simulator = new LocalAppSyncSimulator({ port: options.port }, js, options.log);
   simulator.init(config);
-  const internals = internalsOf(simulator);
   const verify = createTokenVerifier(options.auth);
-  const httpServer = internals._httpServer;
+  const patches = applySimulatorPatches(simulator, { verify, log: options.log });
+  options.log?.(`appsync: simulator patches applied: ${patches.join(', ')}`);
+  reportFastPathCoverage(fastPathCoverage(config.mappingTemplates ?? []), options.log);
+  const { httpServer, realtime } = simulatorServer(simulator);
   const single = options.iam;
   const iam: AppSyncIam =
     'byAccessKey' in single
@@ -334,8 +253,6 @@ export async function startAppSync(options: AppSyncOptions): Promise<AppSyncServ
   );
   limitResolverInvocations(simulator.schema, resolvers, limits?.resolverCountLimit ?? 10_000);
   const refuser = guardRealtime(httpServer, verify, options.log);
-  const realtime = internals._realTimeSubscriptionServer;
-  guardSubscriptionStart(simulator, realtime.realtimeServer, verify, options.log);
 
   // Listening here rather than with simulator.start(): it binds every interface and picks no host.
   realtime.start();

@@ -2,10 +2,9 @@ import {
   AmplifyAppSyncSimulator,
   type AmplifyAppSyncSimulatorConfig,
   type AppSyncSimulatorServerConfig,
-  VelocityTemplate,
+  type VelocityTemplate,
 } from '@aws-amplify/amplify-appsync-simulator';
-import { createRequire } from 'node:module';
-import type { DocumentNode, GraphQLFieldResolver, GraphQLResolveInfo } from 'graphql';
+import type { DocumentNode, GraphQLResolveInfo } from 'graphql';
 import {
   AppSyncJsEarlyReturn,
   AppSyncJsError,
@@ -14,253 +13,23 @@ import {
   type AppSyncJsModule,
   compileAppSyncJs,
 } from './js-runtime';
-import type { JsCode } from './simulator-config';
+import { LocalVelocityTemplate } from './local-velocity-template';
 import {
-  matchesSubscriptionArguments,
-  matchesSubscriptionFilter,
-  SubscriptionFilterError,
-  type SubscriptionFilter,
-  toSubscriptionFilter,
-  validateSubscriptionFilter,
-} from './subscription-filter';
+  appSyncErrorJson,
+  type ExecutionContext,
+  setSubscriptionFilter,
+  toResolverError,
+} from './resolver-error';
+import type { JsCode } from './simulator-config';
+import { simulatorRequire } from './simulator-module';
 
-/**
- * The simulator's own CommonJS copy of graphql (15.x). An ESM `import 'graphql'` would load the
- * .mjs build, a second realm whose functions reject the simulator's schema.
- */
-const simulatorRequire = createRequire(
-  createRequire(import.meta.url).resolve('@aws-amplify/amplify-appsync-simulator'),
-);
-const { isNonNullType, specifiedRules, subscribe, validate } = simulatorRequire(
+export { type ExecutionContext, ResolverError, appSyncErrorJson } from './resolver-error';
+
+const { specifiedRules, subscribe, validate } = simulatorRequire(
   'graphql',
 ) as typeof import('graphql');
 
-/**
- * The simulator decodes each request's JWT twice with jwt-decode, whose base64 decoder rebuilds
- * the text a character at a time through a regular expression and decodeURIComponent (about 3%
- * of the runtime's CPU under load). Node's base64url decoder gives the same payload. Nothing
- * decoded here is trusted for being decoded: the token verifier in front of the simulator has
- * checked the signature and the claims.
- */
-const authHelpers = simulatorRequire('./utils/auth-helpers/helpers.js') as {
-  extractJwtToken: (authorization: string) => unknown;
-};
-authHelpers.extractJwtToken = (authorization) => {
-  try {
-    const payload = String(authorization).split('.')[1];
-    if (payload === undefined) return undefined;
-    return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
-  } catch {
-    return undefined;
-  }
-};
-
-/**
- * The simulator prints every Lambda data-source error with its stack, expected domain errors
- * (CONFLICT, FORBIDDEN…) included. The error still reaches the resolver's template, and so the
- * client, as AppSync reports it; only the console noise goes.
- */
-type LambdaLoader = { _config: { invoke: (payload: unknown) => Promise<unknown> } };
-const lambdaModule = simulatorRequire('./data-loader/lambda/index.js') as {
-  LambdaDataLoader: {
-    prototype: {
-      load: (
-        this: LambdaLoader,
-        req: { operation: string; payload: unknown },
-        extra: unknown,
-      ) => Promise<unknown>;
-    };
-  };
-};
-const loadWithLogging = lambdaModule.LambdaDataLoader.prototype.load;
-lambdaModule.LambdaDataLoader.prototype.load = function quietLoad(this: LambdaLoader, req, extra) {
-  return req.operation === 'BatchInvoke'
-    ? loadWithLogging.call(this, req, extra)
-    : this._config.invoke(req.payload);
-};
-
-/** The simulator's per-request GraphQL context, plus the filter a subscription resolver set. */
-export type ExecutionContext = {
-  jwt?: Record<string, unknown>;
-  sourceIp?: string;
-  headers: Record<string, unknown>;
-  requestAuthorizationMode: string;
-  appsyncErrors: unknown[];
-  subscriptionFilter?: SubscriptionFilter;
-};
-
 type Log = (line: string) => void;
-
-/** An error the simulator reports as `{ message, errorType, … }` (it exposes `extensions`). */
-export class ResolverError extends Error {
-  readonly extensions: Record<string, unknown>;
-  constructor(message: string, errorType: string | undefined, extra: Record<string, unknown> = {}) {
-    super(message);
-    this.name = 'ResolverError';
-    this.extensions = { message, errorType: errorType ?? null, ...extra };
-  }
-}
-
-function pathOf(info: GraphQLResolveInfo | undefined): (string | number)[] {
-  const out: (string | number)[] = [];
-  for (let p = info?.path; p; p = p.prev) out.unshift(p.key);
-  return out;
-}
-
-function toResolverError(err: unknown, info?: GraphQLResolveInfo): ResolverError {
-  if (err instanceof ResolverError) return err;
-  if (err instanceof AppSyncJsError) {
-    return new ResolverError(err.message, err.errorType, {
-      data: err.data,
-      errorInfo: err.errorInfo,
-      path: pathOf(info),
-    });
-  }
-  if (err instanceof SubscriptionFilterError) {
-    return new ResolverError(err.message, err.errorType, {
-      errorCode: err.errorCode,
-      path: pathOf(info),
-    });
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  return new ResolverError(message, 'Code', { path: pathOf(info) });
-}
-
-/** Plain JSON out of the simulator's Java-like VTL values. */
-function plainOf(value: unknown): unknown {
-  const v = value as { toJSON?: () => unknown } | null | undefined;
-  return v && typeof v.toJSON === 'function' ? v.toJSON() : value;
-}
-
-/** Records a subscription filter on the request, enforcing AppSync's limits as AppSync does. */
-function setSubscriptionFilter(
-  context: ExecutionContext,
-  filter: unknown,
-  info?: GraphQLResolveInfo,
-): void {
-  try {
-    context.subscriptionFilter = validateSubscriptionFilter(plainOf(filter));
-  } catch (err) {
-    context.appsyncErrors.push(toResolverError(err, info));
-  }
-}
-
-type RenderContext = {
-  util: Record<string, unknown> & { transform: Record<string, unknown> };
-  utils: unknown;
-  ctx: {
-    identity?: {
-      put?: (key: string, value: unknown) => unknown;
-      containsKey?: (key: string) => boolean;
-    } | null;
-  };
-  context: unknown;
-  extensions?: unknown;
-};
-type BuildRenderContext = (
-  ctxValues: unknown,
-  requestContext: ExecutionContext,
-  info?: GraphQLResolveInfo,
-) => RenderContext;
-
-/**
- * VTL templates with what the simulator lacks: `$extensions.setSubscriptionFilter`,
- * `$util.transform.toSubscriptionFilter`, and `$ctx.identity.groups` (AWS sets it; the simulator
- * only has the claim).
- */
-class ExtendedVelocityTemplate extends VelocityTemplate {}
-{
-  // buildRenderContext is private in the simulator's typings, so it is extended on the subclass only.
-  const proto = ExtendedVelocityTemplate.prototype as unknown as {
-    buildRenderContext: BuildRenderContext;
-  };
-  const base = proto.buildRenderContext;
-  proto.buildRenderContext = function (this: unknown, ctxValues, requestContext, info) {
-    const rendered = base.call(this, ctxValues, requestContext, info);
-    const util = {
-      ...rendered.util,
-      transform: {
-        ...rendered.util.transform,
-        toSubscriptionFilter: (filter: unknown, ignored?: unknown, rules?: unknown) => {
-          try {
-            return toSubscriptionFilter(
-              plainOf(filter),
-              (plainOf(ignored) as string[] | undefined) ?? [],
-              plainOf(rules),
-            );
-          } catch (err) {
-            requestContext.appsyncErrors.push(toResolverError(err, info));
-            return { filterGroup: [] };
-          }
-        },
-      },
-    };
-    rendered.util = util;
-    rendered.utils = util;
-    rendered.extensions = {
-      // Returns '' so a bare `$extensions.setSubscriptionFilter(...)` statement renders nothing.
-      setSubscriptionFilter: (filter: unknown) => (
-        setSubscriptionFilter(requestContext, filter, info),
-        ''
-      ),
-      setSubscriptionInvalidationFilter: () => '',
-      invalidateSubscriptions: () => '',
-      evictFromApiCache: () => '',
-    };
-    const identity = rendered.ctx.identity;
-    const groups = requestContext.jwt?.['cognito:groups'];
-    if (identity?.put && !identity.containsKey?.('groups'))
-      identity.put('groups', Array.isArray(groups) ? groups : null);
-    return rendered;
-  };
-}
-
-/**
- * Response templates that only hand a result on (`$util.toJson($ctx.prev.result)`, and
- * `$util.toJson($ctx.result)` after the usual error check), as the generated pipelines end.
- * Rendering them converts every item of a page into VTL maps and lists and back through JSON
- * (twice for the pipeline's last step): most of the CPU of a 50-item list. Their output is their
- * input, so they return it directly; with an error they render as usual.
- */
-const PASS_THROUGH: Record<string, 'result' | 'prevResult'> = {
-  '$util.toJson($ctx.prev.result)': 'prevResult',
-  '#if( $ctx.error )\n  $util.error($ctx.error.message, $ctx.error.type)\n#end\n$util.toJson($ctx.result)':
-    'result',
-};
-{
-  type RenderValues = {
-    result?: unknown;
-    prevResult?: unknown;
-    stash?: Record<string, unknown>;
-    arguments?: Record<string, unknown>;
-    error?: unknown;
-  };
-  type Render = (
-    values: RenderValues,
-    context: ExecutionContext,
-    info?: GraphQLResolveInfo,
-  ) => unknown;
-  const proto = ExtendedVelocityTemplate.prototype as unknown as {
-    render: Render;
-    template: { content: string | Buffer };
-  };
-  const base = proto.render;
-  proto.render = function (this: typeof proto, values, context, info) {
-    const source = PASS_THROUGH[String(this.template.content).trim()];
-    const value = source ? values[source] : undefined;
-    if (!source || values.error || value === undefined)
-      return base.call(this, values, context, info);
-    return {
-      // A copy, as the JSON round trip of a render would give.
-      result: structuredClone(value),
-      stash: structuredClone(values.stash ?? {}),
-      args: structuredClone(values.arguments ?? {}),
-      errors: [],
-      isReturn: false,
-      hadException: false,
-    };
-  };
-}
 
 function identityOf(context: ExecutionContext): AppSyncJsIdentity | null {
   const jwt = context.jwt;
@@ -456,34 +225,14 @@ class JsResolver {
   }
 }
 
-/** An async iterator that yields only the values the predicate accepts. */
-function filteredIterator<T>(
-  source: AsyncIterator<T>,
-  accept: (value: T) => boolean,
-): AsyncIterableIterator<T> {
-  return {
-    async next() {
-      for (;;) {
-        const item = await source.next();
-        if (item.done || accept(item.value)) return item;
-      }
-    },
-    return: () =>
-      source.return ? source.return() : Promise.resolve({ value: undefined, done: true as const }),
-    throw: (error?: unknown) => (source.throw ? source.throw(error) : Promise.reject(error)),
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-}
-
 /**
  * The simulator with the local runtime's additions, hooked through its own extension points:
- * `getMappingTemplate` (extended VTL), `getResolver`/`getFunction` (APPSYNC_JS), and each
- * Subscription field's `subscribe` (per-subscriber filtering on the published payload).
+ * `getMappingTemplate` (LocalVelocityTemplate), `getResolver`/`getFunction` (APPSYNC_JS), and
+ * `startSubscription` for the real-time server. What changes the simulator's own behaviour is
+ * in simulator-patches.ts, applied once after `init` (and again after any later `init`).
  */
 export class LocalAppSyncSimulator extends AmplifyAppSyncSimulator {
-  private readonly templates = new Map<string, ExtendedVelocityTemplate>();
+  private readonly templates = new Map<string, LocalVelocityTemplate>();
   private readonly jsResolvers = new Map<string, JsResolver>();
   private readonly jsFunctions = new Map<string, JsPipelineFunction>();
   private templateSources = new Map<string, string>();
@@ -529,8 +278,6 @@ export class LocalAppSyncSimulator extends AmplifyAppSyncSimulator {
       this.jsResolvers.set(key, new JsResolver(module, steps, this.log));
     }
     super.init(config);
-    this.filterSubscriptions();
-    this.raiseErrorsOfNonNullFields();
   }
 
   override getMappingTemplate(path: string): VelocityTemplate {
@@ -538,7 +285,7 @@ export class LocalAppSyncSimulator extends AmplifyAppSyncSimulator {
     if (cached) return cached;
     const content = this.templateSources.get(path);
     if (content === undefined) throw new Error(`Missing mapping template ${path}`);
-    const template = new ExtendedVelocityTemplate({ path, content }, this);
+    const template = new LocalVelocityTemplate({ path, content }, this);
     this.templates.set(path, template);
     return template;
   }
@@ -589,62 +336,4 @@ export class LocalAppSyncSimulator extends AmplifyAppSyncSimulator {
     if ('errors' in result && result.errors) return { data: null, errors: result.errors };
     return result as AsyncIterator<unknown>;
   }
-
-  /** Replaces every Subscription field's subscribe with one that runs the resolver, then filters per subscriber. */
-  private filterSubscriptions(): void {
-    const fields = this.schema.getSubscriptionType()?.getFields() ?? {};
-    for (const [fieldName, field] of Object.entries(fields)) {
-      // The simulator's resolve (behind its auth directive) runs the resolver when there is no source.
-      const resolve = field.resolve;
-      const subscribe: GraphQLFieldResolver<
-        unknown,
-        ExecutionContext,
-        Record<string, unknown>
-      > = async (_source, args, context, info) => {
-        try {
-          await resolve?.(undefined, args, context, info);
-        } catch (err) {
-          context.appsyncErrors.push(err);
-        }
-        if (context.appsyncErrors.length) throw new Error('Subscription failed');
-        const filter = context.subscriptionFilter;
-        return filteredIterator(this.pubsub.asyncIterator<unknown>(fieldName), (payload) => {
-          if (payload === null || payload === undefined) return false;
-          if (!matchesSubscriptionArguments(args, payload)) return false;
-          return filter ? matchesSubscriptionFilter(filter, payload) : true;
-        });
-      };
-      field.subscribe = subscribe as typeof field.subscribe;
-    }
-  }
-
-  /**
-   * A non-null root field whose resolver reported an error answers with that error alone, as on
-   * AWS, rather than the simulator's extra "Cannot return null for non-nullable field".
-   */
-  private raiseErrorsOfNonNullFields(): void {
-    for (const type of [this.schema.getQueryType(), this.schema.getMutationType()]) {
-      for (const field of Object.values(type?.getFields() ?? {})) {
-        const resolve = field.resolve;
-        if (!resolve || !isNonNullType(field.type)) continue;
-        field.resolve = async (source, args, context: ExecutionContext, info) => {
-          const before = context.appsyncErrors.length;
-          const result: unknown = await resolve(source, args, context, info);
-          if ((result === null || result === undefined) && context.appsyncErrors.length > before) {
-            const [first] = context.appsyncErrors.splice(before, 1);
-            throw first;
-          }
-          return result;
-        };
-      }
-    }
-  }
-}
-
-/** An error as AppSync's real-time protocol shows it: `{ message, errorType, … }`. */
-export function appSyncErrorJson(error: unknown): Record<string, unknown> {
-  const e = error as { message?: string; extensions?: Record<string, unknown> };
-  if (e?.extensions && Object.keys(e.extensions).length)
-    return { message: e.message, ...e.extensions };
-  return { message: e?.message ?? String(error) };
 }

@@ -1,5 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
-import { ResolverError } from './local-simulator';
+import { ResolverError } from './resolver-error';
 
 /**
  * Counts the resolvers each request invokes, as AppSync does for `resolverCountLimit`: every
