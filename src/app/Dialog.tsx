@@ -11,7 +11,8 @@ export type DialogProps = {
 
 /**
  * A modal on the native `<dialog>`: the browser traps focus, closes on Escape and returns focus
- * to the opener, which a hand-made overlay would have to reimplement.
+ * to the opener, which a hand-made overlay would have to reimplement. The browser focuses the
+ * first focusable element on opening; a child marked `data-autofocus` takes the focus instead.
  */
 export function Dialog({ title, open, onClose, children, testId }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -20,7 +21,10 @@ export function Dialog({ title, open, onClose, children, testId }: DialogProps) 
   useEffect(() => {
     const dialog = ref.current;
     if (dialog === null) return;
-    if (open && !dialog.open) dialog.showModal();
+    if (open && !dialog.open) {
+      dialog.showModal();
+      dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    }
     if (!open && dialog.open) dialog.close();
   }, [open]);
 

@@ -4,6 +4,7 @@ import { errorMessage, hasErrorType } from '../../lib/graphql-errors';
 import { humanize } from '../../lib/labels';
 import { adjustInventory, type InventoryItem } from './use-inventory';
 import { adjustmentDelta, amountProblem, type AdjustmentReason } from './stock';
+import { useAction } from '../../lib/use-action';
 
 /** Props of {@link AdjustDialog}. */
 export type AdjustDialogProps = {
@@ -38,14 +39,13 @@ export function AdjustDialog({
   const [reason, setReason] = useState<Exclude<AdjustmentReason, 'COUNT'>>(reasons[0] ?? 'CONSUME');
   const [amount, setAmount] = useState('');
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { run, busy, error, fail, reset } = useAction(refusal);
   const effective: AdjustmentReason = mode === 'count' ? 'COUNT' : reason;
 
   const close = () => {
     setAmount('');
     setNote('');
-    setError(null);
+    reset();
     onClose();
   };
 
@@ -54,12 +54,10 @@ export function AdjustDialog({
     if (item === null) return;
     const problem = amountProblem(effective, amount);
     if (problem !== null) {
-      setError(problem);
+      fail(problem);
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const updated = await adjustInventory({
         itemId: item.id,
         reason: effective,
@@ -69,11 +67,7 @@ export function AdjustDialog({
       });
       onDone(updated);
       close();
-    } catch (err) {
-      setError(refusal(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const title =

@@ -2,11 +2,12 @@ import { Fragment, useId, useMemo, useState, type FormEvent } from 'react';
 import { can } from '../../../core/organizations/permissions';
 import { useWorkspace } from '../../app/workspace-context';
 import { client } from '../../lib/amplify-client';
-import { errorMessage, throwOnErrors } from '../../lib/graphql-errors';
+import { throwOnErrors } from '../../lib/graphql-errors';
 import { humanize } from '../../lib/labels';
 import { AdjustDialog } from './AdjustDialog';
 import { isLowStock } from './stock';
 import { useAdjustments, useInventory, type InventoryItem } from './use-inventory';
+import { useAction } from '../../lib/use-action';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -225,8 +226,7 @@ function CreateItemForm({
     storageLocation: '',
   };
   const [form, setForm] = useState(empty);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { run, busy, error, fail } = useAction();
   const [result, setResult] = useState('');
   const set = (field: keyof typeof empty) => (event: { target: { value: string } }) =>
     setForm((f) => ({ ...f, [field]: event.target.value }));
@@ -235,21 +235,19 @@ function CreateItemForm({
     event.preventDefault();
     setResult('');
     if (form.sku.trim() === '' || form.name.trim() === '' || form.unit.trim() === '') {
-      setError('SKU, name and unit are required.');
+      fail('SKU, name and unit are required.');
       return;
     }
     if (!/^\d+$/.test(form.quantity.trim()) || !/^\d+$/.test(form.minQuantity.trim())) {
-      setError('Quantity and minimum are whole numbers of zero or more.');
+      fail('Quantity and minimum are whole numbers of zero or more.');
       return;
     }
     const unitCost = optionalNumber(form.unitCost);
     if (unitCost !== undefined && (Number.isNaN(unitCost) || unitCost < 0)) {
-      setError('The unit cost is an amount of zero or more.');
+      fail('The unit cost is an amount of zero or more.');
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const { data, errors } = await client.mutations.createInventoryItem({
         organizationId,
         sku: form.sku.trim(),
@@ -267,11 +265,7 @@ function CreateItemForm({
       onCreated(data);
       setResult(`Added ${data.sku}.`);
       setForm(empty);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

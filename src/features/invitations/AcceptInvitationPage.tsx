@@ -1,10 +1,10 @@
-import { useState } from 'react';
 import { fetchAuthSession } from 'aws-amplify/auth';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { client } from '../../lib/amplify-client';
 import { errorMessage, throwOnErrors } from '../../lib/graphql-errors';
 import { humanize } from '../../lib/labels';
 import type { Me } from '../organizations/use-me';
+import { useAction } from '../../lib/use-action';
 
 /** Props of {@link AcceptInvitationPage}. */
 export type AcceptInvitationPageProps = {
@@ -21,8 +21,7 @@ export function AcceptInvitationPage({ me, reload, select }: AcceptInvitationPag
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
   const navigate = useNavigate();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { run, busy, error } = useAction();
 
   const invitation = me.invitations?.find((i) => i.memberId === memberId);
   const membership = me.memberships.find((m) => m.memberId === memberId && m.status === 'ACTIVE');
@@ -36,29 +35,23 @@ export function AcceptInvitationPage({ me, reload, select }: AcceptInvitationPag
 
   const accept = async () => {
     if (invitation === undefined) return;
-    setBusy(true);
-    setError(null);
-    try {
+    const joined = await run(async () => {
       const { errors } = await client.mutations.acceptInvitation({ memberId, token });
       throwOnErrors(errors);
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-      return;
-    }
-    try {
-      // The organization's Cognito groups (read access) exist only in a new token.
-      await fetchAuthSession({ forceRefresh: true });
-    } catch (err) {
-      setError(
-        `You joined ${invitation.organizationName}, but your session could not be refreshed ` +
-          `(${errorMessage(err)}). Sign out and in again to open it.`,
-      );
-      setBusy(false);
-      return;
-    }
-    await reload();
-    open(invitation.organizationId);
+      try {
+        // The organization's Cognito groups (read access) exist only in a new token.
+        await fetchAuthSession({ forceRefresh: true });
+      } catch (err) {
+        throw new Error(
+          `You joined ${invitation.organizationName}, but your session could not be refreshed ` +
+            `(${errorMessage(err)}). Sign out and in again to open it.`,
+          { cause: err },
+        );
+      }
+      await reload();
+      return true;
+    });
+    if (joined === true) open(invitation.organizationId);
   };
 
   let body;

@@ -1,10 +1,12 @@
 import { useId, useState, type FormEvent } from 'react';
 import { can } from '../../../core/organizations/permissions';
 import { ROLES, type Role } from '../../../core/organizations/roles';
+import { ConfirmDialog } from '../../app/ConfirmDialog';
 import { useWorkspace } from '../../app/workspace-context';
 import { client } from '../../lib/amplify-client';
-import { errorMessage, throwOnErrors, type GraphqlErrorLike } from '../../lib/graphql-errors';
+import { throwOnErrors, type GraphqlErrorLike } from '../../lib/graphql-errors';
 import { humanize } from '../../lib/labels';
+import { useAction } from '../../lib/use-action';
 import { memberLabel, useMembers, type Member } from './use-members';
 
 /** Roles an invitation or role change may give: ownership moves only by transfer. */
@@ -12,35 +14,53 @@ const ASSIGNABLE_ROLES = ROLES.filter((role) => role !== 'OWNER');
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
-type Result = { ok: string } | { error: string } | null;
+/** A change that waits for the person to confirm it. */
+type Pending = { kind: 'remove' | 'transfer'; member: Member } | null;
 
 /** Members with role and status, pending invitations; OWNER and ADMIN manage them. */
 export function MembersPage() {
   const { membership, userId, reload: reloadMe } = useWorkspace();
   const members = useMembers(membership.organizationId);
   const manage = can(membership.role, 'members.changeRole');
-  const [result, setResult] = useState<Result>(null);
-  const [busy, setBusy] = useState(false);
+  const { run: runAction, busy, error } = useAction();
+  const [done, setDone] = useState<string | null>(null);
+  const [pending, setPending] = useState<Pending>(null);
 
   /** Runs one member operation, shows its typed error's message, and re-reads the list. */
   const run = async (
     success: string,
     operation: () => Promise<{ errors?: readonly GraphqlErrorLike[] }>,
   ): Promise<boolean> => {
-    setBusy(true);
-    setResult(null);
-    try {
+    setDone(null);
+    const ok = await runAction(async () => {
       const { errors } = await operation();
       throwOnErrors(errors);
-      setResult({ ok: success });
+      setDone(success);
       await members.reload();
       return true;
-    } catch (err) {
-      setResult({ error: errorMessage(err) });
-      return false;
-    } finally {
-      setBusy(false);
+    });
+    return ok === true;
+  };
+
+  const confirm = () => {
+    if (pending === null) return;
+    const { kind, member } = pending;
+    setPending(null);
+    if (kind === 'remove') {
+      void run(`${memberLabel(member)} removed.`, () =>
+        client.mutations.removeMember({ memberId: member.id }),
+      );
+      return;
     }
+    void run(`${memberLabel(member)} is now the owner.`, () =>
+      client.mutations.transferOwnership({
+        organizationId: membership.organizationId,
+        memberId: member.id,
+      }),
+    ).then(async (ok) => {
+      // Your own role changed: the header and permissions follow `me`.
+      if (ok) await reloadMe();
+    });
   };
 
   const active = members.members.filter((m) => m.status !== 'INVITED');
@@ -70,11 +90,11 @@ export function MembersPage() {
         <h1 id="members-heading">Members of {membership.organizationName}</h1>
         {!manage && <p className="muted">Only owners and admins change memberships.</p>}
         <p className="result" role="status" aria-live="polite" data-testid="members-result">
-          {result !== null && 'ok' in result ? result.ok : null}
+          {done}
         </p>
-        {result !== null && 'error' in result && (
+        {error !== null && (
           <p className="error" role="alert" data-testid="members-error">
-            {result.error}
+            {error}
           </p>
         )}
         {members.status === 'loading' && <p className="muted">Loading members…</p>}
@@ -109,32 +129,8 @@ export function MembersPage() {
                   client.mutations.setMemberSuspended({ memberId: member.id, suspended }),
                 )
               }
-              onRemove={() => {
-                if (
-                  window.confirm(
-                    `Remove ${memberLabel(member)} from ${membership.organizationName}?`,
-                  )
-                ) {
-                  void run(`${memberLabel(member)} removed.`, () =>
-                    client.mutations.removeMember({ memberId: member.id }),
-                  );
-                }
-              }}
-              onTransfer={() => {
-                if (
-                  window.confirm(`Make ${memberLabel(member)} the owner? You will become an admin.`)
-                ) {
-                  void run(`${memberLabel(member)} is now the owner.`, () =>
-                    client.mutations.transferOwnership({
-                      organizationId: membership.organizationId,
-                      memberId: member.id,
-                    }),
-                  ).then(async (ok) => {
-                    // Your own role changed: the header and permissions follow `me`.
-                    if (ok) await reloadMe();
-                  });
-                }
-              }}
+              onRemove={() => setPending({ kind: 'remove', member })}
+              onTransfer={() => setPending({ kind: 'transfer', member })}
             />
           ))}
         </ul>
@@ -188,6 +184,21 @@ export function MembersPage() {
           })}
         </ul>
       </section>
+      <ConfirmDialog
+        title={pending?.kind === 'transfer' ? 'Transfer ownership' : 'Remove member'}
+        confirmText={pending?.kind === 'transfer' ? 'Make owner' : 'Remove'}
+        danger={pending?.kind === 'remove'}
+        open={pending !== null}
+        onConfirm={confirm}
+        onCancel={() => setPending(null)}
+        testId="member-confirm"
+      >
+        {pending?.kind === 'transfer'
+          ? `Make ${memberLabel(pending.member)} the owner? You will become an admin.`
+          : pending !== null
+            ? `Remove ${memberLabel(pending.member)} from ${membership.organizationName}?`
+            : null}
+      </ConfirmDialog>
     </div>
   );
 }

@@ -1,8 +1,7 @@
-import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { errorMessage } from '../../lib/graphql-errors';
 import { humanize } from '../../lib/labels';
 import { useNotificationsContext, type Notification } from './use-notifications';
+import { useAction } from '../../lib/use-action';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -20,20 +19,7 @@ const routeOf = (link: string | null | undefined): string | undefined => {
 /** The signed-in person's notifications, newest first, with read and unread marked. */
 export function NotificationsPage() {
   const notifications = useNotificationsContext();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { run, busy, error } = useAction();
 
   return (
     <section

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { fetchAuthSession } from 'aws-amplify/auth';
 import { client } from '../../lib/amplify-client';
 import { errorMessage, throwOnErrors } from '../../lib/graphql-errors';
+import { useAction } from '../../lib/use-action';
 
 /** Props of {@link CreateOrganization}. */
 export type CreateOrganizationProps = {
@@ -14,41 +15,34 @@ export function CreateOrganization({ onCreated }: CreateOrganizationProps) {
   const nameId = useId();
   const errorId = useId();
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { run, busy, error, fail } = useAction();
+  // Once the organization exists, trying again would create a second one.
+  const [created, setCreated] = useState(false);
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const trimmed = name.trim();
     if (trimmed === '') {
-      setError('Give the organization a name.');
+      fail('Give the organization a name.');
       return;
     }
-    setBusy(true);
-    setError(null);
-    let organizationId: string;
-    try {
+    await run(async () => {
       const { data, errors } = await client.mutations.createOrganization({ name: trimmed });
       throwOnErrors(errors);
       if (data === null || data === undefined) throw new Error('The server returned nothing.');
-      organizationId = data.id;
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-      return;
-    }
-    try {
-      // The new Cognito groups (read access to the organization) exist only in a new token.
-      await fetchAuthSession({ forceRefresh: true });
-    } catch (err) {
-      // The organization exists; trying again here would create a second one.
-      setError(
-        `The organization was created, but your session could not be refreshed ` +
-          `(${errorMessage(err)}). Sign out and in again to open it.`,
-      );
-      return;
-    }
-    await onCreated(organizationId);
+      setCreated(true);
+      try {
+        // The new Cognito groups (read access to the organization) exist only in a new token.
+        await fetchAuthSession({ forceRefresh: true });
+      } catch (err) {
+        throw new Error(
+          `The organization was created, but your session could not be refreshed ` +
+            `(${errorMessage(err)}). Sign out and in again to open it.`,
+          { cause: err },
+        );
+      }
+      await onCreated(data.id);
+    });
   };
 
   return (
@@ -80,7 +74,7 @@ export function CreateOrganization({ onCreated }: CreateOrganizationProps) {
             {error}
           </p>
         )}
-        <button type="submit" className="primary" disabled={busy}>
+        <button type="submit" className="primary" disabled={busy || created}>
           {busy ? 'Creating…' : 'Create organization'}
         </button>
       </form>

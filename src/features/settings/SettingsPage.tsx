@@ -1,7 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useWorkspace } from '../../app/workspace-context';
 import { client } from '../../lib/amplify-client';
-import { errorMessage, throwOnErrors } from '../../lib/graphql-errors';
+import { throwOnErrors } from '../../lib/graphql-errors';
+import { useAction } from '../../lib/use-action';
 
 type Preferences = { assignment: boolean; statusChanges: boolean; lowStock: boolean };
 
@@ -36,16 +37,13 @@ export function SettingsPage() {
     statusChanges: stored?.statusChanges ?? DEFAULTS.statusChanges,
     lowStock: stored?.lowStock ?? DEFAULTS.lowStock,
   });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { run, busy, error } = useAction();
   const [result, setResult] = useState('');
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
     setResult('');
-    try {
+    await run(async () => {
       const { data, errors } = await client.mutations.updateNotificationPreferences(prefs);
       throwOnErrors(errors);
       if (data)
@@ -57,11 +55,7 @@ export function SettingsPage() {
       setResult('Preferences saved.');
       // `me` carries the preferences: read it again so another visit shows what was saved.
       void reload();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

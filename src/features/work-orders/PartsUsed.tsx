@@ -1,5 +1,8 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { errorMessage, hasErrorType } from '../../lib/graphql-errors';
+import { useAction } from '../../lib/use-action';
+import { useLiveQuery } from '../../lib/use-live-query';
+import { upsertById } from '../../lib/versions';
 import {
   adjustInventory,
   fetchInventory,
@@ -97,54 +100,40 @@ function UsePartForm({
   onUsed: () => void;
 }) {
   const id = useId();
-  const [items, setItems] = useState<InventoryItem[]>([]);
-  const [itemId, setItemId] = useState('');
+  const stock = useLiveQuery<InventoryItem[]>({
+    key: organizationId,
+    read: () => fetchInventory(organizationId),
+  });
+  const items = stock.data ?? [];
+  const [chosen, setChosen] = useState('');
+  const itemId = chosen || (items[0]?.id ?? '');
   const [amount, setAmount] = useState('1');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    let active = true;
-    fetchInventory(organizationId).then(
-      (loaded) => {
-        if (!active) return;
-        setItems(loaded);
-        setItemId((current) => current || (loaded[0]?.id ?? ''));
-      },
-      (err: unknown) => active && setError(`Could not load the stock: ${errorMessage(err)}`),
-    );
-    return () => {
-      active = false;
-    };
-  }, [organizationId]);
+  const action = useAction((err) => {
+    const message = errorMessage(err);
+    return hasErrorType(err, 'INSUFFICIENT_STOCK') ? `Not enough in stock. ${message}` : message;
+  });
+  const { busy } = action;
+  const error =
+    action.error ?? (stock.error !== null ? `Could not load the stock: ${stock.error}` : null);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const problem = itemId === '' ? 'Choose a part.' : amountProblem('CONSUME', amount);
     if (problem !== null) {
-      setError(problem);
+      action.fail(problem);
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       const updated = await adjustInventory({
         itemId,
         reason: 'CONSUME',
         delta: adjustmentDelta('CONSUME', Number(amount.trim())),
         workOrderId,
       });
-      setItems((all) => all.map((item) => (item.id === updated.id ? updated : item)));
+      stock.update((all) => upsertById(all, updated, (a, b) => a.sku.localeCompare(b.sku)));
       setAmount('1');
       onUsed();
-    } catch (err) {
-      const message = errorMessage(err);
-      setError(
-        hasErrorType(err, 'INSUFFICIENT_STOCK') ? `Not enough in stock. ${message}` : message,
-      );
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -154,7 +143,7 @@ function UsePartForm({
         <select
           id={`${id}-item`}
           value={itemId}
-          onChange={(event) => setItemId(event.target.value)}
+          onChange={(event) => setChosen(event.target.value)}
           data-testid="use-part-item"
         >
           {items.map((item) => (

@@ -7,9 +7,10 @@ import {
   type Priority,
 } from '../../../core/work-orders/vocabulary';
 import { client } from '../../lib/amplify-client';
-import { errorMessage, throwOnErrors } from '../../lib/graphql-errors';
+import { throwOnErrors } from '../../lib/graphql-errors';
 import { humanize } from '../../lib/labels';
 import type { WorkOrder } from './use-work-orders';
+import { useAction } from '../../lib/use-action';
 
 /** Props of {@link RequestForm}. */
 export type RequestFormProps = {
@@ -41,8 +42,7 @@ const optional = (value: string): string | undefined =>
 export function RequestForm({ organizationId, onSubmitted }: RequestFormProps) {
   const id = useId();
   const [draft, setDraft] = useState<Draft>(EMPTY);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { run, busy, error, fail } = useAction();
   const [notice, setNotice] = useState<string | null>(null);
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) =>
@@ -51,13 +51,11 @@ export function RequestForm({ organizationId, onSubmitted }: RequestFormProps) {
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (draft.title.trim() === '') {
-      setError('Say in a few words what needs fixing.');
+      fail('Say in a few words what needs fixing.');
       return;
     }
-    setBusy(true);
-    setError(null);
     setNotice(null);
-    try {
+    await run(async () => {
       const { data, errors } = await client.mutations.submitWorkOrder({
         organizationId,
         title: draft.title.trim(),
@@ -71,11 +69,7 @@ export function RequestForm({ organizationId, onSubmitted }: RequestFormProps) {
       onSubmitted(data);
       setDraft(EMPTY);
       setNotice(`Submitted ${workOrderLabel(data.number)}.`);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -4,11 +4,12 @@ import type { Role } from '../../../core/organizations/roles';
 import type { WorkOrderStatus } from '../../../core/work-orders/vocabulary';
 import { Dialog } from '../../app/Dialog';
 import { client } from '../../lib/amplify-client';
-import { errorMessage, hasErrorType, throwOnErrors } from '../../lib/graphql-errors';
+import { hasErrorType, throwOnErrors } from '../../lib/graphql-errors';
 import { humanize } from '../../lib/labels';
 import { memberLabel, useMembers } from '../members/use-members';
 import { actionsFor, type WorkOrderAction } from './work-order-actions';
 import type { WorkOrder } from './use-work-orders';
+import { useAction } from '../../lib/use-action';
 
 /** Props of {@link WorkOrderActions}. */
 export type WorkOrderActionsProps = {
@@ -21,9 +22,6 @@ export type WorkOrderActionsProps = {
   onConflict: () => Promise<void>;
 };
 
-/** What the server answered: the changed work order, or an error to show. */
-type Outcome = { message: string; conflict: boolean } | null;
-
 const CONFLICT_TEXT = 'Someone else changed this work order — reloaded. Check it and try again.';
 
 /** The buttons the caller's role and the work order's state allow, with their dialogs. */
@@ -34,8 +32,10 @@ export function WorkOrderActions({
   onChanged,
   onConflict,
 }: WorkOrderActionsProps) {
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome>(null);
+  const mutation = useAction();
+  const { busy } = mutation;
+  /** Whether the last failure was someone else's change (a warning, not an error). */
+  const [conflict, setConflict] = useState(false);
   const [dialog, setDialog] = useState<WorkOrderAction | null>(null);
   const actions = actionsFor(workOrder, { userId, role });
 
@@ -45,25 +45,22 @@ export function WorkOrderActions({
       errors?: readonly { message?: string; errorType?: string }[];
     }>,
   ) => {
-    setBusy(true);
-    setOutcome(null);
-    try {
-      const { data, errors } = await operation();
-      throwOnErrors(errors);
-      if (data === null || data === undefined) throw new Error('The server returned nothing.');
-      onChanged(data);
-      setDialog(null);
-    } catch (err) {
-      if (hasErrorType(err, 'CONFLICT')) {
+    setConflict(false);
+    await mutation.run(async () => {
+      try {
+        const { data, errors } = await operation();
+        throwOnErrors(errors);
+        if (data === null || data === undefined) throw new Error('The server returned nothing.');
+        onChanged(data);
         setDialog(null);
-        setOutcome({ message: CONFLICT_TEXT, conflict: true });
+      } catch (err) {
+        if (!hasErrorType(err, 'CONFLICT')) throw err;
+        setDialog(null);
+        setConflict(true);
         await onConflict();
-      } else {
-        setOutcome({ message: errorMessage(err), conflict: false });
+        throw new Error(CONFLICT_TEXT, { cause: err });
       }
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const assign = (assigneeId: string | undefined) =>
@@ -88,7 +85,7 @@ export function WorkOrderActions({
       }),
     );
 
-  if (actions.length === 0 && outcome === null) return null;
+  if (actions.length === 0 && mutation.error === null) return null;
 
   return (
     <section className="card" aria-labelledby="actions-heading">
@@ -162,13 +159,9 @@ export function WorkOrderActions({
           }
         })}
       </div>
-      {outcome !== null && (
-        <p
-          className={outcome.conflict ? 'warning' : 'error'}
-          role="alert"
-          data-testid="action-error"
-        >
-          {outcome.message}
+      {mutation.error !== null && (
+        <p className={conflict ? 'warning' : 'error'} role="alert" data-testid="action-error">
+          {mutation.error}
         </p>
       )}
       {dialog?.kind === 'assign' && (

@@ -4,12 +4,13 @@ import { can } from '../../../core/organizations/permissions';
 import { workOrderLabel } from '../../../core/work-orders/vocabulary';
 import { useWorkspace } from '../../app/workspace-context';
 import { client } from '../../lib/amplify-client';
-import { errorMessage, throwOnErrors } from '../../lib/graphql-errors';
+import { throwOnErrors } from '../../lib/graphql-errors';
 import { humanize } from '../../lib/labels';
 import { PartsUsed } from './PartsUsed';
 import { WorkOrderActions } from './WorkOrderActions';
 import { LiveBadge, assigneeText } from './WorkOrderList';
 import { useWorkOrder, type WorkOrderEvent } from './use-work-order';
+import { useAction } from '../../lib/use-action';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
@@ -209,17 +210,14 @@ function TimelineEntry({ event }: { event: WorkOrderEvent }) {
 function CommentBox({ workOrderId, onAdded }: { workOrderId: string; onAdded: () => void }) {
   const id = useId();
   const [body, setBody] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { run, busy, error, fail } = useAction();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (body.trim() === '') {
-      setError('Write something first.');
+      fail('Write something first.');
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const { errors } = await client.mutations.addWorkOrderComment({
         workOrderId,
         body: body.trim(),
@@ -227,11 +225,7 @@ function CommentBox({ workOrderId, onAdded }: { workOrderId: string; onAdded: ()
       throwOnErrors(errors);
       setBody('');
       onAdded();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="comment-box" onSubmit={(event) => void submit(event)} noValidate>
