@@ -1,5 +1,6 @@
 import type { MemberRecord } from '../records';
 import { isLowStock } from '../inventory/stock';
+import { PERMISSIONS } from '../organizations/permissions';
 import type { Role } from '../organizations/roles';
 import { escapeHtml, oneLine } from './escape-html';
 import { preferencesLink } from './rules';
@@ -7,8 +8,8 @@ import { preferencesLink } from './rules';
 /** The notification kind of a low-stock email. */
 export const LOW_STOCK_KIND = 'LOW_STOCK';
 
-/** The roles that hear about low stock (those who may receive and reorder). */
-export const LOW_STOCK_ROLES: readonly Role[] = ['OWNER', 'ADMIN', 'MANAGER'];
+/** The roles that hear about low stock: those who may receive and reorder (inventory.adjust). */
+export const LOW_STOCK_ROLES: readonly Role[] = PERMISSIONS['inventory.adjust'];
 
 /** An item that just crossed to at-or-below its minimum. */
 export type LowStockCrossing = {
