@@ -17,6 +17,7 @@ import { deploymentTypeOf, mailSettingsFrom } from './custom/deployment';
 import { protectOrganizationData } from './custom/data-protection';
 import { createSenderIdentity, grantSendFrom, sendCognitoEmailThroughSes } from './custom/mail';
 import { grantTable } from './custom/table-access';
+import { acknowledgeNagFindings, checkWithNag } from './custom/nag';
 
 /** Wiring only: each resource is defined in its own folder. */
 const backend = defineBackend({ auth, data, api, notifier, postConfirmation });
@@ -65,7 +66,7 @@ apiLambda.addToRolePolicy(
 
 const notifierLambda = backend.notifier.resources.lambda;
 // Work-order changes (assignment, status) and memberships (invitations) are what people hear about.
-wireNotifier(notifierLambda, [
+const notifierFailures = wireNotifier(notifierLambda, [
   tableOf('WorkOrder'),
   tableOf('OrganizationMember'),
   tableOf('InventoryItem'),
@@ -125,3 +126,14 @@ const graphqlApi = backend.data.resources.cfnResources.cfnGraphqlApi;
 limitGraphqlRequests(graphqlApi);
 const rateLimits = rateLimitsFromEnvironment(process.env);
 if (rateLimits) rateLimitGraphqlApi(graphqlApi, rateLimits);
+
+// cdk-nag over the whole backend (tests/deployment.test.ts); what is deliberate is acknowledged.
+acknowledgeNagFindings({
+  root: backend.stack,
+  data: backend.data.stack,
+  functions: [apiLambda, notifierLambda, backend.postConfirmation.resources.lambda],
+  userPool: userPool,
+  graphqlApi,
+  notifierFailures,
+});
+if (process.env.STEWARD_NAG === '1') checkWithNag(backend.stack.node.root);

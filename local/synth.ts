@@ -68,24 +68,15 @@ export async function synthesize(options: {
   // A unique staging folder: two runtimes (or a test and a runtime) may synthesize at once.
   const staging = `${directory}.${process.pid}.${Date.now()}.partial`;
   options.log?.('synthesizing amplify/backend.ts');
-  const tsx = path.join(options.root, 'node_modules', '.bin', 'tsx');
-  const output: string[] = [];
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(tsx, [path.join(options.root, 'amplify', 'backend.ts')], {
-      cwd: options.root,
-      env: { ...process.env, CDK_OUTDIR: staging, CDK_CONTEXT_JSON: JSON.stringify(SYNTH_CONTEXT) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout.on('data', (d: Buffer) => output.push(d.toString()));
-    child.stderr.on('data', (d: Buffer) => output.push(d.toString()));
-    child.once('error', reject);
-    child.once('exit', resolve);
+  const { code, output } = await runBackendProgram({
+    root: options.root,
+    outdir: staging,
+    context: SYNTH_CONTEXT,
   });
   if (code !== 0) {
     throw new LocalRuntimeError(
       'Synthesizing amplify/backend.ts failed.',
       `Fix the error below and start again:\n${output
-        .join('')
         .split('\n')
         .filter((l) => !/^\s+at /.test(l))
         .slice(-40)
@@ -98,6 +89,47 @@ export async function synthesize(options: {
     renameSync(staging, directory);
   }
   return { directory, cached: false };
+}
+
+/** The context `ampx pipeline-deploy` passes for a branch (Amplify Hosting or CI). */
+export const BRANCH_CONTEXT = {
+  'amplify-backend-namespace': 'd1example',
+  'amplify-backend-name': 'main',
+  'amplify-backend-type': 'branch',
+};
+
+/**
+ * Runs amplify/backend.ts once as the CDK app it is, writing the cloud assembly to `outdir`,
+ * with the given context and extra environment. Returns its exit code and everything it printed.
+ */
+export async function runBackendProgram(options: {
+  root: string;
+  outdir: string;
+  context: Record<string, string>;
+  environment?: Record<string, string | undefined>;
+}): Promise<{ code: number | null; output: string }> {
+  const tsx = path.join(options.root, 'node_modules', '.bin', 'tsx');
+  const output: string[] = [];
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(tsx, [path.join(options.root, 'amplify', 'backend.ts')], {
+      cwd: options.root,
+      // An `undefined` in `environment` removes that variable for the program.
+      env: Object.fromEntries(
+        Object.entries({
+          ...process.env,
+          ...options.environment,
+          CDK_OUTDIR: options.outdir,
+          CDK_CONTEXT_JSON: JSON.stringify(options.context),
+        }).filter(([, value]) => value !== undefined),
+      ),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (d: Buffer) => output.push(d.toString()));
+    child.stderr.on('data', (d: Buffer) => output.push(d.toString()));
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  return { code, output: output.join('') };
 }
 
 /** Keeps the newest `keep` synthesized backends; older ones may still be in use, so not fewer. */

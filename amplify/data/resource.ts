@@ -490,4 +490,6 @@ export type Schema = ClientSchema<typeof schema>;
 export const data = defineData({
   schema,
   authorizationModes: { defaultAuthorizationMode: 'userPool' },
+  // Resolver errors reach CloudWatch for a month; queries and their arguments are never logged.
+  logging: { fieldLogLevel: 'error', retention: '1 month', excludeVerboseContent: true },
 });
