@@ -91,6 +91,30 @@ describe('the web app', () => {
     // A technician reads every work order of the organization: the seeded ones appear.
     await page.getByTestId('work-order-row').first().waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('work-order-row').count()).toBeGreaterThanOrEqual(4);
+
+    // Removing a member asks in the app's own dialog, by keyboard: it opens on Cancel, Escape
+    // keeps the member, and the Remove button (one Shift+Tab back) removes them.
+    await owner.reload();
+    const row = owner.locator('[data-testid="member-row"]', { hasText: invitee });
+    await row.waitFor({ timeout: 10_000 });
+    const remove = row.getByRole('button', { name: 'Remove' });
+    const confirm = owner.getByTestId('member-confirm');
+    await remove.click();
+    await confirm.waitFor({ state: 'visible', timeout: 5_000 });
+    await expect(owner.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Cancel');
+    await shoot(owner, 'members-confirm');
+    await owner.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'hidden', timeout: 5_000 });
+    await expect(owner.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Remove');
+    await owner.keyboard.press('Enter');
+    await confirm.waitFor({ state: 'visible', timeout: 5_000 });
+    await owner.keyboard.press('Shift+Tab');
+    await owner.keyboard.press('Enter');
+    await owner
+      .getByTestId('members-result')
+      .filter({ hasText: 'removed' })
+      .waitFor({ timeout: 10_000 });
+    await row.waitFor({ state: 'detached', timeout: 10_000 });
   }, 120_000);
 
   it('shows a technician starting work on the requester’s open detail page within 2 s, without reload', async () => {
