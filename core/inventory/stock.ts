@@ -1,7 +1,8 @@
 import { assertNever } from '../assert-never';
 import { DomainError } from '../errors';
-import type { Action } from '../organizations/permissions';
-import type { AdjustmentReason } from '../records';
+import { type Action, can } from '../organizations/permissions';
+import type { Role } from '../organizations/roles';
+import { ADJUSTMENT_REASONS, type AdjustmentReason } from '../records';
 
 /** The permission each reason needs: technicians use parts, managers receive, adjust and count. */
 export const ACTION_OF_REASON: Readonly<Record<AdjustmentReason, Action>> = {
@@ -10,6 +11,10 @@ export const ACTION_OF_REASON: Readonly<Record<AdjustmentReason, Action>> = {
   ADJUST: 'inventory.adjust',
   COUNT: 'inventory.adjust',
 };
+
+/** The adjustment reasons a role may use, in ADJUSTMENT_REASONS order. */
+export const adjustmentReasonsFor = (role: Role): AdjustmentReason[] =>
+  ADJUSTMENT_REASONS.filter((reason) => can(role, ACTION_OF_REASON[reason]));
 
 const invalidDelta = (message: string) =>
   new DomainError('VALIDATION', `delta: ${message}.`, {

@@ -17,7 +17,14 @@ export type AssignmentPlan = {
 };
 
 /** Statuses in which work can change hands without changing status. */
-const REASSIGNABLE: readonly WorkOrderStatus[] = ['ASSIGNED', 'IN_PROGRESS', 'ON_HOLD'];
+export const REASSIGNABLE_STATUSES: readonly WorkOrderStatus[] = [
+  'ASSIGNED',
+  'IN_PROGRESS',
+  'ON_HOLD',
+];
+
+/** Where a work order can be given to someone: NEW (it becomes ASSIGNED), or reassigned. */
+export const ASSIGNABLE_STATUSES: readonly WorkOrderStatus[] = ['NEW', ...REASSIGNABLE_STATUSES];
 
 /**
  * Decides an assignment: MANAGER and up assign any ACTIVE technician-or-above of the same
@@ -90,7 +97,7 @@ export function planAssignment(input: {
     });
     return { status: 'ASSIGNED', kind: plan.kind, patch: { ...plan.patch, ...who } };
   }
-  if (REASSIGNABLE.includes(workOrder.status)) {
+  if (REASSIGNABLE_STATUSES.includes(workOrder.status)) {
     if (!manager) {
       throw new DomainError('FORBIDDEN', 'This work order is already assigned to someone else.', {
         resolution: 'Ask a MANAGER, ADMIN or OWNER to reassign it.',
