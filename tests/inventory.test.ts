@@ -1,83 +1,40 @@
-import { rmSync } from 'node:fs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../core/organizations/roles';
-import { graphql, graphqlOk, LocalCognito, type Session } from '../local/graphql-client';
-import type { LocalRuntime } from '../local/main';
-import { seedActiveMember } from './support/members';
-import { openRealtime, subscribe } from './support/realtime';
-import { signUpPeople, startSuiteRuntime } from './support/suite';
-
-const PASSWORD = 'Test-pass-123';
-const ITEM = 'id organizationId sku name unit quantity minQuantity unitCost lastCountedAt version';
-const CREATE = `mutation Create($organizationId: ID!, $sku: String!, $name: String!, $quantity: Int!, $minQuantity: Int!, $unitCost: Float) {
-  createInventoryItem(organizationId: $organizationId, sku: $sku, name: $name, unit: "each", quantity: $quantity, minQuantity: $minQuantity, unitCost: $unitCost) { ${ITEM} } }`;
-const UPDATE = `mutation Update($id: ID!, $v: Int!, $minQuantity: Int, $name: String) {
-  updateInventoryItem(id: $id, expectedVersion: $v, minQuantity: $minQuantity, name: $name) { ${ITEM} } }`;
-const ADJUST = `mutation Adjust($itemId: ID!, $delta: Int!, $reason: AdjustmentReason!, $workOrderId: ID, $note: String) {
-  adjustInventory(itemId: $itemId, delta: $delta, reason: $reason, workOrderId: $workOrderId, note: $note) { ${ITEM} } }`;
-const LEDGER = `query Ledger($itemId: ID!) {
-  adjustmentsByItem(itemId: $itemId, limit: 500) { items { id reason delta quantityBefore quantityAfter unitCost workOrderId actorId } } }`;
-const PARTS = `query Parts($workOrderId: ID!) {
-  adjustmentsByWorkOrder(workOrderId: $workOrderId) { items { itemId sku reason delta unitCost workOrderId } } }`;
-const GET = `query Get($id: ID!) { getInventoryItem(id: $id) { ${ITEM} } }`;
-
-type Item = {
-  id: string;
-  sku: string;
-  quantity: number;
-  minQuantity: number;
-  unitCost: number | null;
-  lastCountedAt: string | null;
-  version: number;
-};
-type Entry = {
-  reason: string;
-  delta: number;
-  quantityBefore: number;
-  quantityAfter: number;
-  unitCost: number | null;
-  workOrderId: string | null;
-};
-
-const PEOPLE = {
-  owner: { email: 'owner@inv.example', role: 'OWNER' },
-  manager: { email: 'manager@inv.example', role: 'MANAGER' },
-  tech: { email: 'tech@inv.example', role: 'TECHNICIAN' },
-  member: { email: 'member@inv.example', role: 'MEMBER' },
-  outsider: { email: 'outsider@inv.example', role: 'OWNER' },
-} as const satisfies Record<string, { email: string; role: Role }>;
-type Person = keyof typeof PEOPLE;
+import { describe, expect, it } from 'vitest';
+import { errorTypeOf as errorType, expectDomainError } from './support/domain-error';
+import {
+  ADJUST,
+  CREATE_ITEM as CREATE,
+  GET_ITEM,
+  type InventoryItem as Item,
+  LEDGER,
+  ON_INVENTORY_CHANGED,
+  PARTS,
+  SUBMIT,
+  UPDATE_ITEM as UPDATE,
+} from './support/operations';
+import { useWorld } from './support/world';
 
 describe('inventory on the local runtime', () => {
-  let runtime: LocalRuntime;
-  let dataDirectory: string;
-  let cognito: LocalCognito;
-  let documents: DynamoDBDocumentClient;
-  let organizationId = '';
-  const sessions = {} as Record<Person, Session>;
-  const ids = {} as Record<Person, string>;
+  const world = useWorld({
+    name: 'inventory',
+    people: {
+      owner: { email: 'owner@inv.example', role: 'OWNER' },
+      manager: { email: 'manager@inv.example', role: 'MANAGER' },
+      tech: { email: 'tech@inv.example', role: 'TECHNICIAN' },
+      member: { email: 'member@inv.example', role: 'MEMBER' },
+      outsider: { email: 'outsider@inv.example', role: 'OWNER', of: 'elsewhere' },
+    },
+    organizations: {
+      chapel: { owner: 'owner', name: 'Grace Chapel' },
+      elsewhere: { owner: 'outsider', name: 'Elsewhere' },
+    },
+  });
+  type Person = keyof typeof world.ids;
   let skuCounter = 0;
 
-  const table = (model: string): string => runtime.tableName(model);
-  const gql = <T = Record<string, unknown>>(
-    who: Person,
-    query: string,
-    variables?: Record<string, unknown>,
-  ) => graphql<T>(runtime.urls.graphql, sessions[who].accessToken, query, variables);
-  const ok = <T = Record<string, unknown>>(
-    who: Person,
-    query: string,
-    variables?: Record<string, unknown>,
-  ) => graphqlOk<T>(runtime.urls.graphql, sessions[who].accessToken, query, variables);
-  const create = async (
-    quantity: number,
-    minQuantity: number,
-    extra: Record<string, unknown> = {},
-  ) =>
+  const create = async (quantity: number, minQuantity: number, extra: { unitCost?: number } = {}) =>
     (
-      await ok<{ createInventoryItem: Item }>('manager', CREATE, {
-        organizationId,
+      await world.ok('manager', CREATE, {
+        organizationId: world.organizationId,
         sku: `PART-${(skuCounter += 1)}`,
         name: 'Furnace filter',
         quantity,
@@ -90,57 +47,12 @@ describe('inventory on the local runtime', () => {
     itemId: string,
     delta: number,
     reason: string,
-    extra: Record<string, unknown> = {},
-  ) => gql<{ adjustInventory: Item }>(who, ADJUST, { itemId, delta, reason, ...extra });
-  const errorType = (result: { errors?: { errorType?: string }[] }) =>
-    result.errors?.[0]?.errorType;
+    extra: { workOrderId?: string; note?: string } = {},
+  ) => world.gql(who, ADJUST, { itemId, delta, reason, ...extra });
   const ledger = async (itemId: string) =>
-    (await ok<{ adjustmentsByItem: { items: Entry[] } }>('manager', LEDGER, { itemId }))
-      .adjustmentsByItem.items;
+    (await world.ok('manager', LEDGER, { itemId })).adjustmentsByItem?.items ?? [];
   const read = async (id: string) =>
-    (await ok<{ getInventoryItem: Item }>('manager', GET, { id })).getInventoryItem;
-
-  /** Makes `who` an ACTIVE member the way the server records one: the item and its Cognito groups. */
-  async function join(who: Person, organization: string): Promise<void> {
-    const { email, role } = PEOPLE[who];
-    await seedActiveMember({
-      documents,
-      cognito,
-      table: table('OrganizationMember'),
-      organizationId: organization,
-      userId: ids[who],
-      email,
-      role,
-      displayName: who,
-    });
-    sessions[who] = await cognito.signIn(email, PASSWORD);
-  }
-
-  beforeAll(async () => {
-    ({ runtime, dataDirectory, cognito, documents } = await startSuiteRuntime('inventory'));
-    await signUpPeople(cognito, PEOPLE, PASSWORD, sessions, ids);
-    organizationId = (
-      await ok<{ createOrganization: { id: string } }>(
-        'owner',
-        'mutation { createOrganization(name: "Grace Chapel") { id } }',
-      )
-    ).createOrganization.id;
-    sessions.owner = await cognito.signIn(PEOPLE.owner.email, PASSWORD);
-    const elsewhere = (
-      await ok<{ createOrganization: { id: string } }>(
-        'outsider',
-        'mutation { createOrganization(name: "Elsewhere") { id } }',
-      )
-    ).createOrganization.id;
-    sessions.outsider = await cognito.signIn(PEOPLE.outsider.email, PASSWORD);
-    expect(elsewhere).not.toBe(organizationId);
-    for (const who of ['manager', 'tech', 'member'] as const) await join(who, organizationId);
-  }, 240_000);
-
-  afterAll(async () => {
-    await runtime?.stop();
-    if (dataDirectory) rmSync(dataDirectory, { recursive: true, force: true });
-  });
+    (await world.ok('manager', GET_ITEM, { id })).getInventoryItem as Item;
 
   it('10 simultaneous CONSUMEs of 1 on a stock of 5: exactly 5 succeed, none goes below zero', async () => {
     const item = await create(5, 1);
@@ -164,40 +76,20 @@ describe('inventory on the local runtime', () => {
 
   it("delivers stock changes live to the organization's members and refuses outsiders", async () => {
     const item = await create(9, 2);
-    const query = `subscription S($o: ID!) { onInventoryChanged(organizationId: $o) { id organizationId quantity version } }`;
-    const memberToken = sessions.member.accessToken;
-    const outsiderToken = sessions.outsider.accessToken;
-    const memberSocket = await openRealtime(
-      runtime.urls.realtime,
-      runtime.urls.graphql,
-      memberToken,
+    const live = await world.live('member', ON_INVENTORY_CHANGED, { o: world.organizationId });
+    await expect(
+      world.live('outsider', ON_INVENTORY_CHANGED, { o: world.organizationId }),
+    ).rejects.toThrow(/refused|Unauthorized/i);
+    await adjust('tech', item.id, -4, 'CONSUME');
+    const event = await live.next(
+      (e) => (e.onInventoryChanged as { id: string }).id === item.id,
+      2000,
     );
-    const outsiderSocket = await openRealtime(
-      runtime.urls.realtime,
-      runtime.urls.graphql,
-      outsiderToken,
-    );
-    try {
-      const live = await subscribe(memberSocket, runtime.urls.graphql, memberToken, query, {
-        o: organizationId,
-      });
-      await expect(
-        subscribe(outsiderSocket, runtime.urls.graphql, outsiderToken, query, {
-          o: organizationId,
-        }),
-      ).rejects.toThrow(/refused|Unauthorized/i);
-      const sent = Date.now();
-      await adjust('tech', item.id, -4, 'CONSUME');
-      const event = await live.next(
-        (e) => (e.onInventoryChanged as { id: string }).id === item.id,
-        2000,
-      );
-      expect(Date.now() - sent).toBeLessThan(2000);
-      expect(event.onInventoryChanged).toMatchObject({ quantity: 5, organizationId });
-    } finally {
-      memberSocket.close();
-      outsiderSocket.close();
-    }
+    expect(event.onInventoryChanged).toMatchObject({
+      quantity: 5,
+      organizationId: world.organizationId,
+    });
+    live.close();
   });
 
   it('mixed simultaneous adjustments lose no update: the quantity is the sum of the ledger', async () => {
@@ -219,11 +111,7 @@ describe('inventory on the local runtime', () => {
   it('a CONSUME for a work order lists on the work order with the unit cost', async () => {
     const item = await create(8, 2, { unitCost: 12.5 });
     const workOrder = (
-      await ok<{ submitWorkOrder: { id: string } }>(
-        'member',
-        `mutation S($organizationId: ID!) { submitWorkOrder(organizationId: $organizationId, title: "Boiler") { id } }`,
-        { organizationId },
-      )
+      await world.ok('member', SUBMIT, { organizationId: world.organizationId, title: 'Boiler' })
     ).submitWorkOrder;
     const used = await adjust('tech', item.id, -3, 'CONSUME', {
       workOrderId: workOrder.id,
@@ -231,7 +119,7 @@ describe('inventory on the local runtime', () => {
     });
     expect(used.errors).toBeUndefined();
     const parts = (
-      await ok<{ adjustmentsByWorkOrder: { items: Entry[] } }>('manager', PARTS, {
+      await world.ok('manager', PARTS, {
         workOrderId: workOrder.id,
       })
     ).adjustmentsByWorkOrder.items;
@@ -252,10 +140,11 @@ describe('inventory on the local runtime', () => {
     const counted = (await adjust('manager', item.id, 3, 'COUNT')).data?.adjustInventory;
     expect(counted).toMatchObject({ quantity: 3, version: 2 });
     expect(counted?.lastCountedAt).toBeTruthy();
-    expect(errorType(await gql('manager', UPDATE, { id: item.id, v: 1, minQuantity: 4 }))).toBe(
+    await expectDomainError(
+      world.gql('manager', UPDATE, { id: item.id, v: 1, minQuantity: 4 }),
       'CONFLICT',
     );
-    const updated = await ok<{ updateInventoryItem: Item }>('manager', UPDATE, {
+    const updated = await world.ok('manager', UPDATE, {
       id: item.id,
       v: 2,
       minQuantity: 4,
@@ -266,8 +155,8 @@ describe('inventory on the local runtime', () => {
   it('SKUs are unique within the organization, even when created at the same time', async () => {
     const results = await Promise.all(
       Array.from({ length: 4 }, () =>
-        gql<{ createInventoryItem: Item }>('manager', CREATE, {
-          organizationId,
+        world.gql('manager', CREATE, {
+          organizationId: world.organizationId,
           sku: 'SAME-1',
           name: 'Valve',
           quantity: 1,
@@ -301,13 +190,13 @@ describe('inventory on the local runtime', () => {
     // An unknown reason and a fractional delta never reach the server's logic: GraphQL refuses them.
     expect((await adjust('manager', item.id, 1, 'STEAL')).errors?.length).toBeGreaterThan(0);
     expect(
-      (await gql('manager', ADJUST, { itemId: item.id, delta: 1.5, reason: 'RECEIVE' })).errors
-        ?.length,
+      (await world.gql('manager', ADJUST, { itemId: item.id, delta: 1.5, reason: 'RECEIVE' }))
+        .errors?.length,
     ).toBeGreaterThan(0);
     expect(
       errorType(
-        await gql('tech', CREATE, {
-          organizationId,
+        await world.gql('tech', CREATE, {
+          organizationId: world.organizationId,
           sku: 'T-1',
           name: 'x',
           quantity: 1,
@@ -319,7 +208,7 @@ describe('inventory on the local runtime', () => {
     expect(await ledger(item.id)).toEqual([]);
     // The ledger is for staff; a MEMBER reads none of it.
     await adjust('manager', item.id, -1, 'CONSUME');
-    const asMember = await gql<{ adjustmentsByItem: { items: Entry[] } | null }>('member', LEDGER, {
+    const asMember = await world.gql('member', LEDGER, {
       itemId: item.id,
     });
     expect(asMember.data?.adjustmentsByItem?.items ?? []).toEqual([]);

@@ -1,13 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql, graphqlOk, LocalCognito, type Session } from '../local/graphql-client';
-import { readMailbox } from '../local/mail';
-import { type LocalRuntime, startLocalRuntime } from '../local/main';
-import { openRealtime, subscribe } from './support/realtime';
-import { decodeJwt } from './support/tokens';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Session } from '../local/graphql-client';
+import { expectDomainError } from './support/domain-error';
+import { ACCEPT, EVENTS, INVITE, ON_WORK_ORDER_CHANGED, SUBMIT } from './support/operations';
 import { waitFor } from './support/wait';
+import { useWorld } from './support/world';
 
 /**
  * The isolation matrix of "Organizations, members, roles and invitations": every model and
@@ -15,7 +11,6 @@ import { waitFor } from './support/wait';
  * each denied, nothing changed, nothing delivered.
  */
 
-const PASSWORD = 'Test-pass-123';
 const SECRET = 'b-secret-boiler';
 const WO_FIELDS = 'id organizationId number title status version assigneeId requesterId';
 
@@ -31,39 +26,41 @@ type Ids = {
 };
 
 describe('tenant isolation', () => {
-  let runtime: LocalRuntime;
-  let dataDirectory: string;
-  let cognito: LocalCognito;
-  const sessions: Record<string, Session> = {};
+  const world = useWorld(
+    {
+      name: 'isolation',
+      people: {
+        alice: { email: 'alice@a.example' },
+        bob: { email: 'bob@b.example' },
+        ivy: { email: 'ivy@x.example' },
+        sam: { email: 'sam@x.example' },
+        rex: { email: 'rex@x.example' },
+        nora: { email: 'nora@x.example' },
+        tom: { email: 'tom@b.example' },
+      },
+      organizations: { a: { owner: 'alice', name: 'Org A' }, b: { owner: 'bob', name: 'Org B' } },
+    },
+    300_000,
+  );
+  type Person = keyof typeof world.ids;
   /** Tokens taken before a suspension or removal: stale tokens still carry the old groups. */
-  const staleSessions: Record<string, Session> = {};
-  let b: Ids;
-  let orgA = '';
+  const staleSessions: Partial<Record<Person, Session>> = {};
+  const b = {} as Ids;
 
-  const url = () => runtime.urls.graphql;
   const as = <T = Record<string, unknown>>(
-    who: string,
+    who: Person,
     query: string,
     variables?: Record<string, unknown>,
     stale = false,
-  ) => graphql<T>(url(), (stale ? staleSessions : sessions)[who]?.accessToken, query, variables);
-  const signIn = async (email: string) => {
-    sessions[email] = await cognito.signIn(email, PASSWORD);
-    return sessions[email] as Session;
-  };
-  const sub = (email: string) => String(decodeJwt(sessions[email]?.idToken ?? '').payload.sub);
+  ) => world.gql<T, Record<string, unknown>>(stale ? staleSessions[who] : who, query, variables);
 
   /** Invites an address into B as bob, and returns the member id and the token from the email. */
-  async function invite(email: string, role: string): Promise<{ memberId: string; token: string }> {
-    const invited = await graphqlOk<{ inviteMember: { id: string } }>(
-      url(),
-      sessions['bob@b.example']?.accessToken ?? '',
-      'mutation I($o: ID!, $e: String!, $r: Role!) { inviteMember(organizationId: $o, email: $e, role: $r) { id } }',
-      { o: b.org, e: email, r: role },
-    );
-    const memberId = invited.inviteMember.id;
+  async function invite(who: Person, role: string): Promise<{ memberId: string; token: string }> {
+    const email = world.emails[who];
+    const memberId = (await world.ok('bob', INVITE, { organizationId: b.org, email, role }))
+      .inviteMember.id;
     const token = await waitFor(async () => {
-      for (const mail of await readMailbox(runtime.urls.mailbox)) {
+      for (const mail of await world.mailbox()) {
         const link = /\/invitations\/([^\s?]+)\?token=([\w-]+)/.exec(mail.text ?? '');
         if (mail.to.includes(email) && link && decodeURIComponent(link[1] ?? '') === memberId)
           return link[2];
@@ -73,25 +70,18 @@ describe('tenant isolation', () => {
     return { memberId, token };
   }
 
-  async function join(email: string, role: string): Promise<string> {
-    const { memberId, token } = await invite(email, role);
-    // Accepting re-keys the membership to <orgId>#<userId>: the accepted id is the member's id.
-    const accepted = await graphqlOk<{ acceptInvitation: { id: string } }>(
-      url(),
-      sessions[email]?.accessToken ?? '',
-      'mutation A($m: ID!, $t: String!) { acceptInvitation(memberId: $m, token: $t) { id status } }',
-      { m: memberId, t: token },
-    );
-    await signIn(email);
+  /** Invites into B and accepts: the accepted id (re-keyed to <orgId>#<userId>) is the member's. */
+  async function invited(who: Person, role: string): Promise<string> {
+    const { memberId, token } = await invite(who, role);
+    const accepted = await world.ok(who, ACCEPT, { memberId, token });
+    await world.signIn(who);
     return accepted.acceptInvitation.id;
   }
 
   /** Everything bob (B's owner) can read of B, to compare before and after. */
   async function snapshotOfB(): Promise<unknown> {
-    const bobToken = sessions['bob@b.example']?.accessToken ?? '';
-    return graphqlOk(
-      url(),
-      bobToken,
+    return world.ok(
+      'bob',
       `query S($o: ID!, $w: ID!) {
         getOrganization(id: $o) { id name slug plan status ownerId memberCount workOrderCounter }
         membersByOrganization(organizationId: $o) { items { id userId email role status } }
@@ -104,92 +94,53 @@ describe('tenant isolation', () => {
   }
 
   beforeAll(async () => {
-    dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'steward-isolation-'));
-    runtime = await startLocalRuntime({
-      dataDirectory,
-      ports: 'auto',
-      app: false,
-      demo: false,
-      writeOutputsFiles: false,
-    });
-    cognito = new LocalCognito(runtime.urls.cognito, runtime.userPoolId, runtime.userPoolClientId);
-    const people = [
-      'alice@a.example',
-      'bob@b.example',
-      'ivy@x.example',
-      'sam@x.example',
-      'rex@x.example',
-      'nora@x.example',
-      'tom@b.example',
-    ];
-    for (const email of people) {
-      await cognito.createConfirmedUser(email, PASSWORD);
-      await signIn(email);
-    }
-    for (const [email, name] of [
-      ['alice@a.example', 'Org A'],
-      ['bob@b.example', 'Org B'],
-    ] as const) {
-      const created = await graphqlOk<{ createOrganization: { id: string; slug: string } }>(
-        url(),
-        sessions[email]?.accessToken ?? '',
-        `mutation { createOrganization(name: "${name}") { id slug } }`,
-      );
-      if (email === 'alice@a.example') orgA = created.createOrganization.id;
-      else b = { org: created.createOrganization.id, slug: created.createOrganization.slug } as Ids;
-      await signIn(email);
-    }
-    b.bobSub = sub('bob@b.example');
-    const submitted = await graphqlOk<{ submitWorkOrder: { id: string; version: number } }>(
-      url(),
-      sessions['bob@b.example']?.accessToken ?? '',
-      `mutation { submitWorkOrder(organizationId: "${b.org}", title: "${SECRET}", dueAt: "${new Date(Date.now() + 86_400_000).toISOString()}") { id version } }`,
-    );
-    b.workOrder = submitted.submitWorkOrder.id;
-    b.workOrderVersion = submitted.submitWorkOrder.version;
+    b.org = world.org.b;
+    b.slug = (
+      await world.ok<{ getOrganization: { slug: string } }, { id: string }>(
+        'bob',
+        'query O($id: ID!) { getOrganization(id: $id) { slug } }',
+        { id: b.org },
+      )
+    ).getOrganization.slug;
+    b.bobSub = world.ids.bob;
+    const dueAt = new Date(Date.now() + 86_400_000).toISOString();
+    const submitted = (
+      await world.ok('bob', SUBMIT, { organizationId: b.org, title: SECRET, dueAt })
+    ).submitWorkOrder;
+    b.workOrder = submitted.id;
+    b.workOrderVersion = submitted.version;
 
     // tom is an ordinary technician of B; sam will be suspended and rex removed; ivy stays invited.
-    b.member = await join('tom@b.example', 'TECHNICIAN');
-    const samMember = await join('sam@x.example', 'TECHNICIAN');
-    const rexMember = await join('rex@x.example', 'MANAGER');
-    await invite('ivy@x.example', 'MEMBER');
-    staleSessions['sam@x.example'] = sessions['sam@x.example'] as Session;
-    staleSessions['rex@x.example'] = sessions['rex@x.example'] as Session;
-    const bobToken = sessions['bob@b.example']?.accessToken ?? '';
-    await graphqlOk(
-      url(),
-      bobToken,
+    b.member = await invited('tom', 'TECHNICIAN');
+    const samMember = await invited('sam', 'TECHNICIAN');
+    const rexMember = await invited('rex', 'MANAGER');
+    await invite('ivy', 'MEMBER');
+    staleSessions.sam = world.sessions.sam;
+    staleSessions.rex = world.sessions.rex;
+    await world.ok(
+      'bob',
       `mutation { setMemberSuspended(memberId: "${samMember}", suspended: true) { status } }`,
     );
-    await graphqlOk(url(), bobToken, `mutation { removeMember(memberId: "${rexMember}") { id } }`);
-    await signIn('sam@x.example');
-    await signIn('rex@x.example');
+    await world.ok('bob', `mutation { removeMember(memberId: "${rexMember}") { id } }`);
+    await world.signIn('sam');
+    await world.signIn('rex');
 
-    const events = await graphqlOk<{ eventsByWorkOrder: { items: { id: string }[] } }>(
-      url(),
-      bobToken,
-      `query { eventsByWorkOrder(workOrderId: "${b.workOrder}") { items { id } } }`,
-    );
-    b.event = events.eventsByWorkOrder.items[0]?.id ?? '';
-    const stock = await graphqlOk<{ inventoryByOrganization: { items: { id: string }[] } }>(
-      url(),
-      bobToken,
+    b.event =
+      (await world.ok('bob', EVENTS, { workOrderId: b.workOrder })).eventsByWorkOrder.items[0]
+        ?.id ?? '';
+    const stock = await world.ok<{ inventoryByOrganization: { items: { id: string }[] } }, object>(
+      'bob',
       `query { inventoryByOrganization(organizationId: "${b.org}") { items { id } } }`,
     );
     b.inventoryItem = stock.inventoryByOrganization.items[0]?.id ?? 'none';
   }, 300_000);
 
-  afterAll(async () => {
-    await runtime?.stop();
-    rmSync(dataDirectory, { recursive: true, force: true });
-  });
-
   const OUTSIDERS = [
-    ['a member of another organization', 'alice@a.example'],
-    ['an invited person who has not accepted', 'ivy@x.example'],
-    ['a suspended member', 'sam@x.example'],
-    ['a removed member', 'rex@x.example'],
-    ['a person in no organization', 'nora@x.example'],
+    ['a member of another organization', 'alice'],
+    ['an invited person who has not accepted', 'ivy'],
+    ['a suspended member', 'sam'],
+    ['a removed member', 'rex'],
+    ['a person in no organization', 'nora'],
   ] as const;
 
   const READS: [string, (ids: Ids) => string][] = [
@@ -313,25 +264,15 @@ describe('tenant isolation', () => {
       for (const stale of [false, true]) {
         if (stale && !staleSessions[who]) continue;
         const result = await as(who, mutation(b), {}, stale);
-        expect(result.errors?.length, JSON.stringify(result)).toBeGreaterThan(0);
-        expect(result.errors?.[0]?.errorType).toMatch(
-          /FORBIDDEN|NOT_FOUND|Unauthorized|VALIDATION|INVITATION/,
-        );
+        await expectDomainError(result, /FORBIDDEN|NOT_FOUND|Unauthorized|VALIDATION|INVITATION/);
       }
       expect(await snapshotOfB()).toEqual(before);
     });
 
     it("is refused B's live updates and receives none of them", async () => {
-      const token = sessions[who]?.accessToken ?? '';
-      const socket = await openRealtime(runtime.urls.realtime, url(), token);
-      try {
-        const query = `subscription S($o: ID!) { onWorkOrderChanged(organizationId: $o) { ${WO_FIELDS} } }`;
-        await expect(subscribe(socket, url(), token, query, { o: b.org })).rejects.toThrow(
-          /refused|Unauthorized/i,
-        );
-      } finally {
-        socket.close();
-      }
+      await expect(
+        world.live(who, ON_WORK_ORDER_CHANGED, { organizationId: b.org }),
+      ).rejects.toThrow(/refused|Unauthorized/i);
     });
   });
 
@@ -343,7 +284,7 @@ describe('tenant isolation', () => {
       'query { listWorkOrders { items { id } } }',
       'subscription { onCreateWorkOrder { id } }',
     ]) {
-      const result = await as('alice@a.example', operation);
+      const result = await as('alice', operation);
       expect(result.errors?.[0]?.message).toMatch(
         /Validation|Cannot query field|not defined|Unknown/i,
       );
@@ -351,44 +292,47 @@ describe('tenant isolation', () => {
   });
 
   it("delivers B's events to B's staff but not to an outsider subscribed to their own organization", async () => {
-    const aliceToken = sessions['alice@a.example']?.accessToken ?? '';
-    const tomToken = sessions['tom@b.example']?.accessToken ?? '';
-    const query = `subscription S($o: ID!) { onWorkOrderChanged(organizationId: $o) { ${WO_FIELDS} } }`;
-    const aliceSocket = await openRealtime(runtime.urls.realtime, url(), aliceToken);
-    const tomSocket = await openRealtime(runtime.urls.realtime, url(), tomToken);
-    try {
-      const alices = await subscribe(aliceSocket, url(), aliceToken, query, { o: orgA });
-      const toms = await subscribe(tomSocket, url(), tomToken, query, { o: b.org });
-      const created = await graphqlOk<{ submitWorkOrder: { id: string } }>(
-        url(),
-        sessions['bob@b.example']?.accessToken ?? '',
-        `mutation { submitWorkOrder(organizationId: "${b.org}", title: "live ${SECRET}") { id } }`,
-      );
-      await toms.next(
-        (e) => (e.onWorkOrderChanged as { id: string }).id === created.submitWorkOrder.id,
-        2000,
-      );
-      await new Promise((r) => setTimeout(r, 300));
-      expect(alices.events).toEqual([]);
-    } finally {
-      aliceSocket.close();
-      tomSocket.close();
-    }
+    const alices = await world.live('alice', ON_WORK_ORDER_CHANGED, {
+      organizationId: world.org.a,
+    });
+    const toms = await world.live('tom', ON_WORK_ORDER_CHANGED, { organizationId: b.org });
+    const created = await world.ok('bob', SUBMIT, {
+      organizationId: b.org,
+      title: `live ${SECRET}`,
+    });
+    await toms.next(
+      (e) => (e.onWorkOrderChanged as { id: string }).id === created.submitWorkOrder.id,
+      2000,
+    );
+    // The marker: a change of alice's own organization, made after B's, must reach her.
+    const marker = await world.ok('alice', SUBMIT, {
+      organizationId: world.org.a,
+      title: 'marker',
+    });
+    await alices.next(
+      (e) => (e.onWorkOrderChanged as { id: string }).id === marker.submitWorkOrder.id,
+      2000,
+    );
+    expect(alices.events.map((e) => (e.onWorkOrderChanged as { id: string }).id)).toEqual([
+      marker.submitWorkOrder.id,
+    ]);
+    alices.close();
+    toms.close();
   });
 
   it('lets each role of B do what the matrix allows and no more', async () => {
     const tom = await as<{ submitWorkOrder: { id: string } }>(
-      'tom@b.example',
+      'tom',
       `mutation { submitWorkOrder(organizationId: "${b.org}", title: "tech request") { id } }`,
     );
     expect(tom.errors).toBeUndefined();
     const tomInvites = await as(
-      'tom@b.example',
+      'tom',
       `mutation { inviteMember(organizationId: "${b.org}", email: "y@b.example", role: MEMBER) { id } }`,
     );
-    expect(tomInvites.errors?.[0]?.errorType).toBe('FORBIDDEN');
+    await expectDomainError(tomInvites, 'FORBIDDEN');
     const tomReads = await as<{ workOrdersByOrganization: { items: { title: string }[] } }>(
-      'tom@b.example',
+      'tom',
       `{ workOrdersByOrganization(organizationId: "${b.org}") { items { title } } }`,
     );
     expect(tomReads.data?.workOrdersByOrganization.items.map((w) => w.title)).toContain(SECRET);

@@ -1,14 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, describe, expect, it } from 'vitest';
 import { localDynamoDbClient } from '../local/dynamodb';
-import { graphql, LocalCognito, type Session } from '../local/graphql-client';
-import { type LocalRuntime, startLocalRuntime } from '../local/main';
 import { type DynamoDbRecorder, startDynamoDbRecorder } from './support/dynamodb-recorder';
-import { decodeJwt } from './support/tokens';
+import { useWorld } from './support/world';
 
 /**
  * "No request path scans a table": every query and mutation of the API runs against the real
@@ -16,7 +11,6 @@ import { decodeJwt } from './support/tokens';
  * consumers) and DynamoDB Local; none of what it records may be a Scan.
  */
 
-const PASSWORD = 'Test-pass-123';
 const SCAN = 'Scan';
 /** Operations no user token can reach (IAM only), listed with why they are not called here. */
 const NOT_FOR_USERS: Record<string, string> = {
@@ -24,67 +18,46 @@ const NOT_FOR_USERS: Record<string, string> = {
 };
 
 describe('no request path scans a table', () => {
-  let runtime: LocalRuntime;
   let recorder: DynamoDbRecorder | undefined;
-  let dataDirectory: string;
-  let cognito: LocalCognito;
-  let documents: DynamoDBDocumentClient;
-  const sessions: Record<string, Session> = {};
-  const subs: Record<string, string> = {};
+  // Registered before the world: hooks after the tests run in reverse, so this one runs last.
+  afterAll(async () => recorder?.stop());
+  const world = useWorld(
+    {
+      name: 'no-scan',
+      people: {
+        owner: { email: 'owner@scan.example' },
+        tech: { email: 'tech@scan.example' },
+        third: { email: 'third@scan.example' },
+      },
+      runtime: {
+        dynamoDbEndpoint: async (endpoint) => {
+          recorder = await startDynamoDbRecorder(endpoint);
+          return recorder.endpoint;
+        },
+      },
+    },
+    180_000,
+  );
+  type Person = keyof typeof world.ids;
   const called = new Set<string>();
 
   /** Runs an operation as someone and notes which root fields it called. */
   async function as(
-    who: string,
+    who: Person,
     query: string,
     variables: Record<string, unknown> = {},
   ): Promise<Record<string, unknown>> {
     for (const match of query.matchAll(/[{]\s*(\w+)\s*[({]/g)) if (match[1]) called.add(match[1]);
-    const result = await graphql(
-      runtime.urls.graphql,
-      sessions[who]?.accessToken,
-      query,
-      variables,
-    );
-    return (result.data ?? {}) as Record<string, unknown>;
+    return ((await world.gql(who, query, variables)).data ?? {}) as Record<string, unknown>;
   }
   const field = <T>(data: Record<string, unknown>, name: string): T => data[name] as T;
-
-  beforeAll(async () => {
-    dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'steward-no-scan-'));
-    runtime = await startLocalRuntime({
-      dataDirectory,
-      ports: 'auto',
-      app: false,
-      demo: false,
-      writeOutputsFiles: false,
-      dynamoDbEndpoint: async (endpoint) => {
-        recorder = await startDynamoDbRecorder(endpoint);
-        return recorder.endpoint;
-      },
-    });
-    cognito = new LocalCognito(runtime.urls.cognito, runtime.userPoolId, runtime.userPoolClientId);
-    documents = DynamoDBDocumentClient.from(localDynamoDbClient(runtime.urls.dynamodb));
-    for (const who of ['owner', 'tech', 'third']) {
-      const email = `${who}@scan.example`;
-      await cognito.createConfirmedUser(email, PASSWORD);
-      sessions[who] = await cognito.signIn(email, PASSWORD);
-      subs[who] = String(decodeJwt(sessions[who].idToken).payload.sub);
-    }
-  }, 180_000);
-
-  afterAll(async () => {
-    await runtime?.stop();
-    await recorder?.stop();
-    rmSync(dataDirectory, { recursive: true, force: true });
-  });
 
   it('runs every query and mutation without a Scan', async () => {
     const org = field<{ id: string; slug: string }>(
       await as('owner', 'mutation { createOrganization(name: "Scan check") { id slug } }'),
       'createOrganization',
     );
-    sessions.owner = await cognito.signIn('owner@scan.example', PASSWORD);
+    await world.signIn('owner');
     await as('owner', '{ me { profile { id } memberships { memberId } } }');
 
     // Members: invite, accept with the token the email would carry, change, suspend, transfer.
@@ -97,9 +70,9 @@ describe('no request path scans a table', () => {
         ),
         'inviteMember',
       );
-      const { Item } = await documents.send(
+      const { Item } = await world.documents.send(
         new GetCommand({
-          TableName: runtime.tableName('OrganizationMember'),
+          TableName: world.runtime.tableName('OrganizationMember'),
           Key: { id: invited.id },
         }),
       );
@@ -115,7 +88,7 @@ describe('no request path scans a table', () => {
       'acceptInvitation',
     );
     expect(accepted?.id).toBeTruthy();
-    sessions.tech = await cognito.signIn('tech@scan.example', PASSWORD);
+    await world.signIn('tech');
     await as(
       'owner',
       'mutation($m: ID!) { updateMemberRole(memberId: $m, role: MANAGER) { id } }',
@@ -137,7 +110,7 @@ describe('no request path scans a table', () => {
         m: accepted.id,
       },
     );
-    sessions.tech = await cognito.signIn('tech@scan.example', PASSWORD);
+    await world.signIn('tech');
     const thirdInvite = await invite('third@scan.example');
     await as('owner', 'mutation($m: ID!) { removeMember(memberId: $m) { id } }', {
       m: thirdInvite.id,
@@ -156,7 +129,7 @@ describe('no request path scans a table', () => {
       await as(
         'owner',
         'mutation($id: ID!, $a: String, $v: Int) { assignWorkOrder(id: $id, assigneeId: $a, expectedVersion: $v) { version } }',
-        { id: wo.id, a: subs.tech, v: wo.version },
+        { id: wo.id, a: world.ids.tech, v: wo.version },
       ),
       'assignWorkOrder',
     );
@@ -192,13 +165,13 @@ describe('no request path scans a table', () => {
       'mutation($i: ID!, $w: ID) { adjustInventory(itemId: $i, delta: -1, reason: CONSUME, workOrderId: $w) { id } }',
       { i: item.id, w: wo.id },
     );
-    await runtime.streamsIdle();
+    await world.runtime.streamsIdle();
 
     // Notifications and preferences.
     const notifications = field<{ items: { id: string }[] }>(
       await as(
         'tech',
-        '{ notificationsByRecipient(recipientId: "' + subs.tech + '") { items { id } } }',
+        '{ notificationsByRecipient(recipientId: "' + world.ids.tech + '") { items { id } } }',
       ),
       'notificationsByRecipient',
     );
@@ -221,7 +194,7 @@ describe('no request path scans a table', () => {
       }),
       'adjustmentsByItem',
     );
-    const reads: [string, string, Record<string, unknown>][] = [
+    const reads: [Person, string, Record<string, unknown>][] = [
       ['owner', 'query($id: ID!) { getOrganization(id: $id) { id } }', { id: org.id }],
       [
         'owner',
@@ -237,7 +210,7 @@ describe('no request path scans a table', () => {
       [
         'owner',
         'query($u: String!) { membershipsByUser(userId: $u) { items { id } } }',
-        { u: subs.owner },
+        { u: world.ids.owner },
       ],
       [
         'owner',
@@ -263,12 +236,12 @@ describe('no request path scans a table', () => {
       [
         'owner',
         'query($r: String!) { workOrdersByRequester(requesterId: $r) { items { id } } }',
-        { r: subs.owner },
+        { r: world.ids.owner },
       ],
       [
         'owner',
         'query($a: String!) { workOrdersByAssignee(assigneeId: $a) { items { id } } }',
-        { a: subs.tech },
+        { a: world.ids.tech },
       ],
       [
         'owner',
@@ -306,10 +279,10 @@ describe('no request path scans a table', () => {
         m: accepted.id,
       },
     );
-    await runtime.streamsIdle();
+    await world.runtime.streamsIdle();
 
     // Every operation of the API was called (a new one must be added here).
-    const operations = runtime.assembly.resolvers
+    const operations = world.runtime.assembly.resolvers
       .filter((r) => r.typeName === 'Query' || r.typeName === 'Mutation')
       .map((r) => r.fieldName);
     const missed = operations.filter((name) => !called.has(name) && !(name in NOT_FOR_USERS));
@@ -325,17 +298,21 @@ describe('no request path scans a table', () => {
 
   it('would notice a Scan issued through the backend endpoint', async () => {
     const client = localDynamoDbClient(recorder?.endpoint ?? '');
-    await client.send(new ScanCommand({ TableName: runtime.tableName('WorkOrder'), Limit: 1 }));
+    await client.send(
+      new ScanCommand({ TableName: world.runtime.tableName('WorkOrder'), Limit: 1 }),
+    );
     client.destroy();
     expect(recorder?.calls.filter((c) => c.operation === SCAN)).toEqual([
-      { operation: SCAN, table: runtime.tableName('WorkOrder') },
+      { operation: SCAN, table: world.runtime.tableName('WorkOrder') },
     ]);
   });
 
   it('has no generated resolver or function whose request is a Scan', () => {
     const code = [
-      ...runtime.assembly.resolvers.map((r) => (r.runtime === 'VTL' ? r.requestTemplate : r.code)),
-      ...runtime.assembly.pipelineFunctions.map((f) =>
+      ...world.runtime.assembly.resolvers.map((r) =>
+        r.runtime === 'VTL' ? r.requestTemplate : r.code,
+      ),
+      ...world.runtime.assembly.pipelineFunctions.map((f) =>
         f.runtime === 'VTL' ? f.requestTemplate : f.code,
       ),
     ];

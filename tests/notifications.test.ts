@@ -1,13 +1,11 @@
-import { rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeLivePublisher } from '../core/testing/fakes';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../amplify/functions/shared/stores/dynamo-items';
 import { DynamoMembershipStore } from '../amplify/functions/shared/stores/dynamo-membership-store';
 import { DynamoOrganizationStore } from '../amplify/functions/shared/stores/dynamo-organization-store';
@@ -15,94 +13,55 @@ import { DynamoProfileStore } from '../amplify/functions/shared/stores/dynamo-pr
 import { createNotifierHandler } from '../amplify/functions/notifier/process-stream';
 import { DynamoNotificationStore } from '../amplify/functions/notifier/stores/dynamo-notification-store';
 import { SesMailer } from '../amplify/functions/notifier/stores/ses-mailer';
-import type { Role } from '../core/organizations/roles';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoDbClient } from '../local/dynamodb';
-import { graphql, graphqlOk, LocalCognito, type Session } from '../local/graphql-client';
-import { readMailbox } from '../local/mail';
-import type { LocalRuntime } from '../local/main';
 import { waitFor } from './support/wait';
-import { seedActiveMember } from './support/members';
-import { signUpPeople, startSuiteRuntime } from './support/suite';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectDomainError } from './support/domain-error';
+import {
+  ADJUST,
+  CREATE_ITEM as CREATE,
+  INBOX,
+  type InventoryItem as Item,
+  MARK_READ as MARK,
+  PREFERENCES,
+  SUBMIT,
+} from './support/operations';
+import { useWorld } from './support/world';
 
-const PASSWORD = 'Test-pass-123';
-const ITEM = 'id organizationId sku name unit quantity minQuantity version createdAt updatedAt';
-const CREATE = `mutation Create($organizationId: ID!, $sku: String!, $name: String!, $quantity: Int!, $minQuantity: Int!) {
-  createInventoryItem(organizationId: $organizationId, sku: $sku, name: $name, unit: "each", quantity: $quantity, minQuantity: $minQuantity) { ${ITEM} } }`;
-const ADJUST = `mutation Adjust($itemId: ID!, $delta: Int!, $reason: AdjustmentReason!) {
-  adjustInventory(itemId: $itemId, delta: $delta, reason: $reason) { ${ITEM} } }`;
-const INBOX = `query Inbox($recipientId: String!) {
-  notificationsByRecipient(recipientId: $recipientId, sortDirection: DESC, limit: 200) { items { id kind status subject link readAt recipientId } } }`;
-const MARK = `mutation Mark($ids: [ID], $all: Boolean) { markNotificationsRead(ids: $ids, all: $all) }`;
-const PREFERENCES = `mutation Prefs($lowStock: Boolean) { updateNotificationPreferences(lowStock: $lowStock) { assignment statusChanges lowStock } }`;
-
-type Item = {
-  id: string;
-  organizationId: string;
-  sku: string;
-  name: string;
-  unit: string;
-  quantity: number;
-  minQuantity: number;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-};
-type InApp = {
-  id: string;
-  kind: string;
-  status: string;
-  subject: string;
-  link: string | null;
-  readAt: string | null;
-  recipientId: string;
-};
-
-const PEOPLE = {
-  owner: { email: 'owner@ntf.example', role: 'OWNER' },
-  admin: { email: 'admin@ntf.example', role: 'ADMIN' },
-  manager: { email: 'manager@ntf.example', role: 'MANAGER' },
-  quiet: { email: 'quiet@ntf.example', role: 'MANAGER' },
-  tech: { email: 'tech@ntf.example', role: 'TECHNICIAN' },
-  member: { email: 'member@ntf.example', role: 'MEMBER' },
-  viewer: { email: 'viewer@ntf.example', role: 'VIEWER' },
-  outsider: { email: 'outsider@ntf.example', role: 'OWNER' },
-} as const satisfies Record<string, { email: string; role: Role }>;
-type Person = keyof typeof PEOPLE;
 /** Who hears about low stock in the organization (quiet turned it off). */
 const HEARS = ['admin@ntf.example', 'manager@ntf.example', 'owner@ntf.example'];
 
 describe('notifications on the local runtime', () => {
-  let runtime: LocalRuntime;
-  let dataDirectory: string;
-  let cognito: LocalCognito;
-  let documents: DynamoDBDocumentClient;
-  let organizationId = '';
-  let elsewhere = '';
-  const sessions = {} as Record<Person, Session>;
-  const ids = {} as Record<Person, string>;
+  const world = useWorld({
+    name: 'notifications',
+    people: {
+      owner: { email: 'owner@ntf.example', role: 'OWNER' },
+      admin: { email: 'admin@ntf.example', role: 'ADMIN' },
+      manager: { email: 'manager@ntf.example', role: 'MANAGER' },
+      quiet: { email: 'quiet@ntf.example', role: 'MANAGER' },
+      tech: { email: 'tech@ntf.example', role: 'TECHNICIAN' },
+      member: { email: 'member@ntf.example', role: 'MEMBER' },
+      viewer: { email: 'viewer@ntf.example', role: 'VIEWER' },
+      outsider: { email: 'outsider@ntf.example', role: 'OWNER', of: 'elsewhere' },
+    },
+    organizations: {
+      chapel: { owner: 'owner', name: 'Grace Chapel' },
+      elsewhere: { owner: 'outsider', name: 'Elsewhere' },
+    },
+  });
+  type Person = keyof typeof world.ids;
   let itemCounter = 0;
 
-  const table = (model: string): string => runtime.tableName(model);
-  const gql = <T = Record<string, unknown>>(
-    who: Person,
-    query: string,
-    variables?: Record<string, unknown>,
-  ) => graphql<T>(runtime.urls.graphql, sessions[who].accessToken, query, variables);
-  const ok = <T = Record<string, unknown>>(
-    who: Person,
-    query: string,
-    variables?: Record<string, unknown>,
-  ) => graphqlOk<T>(runtime.urls.graphql, sessions[who].accessToken, query, variables);
   /** A fresh item with a name no other test uses, so its emails can be told apart. */
   const create = async (
     quantity: number,
     minQuantity: number,
     who: Person = 'manager',
-    organization = organizationId,
+    organization = world.organizationId,
   ) => {
     itemCounter += 1;
     return (
-      await ok<{ createInventoryItem: Item }>(who, CREATE, {
+      await world.ok(who, CREATE, {
         organizationId: organization,
         sku: `N-${itemCounter}`,
         name: `Part ${itemCounter}`,
@@ -112,19 +71,16 @@ describe('notifications on the local runtime', () => {
     ).createInventoryItem;
   };
   const adjust = async (itemId: string, delta: number, reason: string, who: Person = 'manager') =>
-    (await ok<{ adjustInventory: Item }>(who, ADJUST, { itemId, delta, reason })).adjustInventory;
+    (await world.ok(who, ADJUST, { itemId, delta, reason })).adjustInventory;
   /** The recipients of the low-stock emails about one item, sorted, one entry per email. */
   const lowStockMail = async (item: Pick<Item, 'name'>) =>
-    (await readMailbox(runtime.urls.mailbox))
+    (await world.mailbox())
       .filter((m) => m.subject.startsWith(`Low stock: ${item.name} (`))
       .flatMap((m) => m.to)
       .sort();
   const inbox = async (who: Person, recipient: Person = who) =>
-    (
-      await ok<{ notificationsByRecipient: { items: InApp[] } }>(who, INBOX, {
-        recipientId: ids[recipient],
-      })
-    ).notificationsByRecipient.items;
+    (await world.ok(who, INBOX, { recipientId: world.ids[recipient] })).notificationsByRecipient
+      .items;
   /** A stream record of an item going from `before` to `after`, as the InventoryItem stream carries it. */
   const record = (item: Item, before: Partial<Item>, after: Partial<Item>, sequence: string) => ({
     eventID: `test-${sequence}`,
@@ -137,72 +93,28 @@ describe('notifications on the local runtime', () => {
     },
   });
 
-  async function join(who: Person, organization: string): Promise<void> {
-    const { email, role } = PEOPLE[who];
-    await seedActiveMember({
-      documents,
-      cognito,
-      table: table('OrganizationMember'),
-      organizationId: organization,
-      userId: ids[who],
-      email,
-      role,
-      displayName: who,
-    });
-    sessions[who] = await cognito.signIn(email, PASSWORD);
-  }
-
   beforeAll(async () => {
-    ({ runtime, dataDirectory, cognito, documents } = await startSuiteRuntime('notifications'));
-    await signUpPeople(cognito, PEOPLE, PASSWORD, sessions, ids);
-    organizationId = (
-      await ok<{ createOrganization: { id: string } }>(
-        'owner',
-        'mutation { createOrganization(name: "Grace Chapel") { id } }',
-      )
-    ).createOrganization.id;
-    sessions.owner = await cognito.signIn(PEOPLE.owner.email, PASSWORD);
-    elsewhere = (
-      await ok<{ createOrganization: { id: string } }>(
-        'outsider',
-        'mutation { createOrganization(name: "Elsewhere") { id } }',
-      )
-    ).createOrganization.id;
-    sessions.outsider = await cognito.signIn(PEOPLE.outsider.email, PASSWORD);
-    for (const who of ['admin', 'manager', 'quiet', 'tech', 'member', 'viewer'] as const)
-      await join(who, organizationId);
-    const prefs = await ok<{ updateNotificationPreferences: Record<string, boolean> }>(
-      'quiet',
-      PREFERENCES,
-      { lowStock: false },
-    );
+    const prefs = await world.ok('quiet', PREFERENCES, { lowStock: false });
     expect(prefs.updateNotificationPreferences).toEqual({
       assignment: true,
       statusChanges: true,
       lowStock: false,
     });
-  }, 240_000);
-
-  afterAll(async () => {
-    await runtime?.stop();
-    if (dataDirectory) rmSync(dataDirectory, { recursive: true, force: true });
   });
 
   it('a crossing mails each owner, admin and manager once; lower sends none; back above and down again sends again', async () => {
     const item = await create(5, 2);
     await adjust(item.id, -3, 'CONSUME');
-    await runtime.streamsIdle();
+    await world.runtime.streamsIdle();
     expect(await lowStockMail(item)).toEqual(HEARS);
     await adjust(item.id, -1, 'CONSUME', 'tech');
     await adjust(item.id, 10, 'RECEIVE');
-    await runtime.streamsIdle();
+    await world.runtime.streamsIdle();
     expect(await lowStockMail(item)).toEqual(HEARS);
     await adjust(item.id, 2, 'COUNT');
-    await runtime.streamsIdle();
+    await world.runtime.streamsIdle();
     expect(await lowStockMail(item)).toEqual([...HEARS, ...HEARS].sort());
-    const mail = (await readMailbox(runtime.urls.mailbox)).find((m) =>
-      m.subject.includes(item.name),
-    );
+    const mail = (await world.mailbox()).find((m) => m.subject.includes(item.name));
     expect(mail?.text).toContain(`/inventory/${item.id}`);
     expect(mail?.text).toContain('/settings');
     expect(mail?.html).toContain(`/inventory/${item.id}`);
@@ -210,11 +122,11 @@ describe('notifications on the local runtime', () => {
   }, 60_000);
 
   it('never mails anyone outside the item’s organization', async () => {
-    const item = await create(3, 1, 'outsider', elsewhere);
+    const item = await create(3, 1, 'outsider', world.org.elsewhere);
     await adjust(item.id, -2, 'CONSUME', 'outsider');
-    await runtime.streamsIdle();
+    await world.runtime.streamsIdle();
     expect(await lowStockMail(item)).toEqual(['outsider@ntf.example']);
-    const everything = await readMailbox(runtime.urls.mailbox);
+    const everything = await world.mailbox();
     const toOutsider = everything.filter(
       (m) => m.to.includes('outsider@ntf.example') && m.subject.startsWith('Low stock'),
     );
@@ -224,25 +136,28 @@ describe('notifications on the local runtime', () => {
   it('a preference turns the email off; the in-app notification stays, for its recipient alone', async () => {
     const item = await create(4, 1);
     await adjust(item.id, -3, 'CONSUME');
-    await runtime.streamsIdle();
+    await world.runtime.streamsIdle();
     expect(await lowStockMail(item)).not.toContain('quiet@ntf.example');
-    const me = await ok<{ me: { profile: { preferences: Record<string, boolean> } } }>(
-      'quiet',
-      '{ me { profile { preferences { assignment statusChanges lowStock } } } }',
-    );
+    const me = await world.ok<
+      { me: { profile: { preferences: Record<string, boolean> } } },
+      object
+    >('quiet', '{ me { profile { preferences { assignment statusChanges lowStock } } } }');
     expect(me.me.profile.preferences).toEqual({
       assignment: true,
       statusChanges: true,
       lowStock: false,
     });
-    const stored = await documents.send(
+    const stored = await world.documents.send(
       new GetCommand({
-        TableName: table('Notification'),
-        Key: { id: `low-stock:${item.id}:2:${ids.quiet}` },
+        TableName: world.table('Notification'),
+        Key: { id: `low-stock:${item.id}:2:${world.ids.quiet}` },
       }),
     );
     // Its membership recorded the email as username (the token's is the sub): still readable.
-    expect(stored.Item).toMatchObject({ recipient: ids.quiet, status: 'SKIPPED_BY_PREFERENCE' });
+    expect(stored.Item).toMatchObject({
+      recipient: world.ids.quiet,
+      status: 'SKIPPED_BY_PREFERENCE',
+    });
     expect(stored.Item).not.toHaveProperty('email');
     const quiet = (await inbox('quiet')).find((n) => n.subject.includes(item.name));
     expect(quiet).toMatchObject({
@@ -260,46 +175,38 @@ describe('notifications on the local runtime', () => {
     expect(await inbox('owner', 'quiet')).toEqual([]);
     expect(await inbox('admin', 'quiet')).toEqual([]);
     // Marking: a foreign id is NOT_FOUND and changes nothing; one's own is marked once.
-    const foreign = await gql('owner', MARK, { ids: [quiet?.id] });
-    expect(foreign.errors?.[0]?.errorType).toBe('NOT_FOUND');
+    await expectDomainError(world.gql('owner', MARK, { ids: [quiet?.id] }), 'NOT_FOUND');
     expect((await inbox('quiet')).find((n) => n.id === quiet?.id)?.readAt).toBeNull();
-    expect(
-      (await ok<{ markNotificationsRead: number }>('quiet', MARK, { ids: [quiet?.id] }))
-        .markNotificationsRead,
-    ).toBe(1);
+    expect((await world.ok('quiet', MARK, { ids: [quiet?.id] })).markNotificationsRead).toBe(1);
     expect((await inbox('quiet')).find((n) => n.id === quiet?.id)?.readAt).toBeTruthy();
-    const all = (await ok<{ markNotificationsRead: number }>('owner', MARK, { all: true }))
-      .markNotificationsRead;
+    const all = (await world.ok('owner', MARK, { all: true })).markNotificationsRead;
     expect(all).toBeGreaterThanOrEqual(1);
     expect((await inbox('owner')).every((n) => n.readAt)).toBe(true);
     expect((await inbox('admin')).some((n) => !n.readAt)).toBe(true);
   }, 60_000);
 
   it('an assignment email turned off still leaves the in-app notification; the requester hears as usual', async () => {
-    await ok(
+    await world.ok(
       'tech',
       'mutation { updateNotificationPreferences(assignment: false) { assignment } }',
     );
     const submitted = (
-      await ok<{ submitWorkOrder: { id: string; version: number } }>(
-        'member',
-        'mutation S($organizationId: ID!) { submitWorkOrder(organizationId: $organizationId, title: "Dripping tap") { id version } }',
-        { organizationId },
-      )
+      await world.ok('member', SUBMIT, {
+        organizationId: world.organizationId,
+        title: 'Dripping tap',
+      })
     ).submitWorkOrder;
-    await ok(
+    await world.ok(
       'manager',
       'mutation A($id: ID!, $to: String, $v: Int) { assignWorkOrder(id: $id, assigneeId: $to, expectedVersion: $v) { id } }',
       {
         id: submitted.id,
-        to: ids.tech,
+        to: world.ids.tech,
         v: submitted.version,
       },
     );
-    await runtime.streamsIdle();
-    const mails = (await readMailbox(runtime.urls.mailbox)).filter((m) =>
-      m.subject.includes('Dripping tap'),
-    );
+    await world.runtime.streamsIdle();
+    const mails = (await world.mailbox()).filter((m) => m.subject.includes('Dripping tap'));
     expect(mails.map((m) => m.to).flat()).toEqual(['member@ntf.example']);
     expect(mails[0]?.text).toContain('/settings');
     const techs = (await inbox('tech')).filter((n) => n.subject.includes('Dripping tap'));
@@ -318,7 +225,7 @@ describe('notifications on the local runtime', () => {
       ],
     };
     for (let i = 0; i < 3; i += 1) {
-      expect(await runtime.invoke('notifier', event)).toEqual({ batchItemFailures: [] });
+      expect(await world.runtime.invoke('notifier', event)).toEqual({ batchItemFailures: [] });
     }
     expect(await lowStockMail(item)).toEqual(HEARS);
   }, 60_000);
@@ -338,7 +245,7 @@ describe('notifications on the local runtime', () => {
           return;
         }
         const upstream = http.request(
-          new URL(req.url ?? '/', runtime.urls.mailbox),
+          new URL(req.url ?? '/', world.runtime.urls.mailbox),
           { method: req.method, headers: req.headers, agent: false },
           (answer) => {
             res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -349,18 +256,21 @@ describe('notifications on the local runtime', () => {
       });
     });
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const db = createDocumentClient(localDynamoDbClient(runtime.urls.dynamodb));
-    const tables = { members: table('OrganizationMember'), organizations: table('Organization') };
+    const db = createDocumentClient(localDynamoDbClient(world.runtime.urls.dynamodb));
+    const tables = {
+      members: world.table('OrganizationMember'),
+      organizations: world.table('Organization'),
+    };
     const handler = createNotifierHandler({
       clock: { now: () => new Date() },
       memberships: new DynamoMembershipStore(db, tables),
       organizations: new DynamoOrganizationStore(db, tables),
       profiles: new DynamoProfileStore(
         db,
-        runtime.assembly.functions.find((f) => f.environment.PROFILE_TABLE)?.environment
+        world.runtime.assembly.functions.find((f) => f.environment.PROFILE_TABLE)?.environment
           .PROFILE_TABLE ?? '',
       ),
-      notifications: new DynamoNotificationStore(db, table('Notification')),
+      notifications: new DynamoNotificationStore(db, world.table('Notification')),
       mailer: new SesMailer(
         new SESv2Client({
           endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
@@ -386,10 +296,10 @@ describe('notifications on the local runtime', () => {
           { itemIdentifier: '9100000001' },
         ]);
       }
-      const claim = await documents.send(
+      const claim = await world.documents.send(
         new GetCommand({
-          TableName: table('Notification'),
-          Key: { id: `low-stock:${item.id}:2:${ids.owner}` },
+          TableName: world.table('Notification'),
+          Key: { id: `low-stock:${item.id}:2:${world.ids.owner}` },
         }),
       );
       expect(claim.Item).toMatchObject({ status: 'FAILED', attempts: 2 });
@@ -407,15 +317,15 @@ describe('notifications on the local runtime', () => {
   it('a poison record goes to the failure destination and later records are still delivered', async () => {
     const poisoned = await create(5, 2);
     // A delivery held "forever" by an attempt that never finishes: every retry finds it BUSY.
-    await documents.send(
+    await world.documents.send(
       new PutCommand({
-        TableName: table('Notification'),
+        TableName: world.table('Notification'),
         Item: {
           __typename: 'Notification',
-          id: `low-stock:${poisoned.id}:2:${ids.owner}`,
-          organizationId,
-          recipientId: ids.owner,
-          recipient: ids.owner,
+          id: `low-stock:${poisoned.id}:2:${world.ids.owner}`,
+          organizationId: world.organizationId,
+          recipientId: world.ids.owner,
+          recipient: world.ids.owner,
           kind: 'LOW_STOCK',
           subject: 'stuck',
           status: 'PENDING',
@@ -426,19 +336,19 @@ describe('notifications on the local runtime', () => {
         },
       }),
     );
-    const before = (await runtime.streamFailures()).length;
+    const before = (await world.runtime.streamFailures()).length;
     await adjust(poisoned.id, -3, 'CONSUME');
     await waitFor(
-      async () => ((await runtime.streamFailures()).length > before ? true : undefined),
+      async () => ((await world.runtime.streamFailures()).length > before ? true : undefined),
       45_000,
     );
     const later = await create(5, 2);
     await adjust(later.id, -4, 'CONSUME');
-    await runtime.streamsIdle();
+    await world.runtime.streamsIdle();
     expect(await lowStockMail(later)).toEqual(HEARS);
     // The others of the poisoned crossing got theirs once, retries notwithstanding.
     expect(await lowStockMail(poisoned)).toEqual(['admin@ntf.example', 'manager@ntf.example']);
-    const failures = await runtime.streamFailures();
+    const failures = await world.runtime.streamFailures();
     expect(failures.length).toBe(before + 1);
   }, 90_000);
 });

@@ -1,11 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { localDynamoDbClient } from '../../local/dynamodb';
-import { LocalCognito, type Session } from '../../local/graphql-client';
-import { type LocalRuntime, startLocalRuntime } from '../../local/main';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { LocalCognito, Session } from '../../local/graphql-client';
+import type { LocalRuntime } from '../../local/main';
 import { decodeJwt } from './tokens';
+import { startWorld } from './world';
 
 /** A local runtime of one integration suite, with the clients its setup needs. */
 export type SuiteRuntime = {
@@ -15,24 +12,9 @@ export type SuiteRuntime = {
   documents: DynamoDBDocumentClient;
 };
 
-/** Starts a runtime on free ports in a fresh data folder, without demo data or the web app. */
+/** Starts a runtime on free ports in a fresh data folder (the world of `startWorld`, without people). */
 export async function startSuiteRuntime(name: string): Promise<SuiteRuntime> {
-  const dataDirectory = mkdtempSync(path.join(os.tmpdir(), `steward-${name}-`));
-  const runtime = await startLocalRuntime({
-    dataDirectory,
-    ports: 'auto',
-    app: false,
-    demo: false,
-    writeOutputsFiles: false,
-  });
-  return {
-    runtime,
-    dataDirectory,
-    cognito: new LocalCognito(runtime.urls.cognito, runtime.userPoolId, runtime.userPoolClientId),
-    documents: DynamoDBDocumentClient.from(localDynamoDbClient(runtime.urls.dynamodb), {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
-  };
+  return startWorld({ name, people: {} });
 }
 
 /** Signs every person up (confirmed) and in, filling their sessions and user ids. */

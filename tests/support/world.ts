@@ -1,0 +1,291 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll } from 'vitest';
+import type { Role } from '../../core/organizations/roles';
+import { localDynamoDbClient } from '../../local/dynamodb';
+import {
+  graphql,
+  graphqlOk,
+  type GraphQLResponse,
+  LocalCognito,
+  type Session,
+} from '../../local/graphql-client';
+import { type MailMessage, readMailbox } from '../../local/mail';
+import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../../local/main';
+import { seedActiveMember } from './members';
+import { CREATE_ORGANIZATION, type Document } from './operations';
+import { openRealtime, type RealtimeSubscription, subscribe } from './realtime';
+import { decodeJwt } from './tokens';
+
+/** The password of every person the suites sign up. */
+export const PASSWORD = 'Test-pass-123';
+
+/** A person of a suite: their address, and their role in an organization of the suite. */
+export type PersonSpec<O extends string> = {
+  email: string;
+  /** Their role; OWNER of the organization they create, otherwise an ACTIVE member. */
+  role?: Role;
+  /** The organization they belong to (default: the first one). */
+  of?: NoInfer<O>;
+};
+
+/** What a suite needs: its people by name, the organizations they own, runtime options. */
+export type WorldSpec<P extends string, O extends string> = {
+  /** Names the data folder. */
+  name: string;
+  people: Record<P, PersonSpec<O>>;
+  /** Organizations by key, each created through the API by its owner. */
+  organizations?: Record<O, { owner: NoInfer<P>; name: string; plan?: string }>;
+  /** Runtime options beyond the defaults (fresh ports, no demo, no app, no outputs files). */
+  runtime?: Pick<LocalRuntimeOptions, 'dynamoDbEndpoint' | 'tokenLifetimeSeconds'>;
+  /** Environment variables set for the runtime's start and removed after the suite. */
+  env?: Record<string, string>;
+};
+
+/** Who sends a request: a person of the suite, someone else's session, or nobody. */
+export type Caller<P extends string> = P | Session | undefined;
+
+/** A running runtime with a suite's organizations and signed-in people. */
+export type World<P extends string, O extends string> = {
+  runtime: LocalRuntime;
+  cognito: LocalCognito;
+  documents: DynamoDBDocumentClient;
+  dataDirectory: string;
+  /** User ids (the token's `sub`) by person. */
+  ids: Record<P, string>;
+  /** Current sessions by person (`signIn` refreshes one). */
+  sessions: Record<P, Session>;
+  emails: Record<P, string>;
+  /** Organization ids by key. */
+  org: Record<O, string>;
+  /** The first organization's id. */
+  organizationId: string;
+  table: (model: string) => string;
+  /** Sends an operation as someone; the answer with its errors. */
+  gql: <T, V>(
+    who: Caller<P>,
+    query: Document<T, V> | string,
+    variables?: V | Record<string, unknown>,
+  ) => Promise<GraphQLResponse<T>>;
+  /** Sends an operation as someone and returns its data, throwing on any error. */
+  ok: <T, V>(
+    who: Caller<P>,
+    query: Document<T, V> | string,
+    variables?: V | Record<string, unknown>,
+  ) => Promise<T>;
+  /** Signs a person in again (new groups arrive with a new token) and keeps the session. */
+  signIn: (who: P) => Promise<Session>;
+  /** Signs up and in someone who is not one of the suite's people. */
+  signUp: (email: string) => Promise<{ session: Session; id: string }>;
+  /** Makes a person an ACTIVE member of an organization and signs them in again. */
+  join: (who: P, organizationId: string, role: Role) => Promise<void>;
+  /** Opens a socket as someone and subscribes; the socket closes when the suite ends. */
+  live: <T, V>(
+    who: Caller<P>,
+    query: Document<T, V> | string,
+    variables?: V | Record<string, unknown>,
+  ) => Promise<RealtimeSubscription>;
+  mailbox: () => Promise<MailMessage[]>;
+  /** Stops the runtime and starts it again on the same data, as after a reboot. */
+  restart: () => Promise<void>;
+  stop: () => Promise<void>;
+};
+
+const subOf = (session: Session) => String(decodeJwt(session.idToken).payload.sub);
+
+/** Runs `work` over `items`, `width` at a time. */
+async function inBatches<T>(items: T[], width: number, work: (item: T) => Promise<void>) {
+  for (let start = 0; start < items.length; start += width) {
+    await Promise.all(items.slice(start, start + width).map(work));
+  }
+}
+
+/**
+ * Starts a runtime in a fresh data folder on fresh ports and gives it the suite's people and
+ * organizations. A failure part way stops what was started and removes the folder.
+ */
+export async function startWorld<P extends string, O extends string = never>(
+  spec: WorldSpec<P, O>,
+  signal?: AbortSignal,
+  target = {} as World<P, O>,
+): Promise<World<P, O>> {
+  const dataDirectory = mkdtempSync(path.join(os.tmpdir(), `steward-${spec.name}-`));
+  const previousEnv = Object.fromEntries(
+    Object.keys(spec.env ?? {}).map((key) => [key, process.env[key]]),
+  );
+  Object.assign(process.env, spec.env);
+  const sockets: { close(): void }[] = [];
+  let runtime: LocalRuntime | undefined;
+  const stop = async () => {
+    for (const socket of sockets.splice(0)) socket.close();
+    await runtime?.stop();
+    runtime = undefined;
+    for (const [key, value] of Object.entries(previousEnv)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    rmSync(dataDirectory, { recursive: true, force: true });
+  };
+  try {
+    const parts = async () => {
+      const started = await startLocalRuntime({
+        dataDirectory,
+        ports: 'auto',
+        app: false,
+        demo: false,
+        writeOutputsFiles: false,
+        signal,
+        ...spec.runtime,
+      });
+      runtime = started;
+      return {
+        runtime: started,
+        cognito: new LocalCognito(
+          started.urls.cognito,
+          started.userPoolId,
+          started.userPoolClientId,
+        ),
+        documents: DynamoDBDocumentClient.from(localDynamoDbClient(started.urls.dynamodb), {
+          marshallOptions: { removeUndefinedValues: true },
+        }),
+      };
+    };
+    Object.assign(target, await parts());
+    const started = () => target.runtime;
+    const people = Object.entries(spec.people) as [P, PersonSpec<O>][];
+    const sessions = {} as Record<P, Session>;
+    const ids = {} as Record<P, string>;
+    const emails = Object.fromEntries(people.map(([who, p]) => [who, p.email])) as Record<
+      P,
+      string
+    >;
+    const tokenOf = (who: Caller<P>) =>
+      typeof who === 'string' ? sessions[who].accessToken : who?.accessToken;
+    const gql: World<P, O>['gql'] = (who, query, variables) =>
+      graphql(started().urls.graphql, tokenOf(who), query, variables as Record<string, unknown>);
+    const ok: World<P, O>['ok'] = (who, query, variables) =>
+      graphqlOk(
+        started().urls.graphql,
+        tokenOf(who) ?? '',
+        query,
+        variables as Record<string, unknown>,
+      );
+    const signIn = async (who: P) => {
+      sessions[who] = await target.cognito.signIn(emails[who], PASSWORD);
+      return sessions[who];
+    };
+    const join = async (who: P, organizationId: string, role: Role) => {
+      await seedActiveMember({
+        documents: target.documents,
+        cognito: target.cognito,
+        table: started().tableName('OrganizationMember'),
+        organizationId,
+        userId: ids[who],
+        email: emails[who],
+        role,
+        displayName: who,
+      });
+      await signIn(who);
+    };
+
+    // Ten at a time: the user pool keeps its users in one file.
+    await inBatches(people, 10, async ([who, { email }]) => {
+      await target.cognito.createConfirmedUser(email, PASSWORD);
+      ids[who] = subOf(await signIn(who));
+    });
+    const org = {} as Record<O, string>;
+    const organizations = Object.entries(spec.organizations ?? {}) as [
+      O,
+      { owner: P; name: string; plan?: string },
+    ][];
+    for (const [key, { owner, name, plan }] of organizations) {
+      org[key] = (await ok(owner, CREATE_ORGANIZATION, { name })).createOrganization.id;
+      await signIn(owner);
+      if (plan) {
+        await target.documents.send(
+          new UpdateCommand({
+            TableName: started().tableName('Organization'),
+            Key: { id: org[key] },
+            UpdateExpression: 'SET #plan = :plan',
+            ExpressionAttributeNames: { '#plan': 'plan' },
+            ExpressionAttributeValues: { ':plan': plan },
+          }),
+        );
+      }
+    }
+    const owners = new Set(organizations.map(([, o]) => o.owner));
+    const first = organizations[0]?.[0];
+    const members = people.filter(([who, p]) => p.role && !owners.has(who) && (p.of ?? first));
+    await inBatches(members, 10, ([who, p]) =>
+      join(who, org[(p.of ?? first) as O], p.role as Role),
+    );
+
+    const rest: Omit<World<P, O>, 'runtime' | 'cognito' | 'documents'> = {
+      dataDirectory,
+      ids,
+      sessions,
+      emails,
+      org,
+      organizationId: first ? org[first] : '',
+      table: (model) => started().tableName(model),
+      gql,
+      ok,
+      signIn,
+      signUp: async (email) => {
+        await target.cognito.createConfirmedUser(email, PASSWORD);
+        const session = await target.cognito.signIn(email, PASSWORD);
+        return { session, id: subOf(session) };
+      },
+      join,
+      live: async (who, query, variables) => {
+        const token = tokenOf(who) ?? '';
+        const socket = await openRealtime(started().urls.realtime, started().urls.graphql, token);
+        sockets.push(socket);
+        return subscribe(
+          socket,
+          started().urls.graphql,
+          token,
+          query,
+          (variables ?? {}) as Record<string, unknown>,
+        );
+      },
+      mailbox: () => readMailbox(started().urls.mailbox),
+      restart: async () => {
+        await runtime?.stop();
+        runtime = undefined;
+        Object.assign(target, await parts());
+      },
+      stop,
+    };
+    return Object.assign(target, rest);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/**
+ * Gives a suite its world in one line: started before its tests, stopped after them, and stopped
+ * even when the start fails or outlives its hook's timeout (the start is aborted and awaited).
+ * The returned object is filled in when the suite's tests run.
+ */
+export function useWorld<P extends string, O extends string = never>(
+  spec: WorldSpec<P, O>,
+  timeoutMs = 240_000,
+): World<P, O> {
+  const world = {} as World<P, O>;
+  const aborter = new AbortController();
+  let starting: Promise<World<P, O>> | undefined;
+  beforeAll(async () => {
+    starting = startWorld(spec, aborter.signal, world);
+    await starting;
+  }, timeoutMs);
+  afterAll(async () => {
+    aborter.abort();
+    const started = await starting?.catch(() => undefined);
+    await started?.stop();
+  }, timeoutMs);
+  return world;
+}
