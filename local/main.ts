@@ -20,8 +20,8 @@ import {
   localDynamoDbClient,
   startDynamoDbLocal,
 } from './dynamodb';
-import { startIamGates } from './iam';
-import { createPrincipals } from './iam/principals';
+import { type IamGates, startIamGates } from './iam';
+import { createPrincipals, type Principals } from './iam/principals';
 import { startEventSourceMappings } from './event-sources';
 import { LocalCognito } from './graphql-client';
 import { startLambdaApi } from './lambda-api';
@@ -59,7 +59,8 @@ export function defaultPorts(base = Number(process.env.STEWARD_PORT_BASE ?? 2000
   };
 }
 
-async function autoPorts(): Promise<LocalPorts> {
+/** Fresh ports for every service, from the block this process holds (see `freePort`). */
+export async function autoPorts(): Promise<LocalPorts> {
   return {
     dynamodb: await freePort(),
     cognito: await freePort(),
@@ -127,6 +128,11 @@ export type LocalRuntime = {
     /** Makes the next invocations of a function throw or time out. */
     failFunction: (name: string, fault: FunctionFault) => void;
   };
+  /**
+   * The functions as IAM principals and the endpoints they are given (in this process only): for
+   * tests that call a service as a function would, and must be refused as it would.
+   */
+  iam: { principals: Principals; endpoints: Omit<IamGates, 'stop'> };
   stop: () => Promise<void>;
 };
 
@@ -387,6 +393,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       streamsIdle: streams.idle,
       streamFailures: streams.failures,
       faults: { mail: mail.faults, crashFunction: runner.crash, failFunction: runner.fail },
+      iam: { principals, endpoints: gates },
       stop: stopAll,
     };
   } catch (err) {
