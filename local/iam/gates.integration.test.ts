@@ -1,4 +1,8 @@
 import { CreateTableCommand, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import {
+  AdminGetUserCommand,
+  CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudAssembly, FunctionDefinition } from '../assembly';
@@ -11,6 +15,7 @@ import { createPrincipals, type Principals } from './principals';
 
 const TABLE = 'Member-local';
 const TABLE_ARN = `arn:aws:dynamodb:${LOCAL_REGION}:000000000000:table/${TABLE}`;
+const POOL_ARN = `arn:aws:cognito-idp:${LOCAL_REGION}:000000000000:userpool/us-east-1_pool`;
 const IDENTITY_ARN = `arn:aws:ses:${LOCAL_REGION}:000000000000:identity/steward@parish.example`;
 
 /** A function of the backend with the given role policy, as the synth would describe it. */
@@ -33,6 +38,7 @@ const FUNCTIONS = [
   fn('withIndexes', [
     { Effect: 'Allow', Action: ['dynamodb:Query'], Resource: [TABLE_ARN, `${TABLE_ARN}/index/*`] },
     { Effect: 'Allow', Action: ['ses:SendEmail'], Resource: IDENTITY_ARN },
+    { Effect: 'Allow', Action: ['cognito-idp:AdminGetUser'], Resource: POOL_ARN },
   ]),
 ];
 
@@ -200,5 +206,30 @@ describe('the IAM gates in front of the local DynamoDB and SES', () => {
     } finally {
       await gate.stop();
     }
+  });
+
+  it('refuses a Cognito admin call the role does not allow, and passes one it does', async () => {
+    const cognitoAs = (name: string) =>
+      new CognitoIdentityProviderClient({
+        endpoint: gates.cognito,
+        region: LOCAL_REGION,
+        credentials: credentialsOf(name),
+        maxAttempts: 1,
+      });
+    const lookup = new AdminGetUserCommand({ UserPoolId: 'us-east-1_pool', Username: 'ruth' });
+    await expect(cognitoAs('tableOnly').send(lookup)).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: expect.stringContaining(
+        `not authorized to perform: cognito-idp:AdminGetUser on resource: ${POOL_ARN}`,
+      ) as unknown,
+    });
+    // Allowed: the gate forwards it (here to a server that is no Cognito, so some other error).
+    const forwarded = await cognitoAs('withIndexes')
+      .send(lookup)
+      .then(
+        () => undefined,
+        (err: unknown) => err as Error,
+      );
+    expect(forwarded?.name).not.toBe('AccessDeniedException');
   });
 });
