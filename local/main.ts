@@ -12,7 +12,12 @@ import type { CloudAssembly } from './assembly';
 import { startAppSync } from './appsync/index';
 import { bindPlaceholders, readCloudAssembly } from './cloud-assembly';
 import { startCognito } from './cognito';
-import { DEMO_PASSWORD, type DemoSummary, seedDemoData } from './demo-data';
+import {
+  DEMO_PASSWORD,
+  type DemoSummary,
+  seedDemoData,
+  START_CLEAN_RESOLUTION,
+} from './demo-data';
 import {
   assertJava,
   ensureTables,
@@ -78,6 +83,8 @@ export type LocalRuntimeOptions = {
   ports?: LocalPorts | 'auto';
   /** Seed the demo organization on first start (default true). */
   demo?: boolean;
+  /** Called before each call the demo seed makes (tests interrupt a first start there). */
+  beforeDemoCall?: (call: string) => void;
   /** Serve the web app with Vite (default true). */
   app?: boolean;
   /** Write amplify_outputs.json into the project (default true; tests on auto ports say false). */
@@ -332,21 +339,40 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     if (options.writeOutputsFiles ?? true) writeOutputs(PROJECT_ROOT, outputs);
 
     let demo: DemoSummary | undefined;
+    // The marker is written only once the seed is complete. A start stopped before that carries
+    // on where it stopped: every step of the seed first reads what exists.
     const demoMarker = path.join(dataDirectory, 'demo.json');
     if (options.demo ?? true) {
       if (existsSync(demoMarker)) {
         demo = JSON.parse(readFileSync(demoMarker, 'utf8')) as DemoSummary;
       } else {
+        const seedCognito = new LocalCognito(
+          cognito.endpoint,
+          cognito.userPoolId,
+          cognito.clientId,
+        );
+        stops.push(async () => seedCognito.client.destroy());
         demo = await step('demo organization', () =>
           seedDemoData({
-            cognito: new LocalCognito(cognito.endpoint, cognito.userPoolId, cognito.clientId),
+            cognito: seedCognito,
             dynamodb: ddb,
             graphqlUrl: appsync.url,
             tables: {
+              organization: tableName('Organization'),
               organizationMember: tableName('OrganizationMember'),
+              workOrder: tableName('WorkOrder'),
               inventoryItem: tableName('InventoryItem'),
             },
+            signal: options.signal,
+            beforeCall: options.beforeDemoCall,
             log,
+          }).catch((err: unknown) => {
+            if (options.signal?.aborted || err instanceof LocalRuntimeError) throw err;
+            throw new LocalRuntimeError(
+              `The demo organization could not be set up: ${err instanceof Error ? err.message : String(err)}`,
+              START_CLEAN_RESOLUTION,
+              { cause: err },
+            );
           }),
         );
         writeFileSync(demoMarker, JSON.stringify(demo, null, 2));
@@ -457,8 +483,9 @@ async function main(argv: string[]): Promise<void> {
     console.log('\nStopping before Steward was ready…');
     starting.abort();
   };
-  process.once('SIGINT', abortStart);
-  process.once('SIGTERM', abortStart);
+  // A closed terminal (SIGHUP) stops the start as Ctrl-C does, so the next start can resume.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.once(signal, abortStart);
   const dataDirectory = path.join(STEWARD_DIRECTORY, 'data');
   if (flags.has('--clean')) {
     rmSync(dataDirectory, { recursive: true, force: true });
@@ -487,11 +514,13 @@ async function main(argv: string[]): Promise<void> {
       console.error(`\n✗ ${err.message}\n  ${err.resolution.split('\n').join('\n  ')}\n`);
     } else {
       console.error('\n✗ Steward could not start:', err);
+      console.error(
+        '\n  If it fails again the same way, `npm run start:clean` starts afresh (it deletes .steward/data).\n',
+      );
     }
     process.exit(1);
   }
-  process.removeListener('SIGINT', abortStart);
-  process.removeListener('SIGTERM', abortStart);
+  for (const signal of signals) process.removeListener(signal, abortStart);
   console.log(readyBlock(runtime, Date.now() - started));
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -502,8 +531,7 @@ async function main(argv: string[]): Promise<void> {
     console.log('Stopped.');
     process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  for (const signal of signals) process.on(signal, () => void shutdown(signal));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime } from '../local/main';
+import { autoPorts, startLocalRuntime } from '../local/main';
 import { assertPortFree, freePort, PORT_BLOCKS, releasePorts } from '../local/process-utils';
 
 const CLAIMANT = fileURLToPath(new URL('./support/port-claimant.ts', import.meta.url));
@@ -85,14 +85,7 @@ describe('a start that fails half way', () => {
       const file = path.join(dataDirectory, 'dynamodb', 'dynamodb-local.pid');
       if (existsSync(file)) dynamoDbPid = Number(readFileSync(file, 'utf8'));
     };
-    const ports = {
-      dynamodb: await freePort(),
-      cognito: await freePort(),
-      graphql: await freePort(),
-      mail: await freePort(),
-      lambda: await freePort(),
-      app: await freePort(),
-    };
+    const ports = await autoPorts();
     try {
       await startLocalRuntime({
         dataDirectory,

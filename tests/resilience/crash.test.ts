@@ -10,8 +10,7 @@ import {
 import { afterAll, describe, expect, it } from 'vitest';
 import { localDynamoDbClient } from '../../local/dynamodb';
 import { graphql, graphqlOk, LocalCognito } from '../../local/graphql-client';
-import type { LocalPorts } from '../../local/main';
-import { freePort } from '../../local/process-utils';
+import { autoPorts as ports } from '../../local/main';
 import { type RuntimeProcess, startRuntimeProcess } from './support/runtime-process';
 
 const PASSWORD = 'Test-pass-123';
@@ -36,15 +35,6 @@ type Write =
       result?: WorkOrder;
       errorType?: string;
     };
-
-const ports = async (): Promise<LocalPorts> => ({
-  dynamodb: await freePort(),
-  cognito: await freePort(),
-  graphql: await freePort(),
-  mail: await freePort(),
-  lambda: await freePort(),
-  app: await freePort(),
-});
 
 describe('crash: kill -9 of the runtime and DynamoDB Local under load', () => {
   const dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'steward-crash-'));
