@@ -115,6 +115,11 @@ export type UserPoolDefinition = {
   schema: { Name: string; Required?: boolean; Mutable?: boolean }[];
   emailVerificationSubject?: string;
   emailVerificationMessage?: string;
+  /**
+   * The app client's PreventUserExistenceErrors: when true (Amplify's default), sign-in answers
+   * an unknown user exactly as a wrong password, and password resets do not tell either.
+   */
+  preventUserExistenceErrors?: boolean;
 };
 
 /** The request limits of the GraphQL API (AppSync settings and the AWS WAF rate rules on it). */

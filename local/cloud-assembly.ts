@@ -369,6 +369,7 @@ export function readCloudAssembly(directory: string): CloudAssembly {
     policiesByRole.set(name, [...(policiesByRole.get(name) ?? []), ...statements]);
   };
   const emailIdentities: string[] = [];
+  let preventUserExistenceErrors = false;
   let schema: string | undefined;
   let userPool: UserPoolDefinition | undefined;
   let graphqlApi: Omit<GraphqlApiLimits, 'rateLimit'> | undefined;
@@ -580,6 +581,9 @@ export function readCloudAssembly(directory: string): CloudAssembly {
           });
           break;
         }
+        case 'AWS::Cognito::UserPoolClient':
+          preventUserExistenceErrors = props.PreventUserExistenceErrors === 'ENABLED';
+          break;
         case 'AWS::Cognito::UserPool': {
           const lambdaConfig = (evaluate(props.LambdaConfig ?? {}, stack) ?? {}) as Record<
             string,
@@ -634,7 +638,7 @@ export function readCloudAssembly(directory: string): CloudAssembly {
     pipelineFunctions,
     resolvers,
     eventSourceMappings,
-    userPool,
+    userPool: { ...userPool, preventUserExistenceErrors },
     graphqlApi: { resolverCountLimit: 10_000, introspection: true, ...graphqlApi, rateLimit },
   };
 }

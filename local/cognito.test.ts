@@ -43,6 +43,7 @@ const userPool: UserPoolDefinition = {
   schema: [{ Name: 'email', Required: true, Mutable: true }],
   emailVerificationSubject: 'Verify your Steward account',
   emailVerificationMessage: 'Your Steward code is {####}',
+  preventUserExistenceErrors: true,
 };
 
 let mail: Mail;
@@ -287,6 +288,34 @@ describe('cognito', () => {
     const after = await readMailbox(mail.url);
     expect(after).toHaveLength(before + 1);
     expect(after.at(-1)?.text).toMatch(/\d{6}/);
+  });
+
+  it('answers an unknown address exactly as a wrong password, as Cognito does with user-existence errors prevented', async () => {
+    const attempt = (username: string, secret: string) =>
+      client
+        .send(
+          new InitiateAuthCommand({
+            ClientId: cognito.clientId,
+            AuthFlow: 'USER_PASSWORD_AUTH',
+            AuthParameters: { USERNAME: username, PASSWORD: secret },
+          }),
+        )
+        .then(
+          () => undefined,
+          (err: unknown) => err as Error,
+        );
+    const unknown = await attempt('nobody@example.org', password);
+    const wrong = await attempt(email, `${password}-wrong`);
+    expect(unknown?.name).toBe('NotAuthorizedException');
+    expect([wrong?.name, wrong?.message]).toEqual([unknown?.name, unknown?.message]);
+    expect(unknown?.message).toBe('Incorrect username or password.');
+    // A reset for an unknown address looks the same as one that went out, and sends nothing.
+    const before = (await readMailbox(mail.url)).length;
+    const reset = await client.send(
+      new ForgotPasswordCommand({ ClientId: cognito.clientId, Username: 'nobody@example.org' }),
+    );
+    expect(reset.CodeDeliveryDetails?.DeliveryMedium).toBe('EMAIL');
+    expect(await readMailbox(mail.url)).toHaveLength(before);
   });
 
   it('keeps the pool, the client and the users across a restart', async () => {

@@ -348,6 +348,48 @@ export async function startCognito(options: CognitoOptions): Promise<Cognito> {
     },
   };
   const baseInitiateAuth = baseRouter('InitiateAuth');
+  if (userPool.preventUserExistenceErrors) {
+    // With PreventUserExistenceErrors (Amplify's default), Cognito answers an unknown user exactly
+    // as a wrong password, and a password reset for an unknown user as if a code went out;
+    // cognito-local says "User not authorized" for one and "Invalid password" for the other.
+    const PASSWORD_FLOWS = new Set(['USER_PASSWORD_AUTH', 'USER_SRP_AUTH']);
+    localTargets.InitiateAuth = async (context, raw) => {
+      const req = raw as { AuthFlow?: string };
+      try {
+        return await baseInitiateAuth(context, raw);
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        const hidesUser =
+          PASSWORD_FLOWS.has(String(req.AuthFlow)) &&
+          ['UserNotFoundException', 'InvalidPasswordException', 'NotAuthorizedException'].includes(
+            String(code),
+          );
+        if (hidesUser) {
+          throw new errors.CognitoError(
+            'NotAuthorizedException',
+            'Incorrect username or password.',
+          );
+        }
+        throw err;
+      }
+    };
+    const baseForgotPassword = baseRouter('ForgotPassword');
+    localTargets.ForgotPassword = async (context, raw) => {
+      const req = raw as UserRequest;
+      const pool = await cognito.getUserPoolForClientId(context, req.ClientId);
+      if (await pool.getUserByUsername(context, req.Username)) {
+        return baseForgotPassword(context, raw);
+      }
+      const [name = '', domain = ''] = String(req.Username).split('@');
+      return {
+        CodeDeliveryDetails: {
+          AttributeName: 'email',
+          DeliveryMedium: 'EMAIL',
+          Destination: `${name.charAt(0)}***@${domain.charAt(0)}***`,
+        },
+      };
+    };
+  }
   const baseCreateGroup = baseRouter('CreateGroup');
   // Cognito refuses to create a group that exists; cognito-local replaces it, members and all.
   localTargets.CreateGroup = async (context, raw) => {
