@@ -6,7 +6,12 @@ import type { GraphQLResponse } from '../../local/graphql-client';
 export type RefusalType =
   | ErrorCode
   | 'Unauthorized'
+  | 'UnauthorizedException'
   | 'TooManyRequestsException'
+  | 'MalformedHttpRequestException'
+  | 'PayloadTooLargeException'
+  | 'QueryDepthLimitReached'
+  | 'ResolverExecutionLimitReached'
   | 'InvalidArgumentsError'
   | 'ValidationError';
 
@@ -17,17 +22,37 @@ export const errorTypeOf = (result: Pick<GraphQLResponse<unknown>, 'errors'>): s
 /**
  * Awaits a GraphQL answer and expects it refused with `code` (a string, or a pattern when several
  * are right), and its message to match `message` when given; returns the answer for more checks.
+ * `label` names the case in a failure, where one test checks many.
  */
 export async function expectDomainError<T>(
   answer: Promise<GraphQLResponse<T>> | GraphQLResponse<T>,
   code: RefusalType | RegExp,
   message?: RegExp,
+  label?: string,
 ): Promise<GraphQLResponse<T>> {
   const result = await answer;
-  const detail = JSON.stringify(result).slice(0, 500);
+  const detail = `${label ? `${label}: ` : ''}${JSON.stringify(result).slice(0, 500)}`;
   expect(result.errors?.length, detail).toBeGreaterThan(0);
   if (typeof code === 'string') expect(errorTypeOf(result), detail).toBe(code);
   else expect(errorTypeOf(result), detail).toMatch(code);
   if (message) expect(result.errors?.[0]?.message, detail).toMatch(message);
+  return result;
+}
+
+/**
+ * Awaits an answer refused before any resolver ran (a missing or forged token, a throttled
+ * caller): the HTTP status, the error type (and message when given), and no data at all.
+ */
+export async function expectHttpRefusal<T>(
+  answer: Promise<GraphQLResponse<T>> | GraphQLResponse<T>,
+  status: 401 | 413 | 429,
+  code: RefusalType | RegExp,
+  message?: RegExp,
+  label?: string,
+): Promise<GraphQLResponse<T>> {
+  const result = await expectDomainError(answer, code, message, label);
+  const detail = `${label ? `${label}: ` : ''}${JSON.stringify(result).slice(0, 500)}`;
+  expect(result.status, detail).toBe(status);
+  expect(result.data, detail).toBeUndefined();
   return result;
 }

@@ -65,9 +65,16 @@ export const CREATE_ORGANIZATION = document<
 
 export const SUBMIT = document<
   { submitWorkOrder: WorkOrder },
-  { organizationId: string; title: string; draft?: boolean; dueAt?: string }
->(`mutation Submit($organizationId: ID!, $title: String!, $draft: Boolean, $dueAt: AWSDateTime) {
-  submitWorkOrder(organizationId: $organizationId, title: $title, draft: $draft, dueAt: $dueAt) { ${WORK_ORDER_FIELDS} } }`);
+  { organizationId: string; title: string; draft?: boolean; dueAt?: string; description?: string }
+>(`mutation Submit($organizationId: ID!, $title: String!, $draft: Boolean, $dueAt: AWSDateTime, $description: String) {
+  submitWorkOrder(organizationId: $organizationId, title: $title, draft: $draft, dueAt: $dueAt, description: $description) { ${WORK_ORDER_FIELDS} } }`);
+
+/** A submission with a priority (the new-request notification depends on it). */
+export const SUBMIT_WITH_PRIORITY = document<
+  { submitWorkOrder: WorkOrder },
+  { organizationId: string; title: string; priority: string; draft?: boolean }
+>(`mutation SubmitWithPriority($organizationId: ID!, $title: String!, $priority: Priority, $draft: Boolean) {
+  submitWorkOrder(organizationId: $organizationId, title: $title, priority: $priority, draft: $draft) { ${WORK_ORDER_FIELDS} } }`);
 
 export const ASSIGN = document<
   { assignWorkOrder: WorkOrder },
@@ -92,6 +99,12 @@ export const GET_WORK_ORDER = document<{ getWorkOrder: WorkOrder | null }, { id:
   `query GetWorkOrder($id: ID!) { getWorkOrder(id: $id) { ${WORK_ORDER_FIELDS} } }`,
 );
 
+/** A work order's title and description, as typed. */
+export const GET_DESCRIPTION = document<
+  { getWorkOrder: { title: string; description: string } | null },
+  { id: string }
+>('query GetDescription($id: ID!) { getWorkOrder(id: $id) { title description } }');
+
 export const COMMENT = document<
   { addWorkOrderComment: WorkOrderEvent },
   { workOrderId: string; body: string }
@@ -109,6 +122,14 @@ export const WORK_ORDERS = document<
   { o: string }
 >(
   'query WorkOrders($o: ID!) { workOrdersByOrganization(organizationId: $o, limit: 1000) { items { id requesterId } } }',
+);
+
+/** Work orders with their requester: one resolver more per work order. */
+export const WORK_ORDERS_WITH_REQUESTER = document<
+  { workOrdersByOrganization: { items: { id: string; requester: string }[] } },
+  { o: string; l?: number }
+>(
+  'query WorkOrdersWithRequester($o: ID!, $l: Int) { workOrdersByOrganization(organizationId: $o, limit: $l) { items { id requester } } }',
 );
 
 export const OPEN_BY_DUE_DATE = document<
@@ -263,6 +284,21 @@ export const PREFERENCES = document<
   'mutation Prefs($lowStock: Boolean) { updateNotificationPreferences(lowStock: $lowStock) { assignment statusChanges lowStock } }',
 );
 
+/** Every email switch, any of them set. */
+export const SET_PREFERENCES = document<
+  { updateNotificationPreferences: Record<string, boolean> },
+  {
+    assignment?: boolean;
+    statusChanges?: boolean;
+    lowStock?: boolean;
+    urgentRequests?: boolean;
+    newRequests?: boolean;
+  }
+>(
+  `mutation SetPrefs($assignment: Boolean, $statusChanges: Boolean, $lowStock: Boolean, $urgentRequests: Boolean, $newRequests: Boolean) {
+  updateNotificationPreferences(assignment: $assignment, statusChanges: $statusChanges, lowStock: $lowStock, urgentRequests: $urgentRequests, newRequests: $newRequests) { assignment statusChanges lowStock urgentRequests newRequests } }`,
+);
+
 export const ON_NOTIFICATION = document<{
   onNotification: {
     id: string;
@@ -283,3 +319,14 @@ export type Me = {
 export const ME = document<{ me: Me }>(
   '{ me { profile { id email displayName createdAt } memberships { organizationId role } } }',
 );
+
+/** The caller's own id: the cheapest request a signed-in person can make of the API. */
+export const WHO_AM_I = document<{ me: { profile: { id: string } } }>('{ me { profile { id } } }');
+
+/** A request that reaches no resolver at all. */
+export const PING = document<{ __typename: string }>('{ __typename }');
+
+export const GET_ORGANIZATION = document<
+  { getOrganization: { id: string; name: string } | null },
+  { o: string }
+>('query GetOrganization($o: ID!) { getOrganization(id: $o) { id name } }');

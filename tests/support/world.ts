@@ -1,6 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {
+  ConfirmSignUpCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
 import type { Role } from '../../core/organizations/roles';
@@ -18,6 +22,7 @@ import { seedActiveMember } from './members';
 import { CREATE_ORGANIZATION, type Document } from './operations';
 import { openRealtime, type RealtimeSubscription, subscribe } from './realtime';
 import { decodeJwt } from './tokens';
+import { waitFor } from './wait';
 
 /** The password of every person the suites sign up. */
 export const PASSWORD = 'Test-pass-123';
@@ -60,8 +65,11 @@ export type World<P extends string, O extends string> = {
   emails: Record<P, string>;
   /** Organization ids by key. */
   org: Record<O, string>;
+  /** Organization slugs by key. */
+  slugs: Record<O, string>;
   /** The first organization's id. */
   organizationId: string;
+  /** A table by its model's name (or, for a table of no model, its logical id's start). */
   table: (model: string) => string;
   /** Sends an operation as someone; the answer with its errors. */
   gql: <T, V>(
@@ -88,6 +96,16 @@ export type World<P extends string, O extends string> = {
     variables?: V | Record<string, unknown>,
   ) => Promise<RealtimeSubscription>;
   mailbox: () => Promise<MailMessage[]>;
+  /** Waits for the `nth` (from 0) email to an address and reads the six-digit code in it. */
+  mailedCode: (email: string, nth?: number) => Promise<string>;
+  /** Signs up as a person does in the app (not confirmed yet); returns the code mailed to them. */
+  requestSignUp: (email: string, attributes?: Record<string, string>) => Promise<string>;
+  /** Confirms a sign-up with a code, as the app's confirmation step does. */
+  confirmSignUp: (email: string, code: string) => Promise<void>;
+  /** The event Cognito sends the post-confirmation trigger for a user with these attributes. */
+  postConfirmationEvent: (
+    userAttributes: { sub: string; email: string } & Record<string, string>,
+  ) => Record<string, unknown>;
   /** Stops the runtime and starts it again on the same data, as after a reboot. */
   restart: () => Promise<void>;
   stop: () => Promise<void>;
@@ -196,12 +214,15 @@ export async function startWorld<P extends string, O extends string = never>(
       ids[who] = subOf(await signIn(who));
     });
     const org = {} as Record<O, string>;
+    const slugs = {} as Record<O, string>;
     const organizations = Object.entries(spec.organizations ?? {}) as [
       O,
       { owner: P; name: string; plan?: string },
     ][];
     for (const [key, { owner, name, plan }] of organizations) {
-      org[key] = (await ok(owner, CREATE_ORGANIZATION, { name })).createOrganization.id;
+      const created = (await ok(owner, CREATE_ORGANIZATION, { name })).createOrganization;
+      org[key] = created.id;
+      slugs[key] = created.slug;
       await signIn(owner);
       if (plan) {
         await target.documents.send(
@@ -228,8 +249,13 @@ export async function startWorld<P extends string, O extends string = never>(
       sessions,
       emails,
       org,
+      slugs,
       organizationId: first ? org[first] : '',
-      table: (model) => started().tableName(model),
+      // The Profile table is the trigger's own, not a model's: found by its logical id.
+      table: (model) =>
+        started().assembly.tables.find(
+          (t) => !t.modelName && t.logicalId.startsWith(`${model}Table`),
+        )?.tableName ?? started().tableName(model),
       gql,
       ok,
       signIn,
@@ -252,6 +278,48 @@ export async function startWorld<P extends string, O extends string = never>(
         );
       },
       mailbox: () => readMailbox(started().urls.mailbox),
+      mailedCode: async (email, nth = 0) => {
+        const mail = await waitFor(
+          async () =>
+            (await readMailbox(started().urls.mailbox)).filter((m) => m.to.includes(email))[nth],
+        );
+        const code = /\b(\d{6})\b/.exec(`${mail.subject} ${mail.text}`)?.[1];
+        if (!code) throw new Error(`no code in ${mail.text}`);
+        return code;
+      },
+      requestSignUp: async (email, attributes = {}) => {
+        await target.cognito.client.send(
+          new SignUpCommand({
+            ClientId: started().userPoolClientId,
+            Username: email,
+            Password: PASSWORD,
+            UserAttributes: Object.entries({ email, ...attributes }).map(([Name, Value]) => ({
+              Name,
+              Value,
+            })),
+          }),
+        );
+        return target.mailedCode(email);
+      },
+      confirmSignUp: async (email, code) => {
+        await target.cognito.client.send(
+          new ConfirmSignUpCommand({
+            ClientId: started().userPoolClientId,
+            Username: email,
+            ConfirmationCode: code,
+          }),
+        );
+      },
+      postConfirmationEvent: (userAttributes) => ({
+        version: '1',
+        triggerSource: 'PostConfirmation_ConfirmSignUp',
+        region: 'us-east-1',
+        userPoolId: started().userPoolId,
+        userName: userAttributes.sub,
+        callerContext: { awsSdkVersion: 'local', clientId: started().userPoolClientId },
+        request: { userAttributes: { email_verified: 'true', ...userAttributes } },
+        response: {},
+      }),
       restart: async () => {
         await runtime?.stop();
         runtime = undefined;
