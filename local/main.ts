@@ -12,12 +12,7 @@ import type { CloudAssembly } from './assembly';
 import { startAppSync } from './appsync/index';
 import { bindPlaceholders, readCloudAssembly } from './cloud-assembly';
 import { startCognito } from './cognito';
-import {
-  DEMO_PASSWORD,
-  type DemoSummary,
-  seedDemoData,
-  START_CLEAN_RESOLUTION,
-} from './demo-data';
+import { DEMO_PASSWORD, type DemoSummary, seedDemoData, START_CLEAN_RESOLUTION } from './demo-data';
 import {
   assertJava,
   ensureTables,
@@ -27,6 +22,7 @@ import {
 } from './dynamodb';
 import { type IamGates, startIamGates } from './iam';
 import { createPrincipals, type Principals } from './iam/principals';
+import { assertEventSourceMappingsDeployable } from './iam/event-source-permissions';
 import { startEventSourceMappings } from './event-sources';
 import { LocalCognito } from './graphql-client';
 import { startLambdaApi } from './lambda-api';
@@ -307,6 +303,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       (started) => started.stop,
     );
 
+    assertEventSourceMappingsDeployable(assembly, LOCAL_REGION);
     const streams = await step(
       'stream consumers',
       () =>
