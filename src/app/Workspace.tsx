@@ -190,6 +190,10 @@ function OrganizationPages(props: WorkspaceContextValue & { me: Me }) {
             path="/inventory"
             element={can(membership.role, 'workOrders.readAll') ? <InventoryPage /> : <NotFound />}
           />
+          <Route
+            path="/inventory/:id"
+            element={can(membership.role, 'workOrders.readAll') ? <InventoryPage /> : <NotFound />}
+          />
           <Route path="/notifications" element={<NotificationsPage />} />
           <Route path="/work-orders/:id" element={<WorkOrderDetailPage />} />
           <Route path="/my-work" element={<MyWorkPage />} />

@@ -1,4 +1,6 @@
 import { Fragment, useId, useMemo, useState, type FormEvent } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { adjustmentReasonsFor } from '../../../core/inventory/stock';
 import { can } from '../../../core/organizations/permissions';
 import { useWorkspace } from '../../app/workspace-context';
 import { client } from '../../lib/amplify-client';
@@ -11,9 +13,13 @@ import { useAction } from '../../lib/use-action';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
-/** The stock room: items, low stock, receipts, use, counts and each item's ledger. */
+/**
+ * The stock room: items, low stock, receipts, use, counts and each item's ledger. At
+ * `/inventory/<id>` (the low-stock email's link) it shows that one item with its ledger.
+ */
 export function InventoryPage() {
   const { membership } = useWorkspace();
+  const { id: focusId } = useParams<{ id: string }>();
   const inventory = useInventory(membership.organizationId);
   const [lowOnly, setLowOnly] = useState(false);
   const [adjusting, setAdjusting] = useState<InventoryItem | null>(null);
@@ -22,6 +28,8 @@ export function InventoryPage() {
   const [ledgerGeneration, setLedgerGeneration] = useState(0);
   const manages = can(membership.role, 'inventory.adjust');
   const uses = can(membership.role, 'inventory.use');
+  // COUNT has its own dialog; the Adjust dialog offers the rest of what the role may do.
+  const adjustReasons = adjustmentReasonsFor(membership.role).filter((r) => r !== 'COUNT');
 
   const lowCount = inventory.items.filter(isLowStock).length;
   const shown = useMemo(
@@ -32,6 +40,65 @@ export function InventoryPage() {
     inventory.replace(item);
     setLedgerGeneration((g) => g + 1);
   };
+
+  const dialogs = (
+    <>
+      <AdjustDialog
+        item={adjusting}
+        mode="adjust"
+        reasons={adjustReasons}
+        onClose={() => setAdjusting(null)}
+        onDone={done}
+      />
+      <AdjustDialog
+        item={counting}
+        mode="count"
+        reasons={[]}
+        onClose={() => setCounting(null)}
+        onDone={done}
+      />
+    </>
+  );
+
+  if (focusId !== undefined) {
+    const item = inventory.items.find((candidate) => candidate.id === focusId);
+    return (
+      <div className="inventory-page" data-testid="inventory-page">
+        <p className="breadcrumb">
+          <Link to="/inventory">← Inventory</Link>
+        </p>
+        {inventory.status === 'loading' && <p className="muted">Loading the item…</p>}
+        {inventory.status === 'error' && (
+          <section className="card">
+            <p className="error" role="alert" data-testid="inventory-error">
+              Could not load the inventory: {inventory.error}
+            </p>
+            <button type="button" onClick={inventory.reload}>
+              Try again
+            </button>
+          </section>
+        )}
+        {inventory.status === 'ready' && item === undefined && (
+          <section className="card" data-testid="inventory-item-missing">
+            <h1>Item not found</h1>
+            <p>
+              This item does not exist or belongs to another organization.{' '}
+              <Link to="/inventory">See all items</Link>.
+            </p>
+          </section>
+        )}
+        {item !== undefined && (
+          <ItemCard
+            item={item}
+            onAdjust={uses ? () => setAdjusting(item) : undefined}
+            onCount={manages ? () => setCounting(item) : undefined}
+            ledgerGeneration={ledgerGeneration}
+          />
+        )}
+        {dialogs}
+      </div>
+    );
+  }
 
   return (
     <div className="inventory-page" data-testid="inventory-page">
@@ -97,7 +164,9 @@ export function InventoryPage() {
                         data-low={low}
                       >
                         <th scope="row">{item.sku}</th>
-                        <td>{item.name}</td>
+                        <td>
+                          <Link to={`/inventory/${encodeURIComponent(item.id)}`}>{item.name}</Link>
+                        </td>
                         <td className="num" data-testid="inventory-quantity">
                           {item.quantity}
                           {low && <span className="badge low-badge">Low</span>}
@@ -154,21 +223,75 @@ export function InventoryPage() {
       {manages && (
         <CreateItemForm organizationId={membership.organizationId} onCreated={inventory.replace} />
       )}
-      <AdjustDialog
-        item={adjusting}
-        mode="adjust"
-        reasons={manages ? ['RECEIVE', 'CONSUME', 'ADJUST'] : ['CONSUME']}
-        onClose={() => setAdjusting(null)}
-        onDone={done}
-      />
-      <AdjustDialog
-        item={counting}
-        mode="count"
-        reasons={[]}
-        onClose={() => setCounting(null)}
-        onDone={done}
-      />
+      {dialogs}
     </div>
+  );
+}
+
+/** One item: its stock against its minimum, what the person may do, and its ledger. */
+function ItemCard({
+  item,
+  onAdjust,
+  onCount,
+  ledgerGeneration,
+}: {
+  item: InventoryItem;
+  onAdjust: (() => void) | undefined;
+  onCount: (() => void) | undefined;
+  ledgerGeneration: number;
+}) {
+  const low = isLowStock(item);
+  return (
+    <section
+      className="card"
+      aria-labelledby="inventory-item-heading"
+      data-testid="inventory-item"
+      data-sku={item.sku}
+      data-low={low}
+    >
+      <h1 id="inventory-item-heading">{item.name}</h1>
+      <dl className="fields">
+        <div>
+          <dt>SKU</dt>
+          <dd>{item.sku}</dd>
+        </div>
+        <div>
+          <dt>In stock</dt>
+          <dd data-testid="inventory-quantity">
+            {item.quantity} {item.unit}
+            {low && <span className="badge low-badge">Low</span>}
+          </dd>
+        </div>
+        <div>
+          <dt>Minimum</dt>
+          <dd data-testid="inventory-minimum">
+            {item.minQuantity} {item.unit}
+          </dd>
+        </div>
+        {item.storageLocation && (
+          <div>
+            <dt>Location</dt>
+            <dd>{item.storageLocation}</dd>
+          </div>
+        )}
+      </dl>
+      {(onAdjust !== undefined || onCount !== undefined) && (
+        <div className="actions">
+          {onAdjust !== undefined && (
+            <button type="button" onClick={onAdjust} data-testid="adjust-open">
+              Adjust
+            </button>
+          )}
+          {onCount !== undefined && (
+            <button type="button" onClick={onCount} data-testid="count-open">
+              Count
+            </button>
+          )}
+        </div>
+      )}
+      <h2>History</h2>
+      <Ledger key={ledgerGeneration} itemId={item.id} unit={item.unit} />
+    </section>
   );
 }
 

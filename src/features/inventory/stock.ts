@@ -1,14 +1,14 @@
-/** The reasons a stock quantity changes, as the ledger records them. */
-export const ADJUSTMENT_REASONS = ['RECEIVE', 'CONSUME', 'ADJUST', 'COUNT'] as const;
+import { isLowStock as isBelowMinimum } from '../../../core/inventory/stock';
+import type { AdjustmentReason } from '../../../core/records';
 
-/** Why a quantity changed; COUNT sets it, the others move it. */
-export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
+export { ADJUSTMENT_REASONS, type AdjustmentReason } from '../../../core/records';
 
 /** The fields of an item that decide whether it needs reordering. */
 export type StockLevel = { quantity: number; minQuantity: number };
 
 /** Whether an item is at or below its minimum (the threshold the notifier also uses). */
-export const isLowStock = (item: StockLevel): boolean => item.quantity <= item.minQuantity;
+export const isLowStock = (item: StockLevel): boolean =>
+  isBelowMinimum(item.quantity, item.minQuantity);
 
 /**
  * The `delta` argument of adjustInventory for an amount a person typed: RECEIVE adds, CONSUME
