@@ -41,6 +41,8 @@ export type ProfileStore = {
   createOnce(profile: ProfileRecord): Promise<'CREATED' | 'EXISTS'>;
   /** Replaces the email preferences of an existing profile. */
   setPreferences(id: string, preferences: NotificationPreferences, at: string): Promise<void>;
+  /** Sets the name of an existing profile. */
+  setDisplayName(id: string, displayName: string, at: string): Promise<void>;
 };
 
 /** Organizations. */
@@ -71,6 +73,11 @@ export type MembershipStore = {
   listByOrganization(organizationId: string): Promise<MemberRecord[]>;
   /** Writes a membership change and its organization counters in one transaction. */
   commit(change: MembershipChange): Promise<MembershipCommitOutcome>;
+  /**
+   * Sets the name on a membership of this user (a new version, so a membership change read
+   * before it fails its condition instead of writing the old name back); gone is no error.
+   */
+  setDisplayName(memberId: string, userId: string, displayName: string, at: string): Promise<void>;
 };
 
 /** One membership item before and after a change; undefined means absent. */

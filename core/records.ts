@@ -12,23 +12,32 @@ export type ProfileRecord = {
   id: string;
   email: string;
   displayName?: string;
-  /** Which emails the person wants; absent means all on (in-app notifications are always kept). */
-  preferences?: NotificationPreferences;
+  /**
+   * Which emails the person wants; an absent switch takes its default (stored preferences predate
+   * newer switches). In-app notifications are always kept.
+   */
+  preferences?: Partial<NotificationPreferences>;
   createdAt: string;
 };
 
-/** Per-person email opt-outs, one switch per kind of notification email. */
+/** Per-person email switches, one per kind of notification email. */
 export type NotificationPreferences = {
   assignment: boolean;
   statusChanges: boolean;
   lowStock: boolean;
+  /** New HIGH and URGENT requests, to those who triage (on unless turned off). */
+  urgentRequests: boolean;
+  /** New LOW and MEDIUM requests, to those who triage (off unless turned on: they are many). */
+  newRequests: boolean;
 };
 
-/** Everyone gets every email until they turn one off. */
+/** Every email is on until turned off, except new requests of normal priority. */
 export const DEFAULT_NOTIFICATION_PREFERENCES: NotificationPreferences = {
   assignment: true,
   statusChanges: true,
   lowStock: true,
+  urgentRequests: true,
+  newRequests: false,
 };
 
 /** An organization (tenant). */

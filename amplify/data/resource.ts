@@ -231,6 +231,10 @@ const schema = a
       assignment: a.boolean().required(),
       statusChanges: a.boolean().required(),
       lowStock: a.boolean().required(),
+      /** New HIGH and URGENT requests, to those who triage; on by default. */
+      urgentRequests: a.boolean().required(),
+      /** New LOW and MEDIUM requests, to those who triage; off by default. */
+      newRequests: a.boolean().required(),
     }),
 
     Profile: a.customType({
@@ -425,8 +429,22 @@ const schema = a
 
     updateNotificationPreferences: a
       .mutation()
-      .arguments({ assignment: a.boolean(), statusChanges: a.boolean(), lowStock: a.boolean() })
+      .arguments({
+        assignment: a.boolean(),
+        statusChanges: a.boolean(),
+        lowStock: a.boolean(),
+        urgentRequests: a.boolean(),
+        newRequests: a.boolean(),
+      })
       .returns(a.ref('NotificationPreferences').required())
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(api)),
+
+    /** Sets the caller's name, shown to their organizations and in emails. */
+    updateProfile: a
+      .mutation()
+      .arguments({ displayName: a.string().required() })
+      .returns(a.ref('Profile').required())
       .authorization((allow) => [allow.authenticated()])
       .handler(a.handler.function(api)),
 

@@ -73,7 +73,8 @@ describe('buildInvitationEmail', () => {
     expect(email.subject).toBe('Ann invited you to St. Mary <Hall> on Steward');
     for (const body of [email.text, email.html]) {
       expect(body).toContain('Ann invited you');
-      expect(body).toContain('MANAGER');
+      expect(body).toContain('as a manager.');
+      expect(body).not.toContain('MANAGER');
       expect(body).toContain('2026-03-08 12:00:00 UTC');
     }
     expect(email.text).toContain(link);

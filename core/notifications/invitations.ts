@@ -1,4 +1,4 @@
-import { ROLES, type Role } from '../organizations/roles';
+import { ROLE_IN_A_SENTENCE, ROLES, type Role } from '../organizations/roles';
 import { escapeHtml, oneLine } from './escape-html';
 
 /** The notification kind of an invitation email. */
@@ -82,16 +82,6 @@ export const invitationLink = (appUrl: string, memberId: string, token: string):
 export const invitationPage = (appUrl: string, memberId: string): string =>
   `${appUrl.replace(/\/+$/, '')}/invitations/${encodeURIComponent(memberId)}`;
 
-/** A role as a sentence reads it. */
-const ROLE_WORDS: Readonly<Record<Role, string>> = {
-  OWNER: 'an owner',
-  ADMIN: 'an administrator',
-  MANAGER: 'a manager',
-  TECHNICIAN: 'a technician',
-  MEMBER: 'a member',
-  VIEWER: 'a viewer',
-};
-
 /** Renders the invitation email (subject, HTML and text) with the accept link. */
 export function buildInvitationEmail(input: {
   organizationName: string;
@@ -103,7 +93,7 @@ export function buildInvitationEmail(input: {
   const { organizationName, inviterName, role, expiresAt, link } = input;
   const who = inviterName ?? 'Someone';
   const subject = `${who} invited you to ${organizationName} on Steward`;
-  const lead = `${who} invited you to join ${organizationName} on Steward as ${ROLE_WORDS[role]} (${role}).`;
+  const lead = `${who} invited you to join ${organizationName} on Steward as ${ROLE_IN_A_SENTENCE[role]}.`;
   const expiry = expiresAt
     ? `The invitation expires on ${expiresAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}.`
     : undefined;

@@ -36,17 +36,28 @@ describe('updateNotificationPreferences', () => {
       assignment: true,
       statusChanges: true,
       lowStock: false,
+      urgentRequests: true,
+      newRequests: false,
     });
     expect(
       await updateNotificationPreferences(deps, callerFor('u-1'), {
         assignment: false,
         statusChanges: null,
+        newRequests: true,
       }),
-    ).toEqual({ assignment: false, statusChanges: true, lowStock: false });
+    ).toEqual({
+      assignment: false,
+      statusChanges: true,
+      lowStock: false,
+      urgentRequests: true,
+      newRequests: true,
+    });
     expect(tables.profileRows.get('u-1')?.preferences).toEqual({
       assignment: false,
       statusChanges: true,
       lowStock: false,
+      urgentRequests: true,
+      newRequests: true,
     });
   });
 

@@ -5,10 +5,11 @@ import { parseInput } from '../parse-input';
 import type { Caller, Clock, ProfileStore, UserDirectory } from '../ports';
 import { DEFAULT_NOTIFICATION_PREFERENCES, type NotificationPreferences } from '../records';
 import { LOW_STOCK_KIND } from './low-stock';
+import type { NewRequestKind } from './new-requests';
 import type { NotificationKind } from './rules';
 
 /** Every kind of email a person can turn off (invitations are not: the invitee has no profile). */
-export type PreferenceKind = NotificationKind | typeof LOW_STOCK_KIND;
+export type PreferenceKind = NotificationKind | typeof LOW_STOCK_KIND | NewRequestKind;
 
 /** The preference switch that governs one kind of email. */
 export function preferenceOf(kind: PreferenceKind): keyof NotificationPreferences {
@@ -21,12 +22,16 @@ export function preferenceOf(kind: PreferenceKind): keyof NotificationPreference
       return 'statusChanges';
     case 'LOW_STOCK':
       return 'lowStock';
+    case 'NEW_URGENT_REQUEST':
+      return 'urgentRequests';
+    case 'NEW_REQUEST':
+      return 'newRequests';
     default:
       return assertNever(kind);
   }
 }
 
-/** A person's preferences with the defaults filled in (everything on). */
+/** A person's preferences with the defaults filled in (DEFAULT_NOTIFICATION_PREFERENCES). */
 export const effectivePreferences = (
   stored: Partial<NotificationPreferences> | undefined,
 ): NotificationPreferences => ({ ...DEFAULT_NOTIFICATION_PREFERENCES, ...stored });
@@ -38,8 +43,21 @@ export const wantsEmail = (
 ): boolean => effectivePreferences(stored)[preferenceOf(kind)];
 
 const switchSchema = z.boolean({ invalid_type_error: 'must be true or false' }).nullish();
+/** The switches, in the order the settings page shows them. */
+const SWITCHES = [
+  'assignment',
+  'statusChanges',
+  'lowStock',
+  'urgentRequests',
+  'newRequests',
+] as const satisfies readonly (keyof NotificationPreferences)[];
 const updateSchema = z
-  .object({ assignment: switchSchema, statusChanges: switchSchema, lowStock: switchSchema })
+  .object(
+    Object.fromEntries(SWITCHES.map((key) => [key, switchSchema])) as Record<
+      (typeof SWITCHES)[number],
+      typeof switchSchema
+    >,
+  )
   .strict();
 
 /**
@@ -54,7 +72,7 @@ export async function updateNotificationPreferences(
   const input = parseInput(updateSchema, args);
   const profile = await ensureProfile(deps, caller);
   const next = effectivePreferences(profile.preferences);
-  for (const key of ['assignment', 'statusChanges', 'lowStock'] as const) {
+  for (const key of SWITCHES) {
     const value = input[key];
     if (typeof value === 'boolean') next[key] = value;
   }

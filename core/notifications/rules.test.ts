@@ -187,7 +187,8 @@ describe('buildEmail', () => {
     expect(email.html).toContain('Bangs at night &amp; &lt;b&gt;');
     expect(email.html).not.toContain('<b>');
     expect(email.text).toContain('Bangs at night & <b>');
-    expect(email.text).toContain('Priority: HIGH');
+    expect(email.text).toContain('Priority: High');
+    expect(email.text).not.toContain('HIGH');
   });
 });
 

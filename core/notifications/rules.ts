@@ -1,5 +1,5 @@
 import { assertNever } from '../assert-never';
-import { workOrderLabel } from '../work-orders/vocabulary';
+import { priorityLabel, workOrderLabel } from '../work-orders/vocabulary';
 import { escapeHtml, oneLine } from './escape-html';
 
 /**
@@ -157,7 +157,7 @@ export function buildEmail(input: {
   const label = workOrder.number === undefined ? 'A work order' : workOrderLabel(workOrder.number);
   const title = workOrder.title ?? '(untitled)';
   const facts: [string, string | undefined][] = [
-    ['Priority', workOrder.priority],
+    ['Priority', workOrder.priority === undefined ? undefined : priorityLabel(workOrder.priority)],
     ['Location', workOrder.locationText],
     ['Due', workOrder.dueAt],
   ];

@@ -2,6 +2,26 @@
 export const ROLES = ['OWNER', 'ADMIN', 'MANAGER', 'TECHNICIAN', 'MEMBER', 'VIEWER'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Each role as people say it, for screens and emails (the enum value is for machines). */
+export const ROLE_LABELS: Readonly<Record<Role, string>> = {
+  OWNER: 'Owner',
+  ADMIN: 'Administrator',
+  MANAGER: 'Manager',
+  TECHNICIAN: 'Technician',
+  MEMBER: 'Member',
+  VIEWER: 'Viewer',
+};
+
+/** A role as a sentence reads it: "as a technician". */
+export const ROLE_IN_A_SENTENCE: Readonly<Record<Role, string>> = {
+  OWNER: 'an owner',
+  ADMIN: 'an administrator',
+  MANAGER: 'a manager',
+  TECHNICIAN: 'a technician',
+  MEMBER: 'a member',
+  VIEWER: 'a viewer',
+};
+
 /** Where a membership stands. */
 export const MEMBERSHIP_STATUSES = ['INVITED', 'ACTIVE', 'SUSPENDED'] as const;
 export type MembershipStatus = (typeof MEMBERSHIP_STATUSES)[number];

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { isDomainError } from '../errors';
 import { callerFor, FakeClock, FakeDirectory, InMemoryTables } from '../testing/fakes';
 import { getMe } from './me';
+import { DEFAULT_NOTIFICATION_PREFERENCES } from '../records';
 
 describe('getMe', () => {
   let tables: InMemoryTables;
@@ -54,7 +55,7 @@ describe('getMe', () => {
       displayName: 'sam',
       createdAt: '2026-03-01T12:00:00.000Z',
       // Not stored until changed; shown as the defaults.
-      preferences: { assignment: true, statusChanges: true, lowStock: true },
+      preferences: DEFAULT_NOTIFICATION_PREFERENCES,
     });
     const { preferences: _defaults, ...stored } = me.profile;
     expect(tables.profileRows.get('u-1')).toEqual(stored);

@@ -94,6 +94,11 @@ export class InMemoryTables {
       if (!profile) throw new Error(`no profile ${id}`);
       this.profileRows.set(id, { ...profile, preferences: { ...preferences } });
     },
+    setDisplayName: async (id, displayName) => {
+      const profile = this.profileRows.get(id);
+      if (!profile) throw new Error(`no profile ${id}`);
+      this.profileRows.set(id, { ...profile, displayName });
+    },
   };
 
   readonly organizations: OrganizationStore = {
@@ -178,6 +183,16 @@ export class InMemoryTables {
         updatedAt: change.at,
       });
       return 'DONE';
+    },
+    setDisplayName: async (memberId, userId, displayName, at) => {
+      const stored = this.memberRows.get(memberId);
+      if (stored?.userId !== userId) return;
+      this.memberRows.set(memberId, {
+        ...stored,
+        displayName,
+        version: (stored.version ?? 0) + 1,
+        updatedAt: at,
+      });
     },
   };
 

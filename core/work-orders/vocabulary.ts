@@ -14,6 +14,18 @@ export type WorkOrderStatus = (typeof WORK_ORDER_STATUSES)[number];
 export const PRIORITIES = ['LOW', 'MEDIUM', 'HIGH', 'URGENT'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
+/** Each priority as people say it, for screens and emails. */
+export const PRIORITY_LABELS: Readonly<Record<Priority, string>> = {
+  LOW: 'Low',
+  MEDIUM: 'Medium',
+  HIGH: 'High',
+  URGENT: 'Urgent',
+};
+
+/** A stored priority in people's words; an unknown value is shown as it is. */
+export const priorityLabel = (priority: string): string =>
+  (PRIORITY_LABELS as Readonly<Record<string, string>>)[priority] ?? priority;
+
 export const CATEGORIES = [
   'PLUMBING',
   'ELECTRICAL',

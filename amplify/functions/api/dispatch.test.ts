@@ -9,6 +9,7 @@ import {
   SequentialSecrets,
 } from '../../../core/testing/fakes';
 import { callerFrom, createApiHandler, type AppSyncResolverEvent } from './dispatch';
+import { DEFAULT_NOTIFICATION_PREFERENCES } from '../../../core/records';
 
 const identity = (sub: string, groups?: string[]) => ({
   sub,
@@ -66,7 +67,7 @@ describe('api handler', () => {
         email: 'ann@example.org',
         displayName: 'Ann',
         createdAt: '2026-03-01T12:00:00.000Z',
-        preferences: { assignment: true, statusChanges: true, lowStock: true },
+        preferences: DEFAULT_NOTIFICATION_PREFERENCES,
       },
       memberships: [],
       invitations: [],

@@ -29,6 +29,7 @@ import type {
   WorkOrderStore,
 } from '../../../core/ports';
 import { getMe } from '../../../core/profiles/me';
+import { updateProfile } from '../../../core/profiles/update-profile';
 import { assignWorkOrder } from '../../../core/work-orders/assign-work-order';
 import { submitWorkOrder } from '../../../core/work-orders/submit-work-order';
 import { transitionWorkOrder } from '../../../core/work-orders/transition-work-order';
@@ -117,6 +118,7 @@ export const OPERATIONS = {
   adjustInventory: mutation(adjustInventory),
   markNotificationsRead: mutation(markNotificationsRead),
   updateNotificationPreferences: mutation(updateNotificationPreferences),
+  updateProfile: mutation(updateProfile),
   publishNotification: serviceMutation(publishNotification),
 } as const satisfies Record<string, Operation>;
 

@@ -329,4 +329,19 @@ describe('notifier: live in-app notifications', () => {
     ]);
     expect(mailer.sent.map((email) => email.to)).toContain('tech-2@example.org');
   });
+
+  it('tells each triager of a new HIGH request once, however often the record is redelivered', async () => {
+    tables.addMember('org-1', 'manager-1', 'MANAGER');
+    tables.addMember('org-1', 'owner-1', 'OWNER');
+    tables.addMember('org-1', 'member-1', 'MEMBER');
+    tables.addMember('org-2', 'manager-2', 'MANAGER');
+    const submitted = change(undefined, { ...workOrder, requesterId: 'member-1' });
+    expect(await handler(batch(submitted, submitted))).toEqual({ batchItemFailures: [] });
+    await handler(batch(submitted));
+    expect(mailer.sent.map((m) => m.to).sort()).toEqual([
+      'manager-1@example.org',
+      'owner-1@example.org',
+    ]);
+    expect(mailer.sent[0]?.subject).toBe('New request WO-12 (High priority): Boiler is noisy');
+  });
 });

@@ -18,6 +18,12 @@ import {
   lowStockKey,
   lowStockRecipients,
 } from '../../../core/notifications/low-stock';
+import {
+  buildNewRequestEmail,
+  newRequestKey,
+  newRequestOf,
+  newRequestRecipients,
+} from '../../../core/notifications/new-requests';
 import { wantsEmail, type PreferenceKind } from '../../../core/notifications/preferences';
 import type {
   Clock,
@@ -179,6 +185,32 @@ async function deliverLowStock(
 }
 
 /**
+ * Tells the organization's triagers (who may assign work) about a request that has just been
+ * submitted — read from that organization's memberships, never the requester themself.
+ */
+async function deliverNewRequest(
+  deps: NotifierDeps,
+  oldImage: Image | undefined,
+  newImage: Image,
+): Promise<(() => Promise<void>)[]> {
+  const request = newRequestOf(oldImage, newImage);
+  if (!request) return [];
+  const members = await deps.memberships.listByOrganization(request.organizationId);
+  return newRequestRecipients(request, members).map((member) => async () => {
+    const content = buildNewRequestEmail({
+      workOrder: newImage,
+      recipientName: member.displayName,
+      appUrl: deps.appUrl,
+    });
+    await deliverTo(deps, member, {
+      kind: request.kind,
+      dedupeKey: newRequestKey(request, member.userId),
+      content,
+    });
+  });
+}
+
+/**
  * Runs every delivery even when one fails, then throws the first failure, so one recipient's
  * bad luck does not hold back the others (the retry skips those already SENT).
  */
@@ -208,9 +240,12 @@ async function processRecord(deps: NotifierDeps, record: DynamoDBRecord): Promis
     await deliverLowStock(deps, oldImage, newImage);
     return;
   }
-  await everyOne(
-    notificationsFor(oldImage, newImage).map((planned) => () => deliver(deps, planned, newImage)),
-  );
+  await everyOne([
+    ...notificationsFor(oldImage, newImage).map(
+      (planned) => () => deliver(deps, planned, newImage),
+    ),
+    ...(await deliverNewRequest(deps, oldImage, newImage)),
+  ]);
 }
 
 /**

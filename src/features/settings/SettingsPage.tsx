@@ -1,13 +1,17 @@
 import { useId, useState, type FormEvent } from 'react';
+import {
+  DEFAULT_NOTIFICATION_PREFERENCES,
+  type NotificationPreferences,
+} from '../../../core/records';
 import { useWorkspace } from '../../app/workspace-context';
 import { client } from '../../lib/amplify-client';
 import { throwOnErrors } from '../../lib/graphql-errors';
 import { useAction } from '../../lib/use-action';
 
-type Preferences = { assignment: boolean; statusChanges: boolean; lowStock: boolean };
+type Preferences = NotificationPreferences;
 
-/** Everyone hears about everything until they say otherwise (the server's default too). */
-const DEFAULTS: Preferences = { assignment: true, statusChanges: true, lowStock: true };
+/** The server's defaults: every email on, except new requests of normal priority. */
+const DEFAULTS: Preferences = DEFAULT_NOTIFICATION_PREFERENCES;
 
 const CHOICES: { key: keyof Preferences; label: string; hint: string }[] = [
   {
@@ -25,18 +29,32 @@ const CHOICES: { key: keyof Preferences; label: string; hint: string }[] = [
     label: 'Low stock',
     hint: 'When an item falls to or below its minimum (managers).',
   },
+  {
+    key: 'urgentRequests',
+    label: 'New urgent requests',
+    hint: 'When someone submits a High or Urgent request (those who assign work).',
+  },
+  {
+    key: 'newRequests',
+    label: 'Other new requests',
+    hint: 'When someone submits a Low or Medium request (those who assign work).',
+  },
 ];
+
+/** The stored switches with the defaults filled in for those never saved. */
+const withDefaults = (
+  stored: Partial<Record<keyof Preferences, boolean | null>> | null | undefined,
+) =>
+  Object.fromEntries(
+    CHOICES.map(({ key }) => [key, stored?.[key] ?? DEFAULTS[key]]),
+  ) as Preferences;
 
 /** The signed-in person's email preferences (in-app notifications are always kept). */
 export function SettingsPage() {
   const { me, reload } = useWorkspace();
   const id = useId();
   const stored = me.profile.preferences;
-  const [prefs, setPrefs] = useState<Preferences>({
-    assignment: stored?.assignment ?? DEFAULTS.assignment,
-    statusChanges: stored?.statusChanges ?? DEFAULTS.statusChanges,
-    lowStock: stored?.lowStock ?? DEFAULTS.lowStock,
-  });
+  const [prefs, setPrefs] = useState<Preferences>(withDefaults(stored));
   const { run, busy, error } = useAction();
   const [result, setResult] = useState('');
 
@@ -46,12 +64,7 @@ export function SettingsPage() {
     await run(async () => {
       const { data, errors } = await client.mutations.updateNotificationPreferences(prefs);
       throwOnErrors(errors);
-      if (data)
-        setPrefs({
-          assignment: data.assignment,
-          statusChanges: data.statusChanges,
-          lowStock: data.lowStock,
-        });
+      if (data) setPrefs(withDefaults(data));
       setResult('Preferences saved.');
       // `me` carries the preferences: read it again so another visit shows what was saved.
       void reload();

@@ -2,6 +2,7 @@ import {
   GetCommand,
   paginateQuery,
   TransactWriteCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type {
@@ -162,6 +163,36 @@ export class DynamoMembershipStore implements MembershipStore {
       (m) => m.organizationId === organizationId,
     );
     return found.find((m) => m.status === 'ACTIVE') ?? found[0];
+  }
+
+  async setDisplayName(
+    memberId: string,
+    userId: string,
+    displayName: string,
+    at: string,
+  ): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id: memberId },
+          UpdateExpression:
+            'SET displayName = :displayName, updatedAt = :at, version = if_not_exists(version, :zero) + :one',
+          ConditionExpression: 'userId = :userId',
+          ExpressionAttributeValues: {
+            ':displayName': displayName,
+            ':at': at,
+            ':userId': userId,
+            ':zero': 0,
+            ':one': 1,
+          },
+        }),
+      );
+    } catch (err) {
+      // Removed (or never this user's) since it was listed: nothing left to rename.
+      if ((err as Error).name === 'ConditionalCheckFailedException') return;
+      throw err;
+    }
   }
 
   async listByOrganization(organizationId: string): Promise<MemberRecord[]> {

@@ -54,4 +54,16 @@ export class DynamoProfileStore implements ProfileStore {
       }),
     );
   }
+
+  async setDisplayName(id: string, displayName: string, at: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { id },
+        UpdateExpression: 'SET displayName = :displayName, updatedAt = :at',
+        ConditionExpression: 'attribute_exists(id)',
+        ExpressionAttributeValues: { ':displayName': displayName, ':at': at },
+      }),
+    );
+  }
 }
