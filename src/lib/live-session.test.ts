@@ -173,6 +173,16 @@ describe('startLiveSession', () => {
     expect(h.state().live).toBe('live');
   });
 
+  it('shows live as soon as an event arrives while the state still says interrupted', async () => {
+    const h = harness();
+    h.reads[0]?.resolve([]);
+    await settle();
+    h.live('interrupted');
+    expect(h.state().live).toBe('interrupted');
+    h.push({ id: 'a', version: 1 });
+    expect(h.state().live).toBe('live');
+  });
+
   it('stays "failed" once the subscription failed', () => {
     const h = harness();
     h.fail(new Error('Connection failed'));

@@ -202,11 +202,15 @@ export function startLiveSession<T, E>(
       }),
     );
     const subscription = subscribe({
-      next: (event) =>
+      next: (event) => {
+        // An event that arrives proves the connection is up, whatever the last state said.
+        if (active)
+          setState((s) => (s.live === 'failed' || s.live === 'live' ? s : { ...s, live: 'live' }));
         change((shown) => {
           const { apply } = query();
           return apply === undefined ? RELOAD : apply(shown, event);
-        }),
+        });
+      },
       error: (err) => {
         if (active) setState((s) => ({ ...s, live: 'failed', liveError: errorMessage(err) }));
       },

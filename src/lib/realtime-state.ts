@@ -6,6 +6,9 @@ export type LiveState = 'connecting' | 'live' | 'interrupted' | 'failed';
 
 const liveStateOf = (state: ConnectionState): LiveState | undefined => {
   switch (state) {
+    // The socket is open and delivering; a late keep-alive alone is no lost connection (the
+    // client closes it and reports ConnectionDisrupted when one really is lost).
+    case ConnectionState.ConnectedPendingKeepAlive:
     case ConnectionState.Connected:
       return 'live';
     case ConnectionState.Connecting:
@@ -13,7 +16,6 @@ const liveStateOf = (state: ConnectionState): LiveState | undefined => {
     case ConnectionState.ConnectionDisrupted:
     case ConnectionState.ConnectionDisruptedPendingNetwork:
     case ConnectionState.ConnectedPendingNetwork:
-    case ConnectionState.ConnectedPendingKeepAlive:
       return 'interrupted';
     case ConnectionState.ConnectedPendingDisconnect:
     case ConnectionState.Disconnected:
