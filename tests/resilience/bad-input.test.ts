@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { GraphQLArgument } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql, type GraphQLResponse, graphqlOk, type Session } from '../../local/graphql-client';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { GraphQLResponse } from '../../local/graphql-client';
 import { workOrderReadGroups } from '../../core/organizations/roles';
 import { ownerValue } from '../../core/records';
-import { type SuiteRuntime, signUpPeople, startSuiteRuntime } from '../support/suite';
+import { expectDomainError, type RefusalType } from '../support/domain-error';
+import {
+  CREATE_ITEM,
+  GET_DESCRIPTION,
+  SUBMIT,
+  WHO_AM_I,
+  WORK_ORDERS_WITH_REQUESTER,
+} from '../support/operations';
+import { useWorld } from '../support/world';
 import {
   isTextArgument,
   type Operation,
@@ -27,7 +34,6 @@ import {
  * nothing in any table, and the server keeps answering another person at their usual pace.
  */
 
-const PASSWORD = 'Test-pass-123';
 const HUGE = 'x'.repeat(200_000);
 /** Emoji, a ZWJ sequence, right-to-left text and an override, combining marks, a null byte, a lone surrogate. */
 const UNICODE = '🛠️ 👩‍🔧 مرحبا \u202eevil\u202c e\u0301\u0301 a\u0000b \ud800 ☃';
@@ -57,33 +63,20 @@ function expectHandled(result: Result, label: string): void {
 }
 
 describe('bad input', () => {
-  let suite: SuiteRuntime;
-  const sessions = {} as Record<'owner' | 'other', Session>;
-  const userIds = {} as Record<'owner' | 'other', string>;
+  const world = useWorld({
+    name: 'bad-input',
+    people: { owner: { email: 'owner@a.example' }, other: { email: 'other@b.example' } },
+    organizations: { main: { owner: 'owner', name: 'Bad Input Org' } },
+  });
   const ids: Record<string, string> = {};
   let operations: Operation[] = [];
 
-  const url = () => suite.runtime.urls.graphql;
   const asOwner = (query: string, variables?: Record<string, unknown>) =>
-    graphql(url(), sessions.owner.accessToken, query, variables);
-  const post = async (body: string) => {
-    const response = await fetch(url(), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: sessions.owner.accessToken },
-      body,
-    });
-    const text = await response.text();
-    let parsed: { data?: Record<string, unknown>; errors?: Result['errors'] } = {};
-    try {
-      parsed = JSON.parse(text) as typeof parsed;
-    } catch {
-      parsed = { errors: [{ message: text }] };
-    }
-    return { status: response.status, data: parsed.data, errors: parsed.errors } as Result;
-  };
+    world.gql('owner', query, variables) as Promise<Result>;
+  const post = (body: string) => world.post('owner', body);
   const snapshot = async () => {
-    await suite.runtime.streamsIdle();
-    return tablesSnapshot(suite.documents, suite.runtime.assembly);
+    await world.runtime.streamsIdle();
+    return tablesSnapshot(world.documents, world.runtime.assembly);
   };
   const argsOf = (operation: Operation) => operation.field.args;
   /** Values for the required arguments; optional ones stay unset unless a case sets them. */
@@ -95,46 +88,26 @@ describe('bad input', () => {
     );
 
   beforeAll(async () => {
-    suite = await startSuiteRuntime('bad-input');
-    await signUpPeople(
-      suite.cognito,
-      { owner: { email: 'owner@a.example' }, other: { email: 'other@b.example' } },
-      PASSWORD,
-      sessions,
-      userIds,
-    );
-    const created = await graphqlOk<{ createOrganization: { id: string } }>(
-      url(),
-      sessions.owner.accessToken,
-      'mutation { createOrganization(name: "Bad Input Org") { id } }',
-    );
-    ids.organizationId = created.createOrganization.id;
-    sessions.owner = await suite.cognito.signIn('owner@a.example', PASSWORD);
-    const submitted = await graphqlOk<{ submitWorkOrder: { id: string } }>(
-      url(),
-      sessions.owner.accessToken,
-      'mutation S($o: ID!) { submitWorkOrder(organizationId: $o, title: "Boiler") { id } }',
-      { o: ids.organizationId },
-    );
+    ids.organizationId = world.organizationId;
+    const submitted = await world.ok('owner', SUBMIT, {
+      organizationId: ids.organizationId,
+      title: 'Boiler',
+    });
     ids.id = submitted.submitWorkOrder.id;
     ids.workOrderId = submitted.submitWorkOrder.id;
-    const item = await graphqlOk<{ createInventoryItem: { id: string } }>(
-      url(),
-      sessions.owner.accessToken,
-      'mutation I($o: ID!) { createInventoryItem(organizationId: $o, sku: "F-1", name: "Filter", unit: "each", quantity: 5, minQuantity: 1) { id } }',
-      { o: ids.organizationId },
-    );
+    const item = await world.ok('owner', CREATE_ITEM, {
+      organizationId: ids.organizationId,
+      sku: 'F-1',
+      name: 'Filter',
+      quantity: 5,
+      minQuantity: 1,
+    });
     ids.itemId = item.createInventoryItem.id;
-    ids.memberId = `${ids.organizationId}#${userIds.owner}`;
-    ids.userId = userIds.owner;
-    ids.requesterId = userIds.owner;
-    ids.recipientId = userIds.owner;
-    operations = operationsOf(schemaOf(suite.runtime.assembly));
-  }, 240_000);
-
-  afterAll(async () => {
-    await suite?.runtime.stop();
-    if (suite) rmSync(suite.dataDirectory, { recursive: true, force: true });
+    ids.memberId = `${ids.organizationId}#${world.ids.owner}`;
+    ids.userId = world.ids.owner;
+    ids.requesterId = world.ids.owner;
+    ids.recipientId = world.ids.owner;
+    operations = operationsOf(schemaOf(world.runtime.assembly));
   });
 
   it('finds every query and mutation of the finished API', () => {
@@ -250,22 +223,17 @@ describe('bad input', () => {
   });
 
   it('stores unicode text exactly as sent', async () => {
-    const submitted = await graphqlOk<{ submitWorkOrder: { id: string; title: string } }>(
-      url(),
-      sessions.owner.accessToken,
-      'mutation S($o: ID!, $t: String!, $d: String) { submitWorkOrder(organizationId: $o, title: $t, description: $d) { id title } }',
-      { o: ids.organizationId, t: UNICODE, d: UNICODE.repeat(10) },
-    );
-    const read = await graphqlOk<{ getWorkOrder: { title: string; description: string } }>(
-      url(),
-      sessions.owner.accessToken,
-      'query G($id: ID!) { getWorkOrder(id: $id) { title description } }',
-      { id: submitted.submitWorkOrder.id },
-    );
+    const submitted = await world.ok('owner', SUBMIT, {
+      organizationId: ids.organizationId ?? '',
+      title: UNICODE,
+      description: UNICODE.repeat(10),
+    });
+    const read = await world.ok('owner', GET_DESCRIPTION, { id: submitted.submitWorkOrder.id });
+    const { title, description } = read.getWorkOrder ?? { title: '', description: '' };
     // JSON carries the lone surrogate as U+FFFD once it has been stored as UTF-8.
     const stored = UNICODE.replace('\ud800', '\ufffd');
-    expect([UNICODE, stored]).toContain(read.getWorkOrder.title);
-    expect(read.getWorkOrder.description.startsWith(read.getWorkOrder.title)).toBe(true);
+    expect([UNICODE, stored]).toContain(title);
+    expect(description.startsWith(title)).toBe(true);
   });
 
   describe('bombs and malformed requests', () => {
@@ -273,7 +241,7 @@ describe('bad input', () => {
       `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
     const deep = (levels: number) =>
       `{ me ${'{ profile '.repeat(levels)}{ id }${' }'.repeat(levels)} }`;
-    const cases: [string, () => Promise<Result>, string][] = [
+    const cases: [string, () => Promise<Result>, RefusalType][] = [
       ['1,000 aliases of me', () => asOwner(aliases(1000)), 'ResolverExecutionLimitReached'],
       [
         '1,000 aliased submitWorkOrder mutations',
@@ -335,7 +303,7 @@ describe('bad input', () => {
         const before = await snapshot();
         const result = await send();
         expectTypedRefusal(result, label);
-        expect(result.errors?.[0]?.errorType).toBe(errorType);
+        await expectDomainError(result, errorType, undefined, label);
         expect(await snapshot()).toEqual(before);
       },
     );
@@ -352,11 +320,7 @@ describe('bad input', () => {
     it("keeps another person's requests fast and error-free while all of it is thrown at once", async () => {
       const probe = async () => {
         const started = performance.now();
-        const result = await graphql(
-          url(),
-          sessions.other.accessToken,
-          '{ me { profile { id } } }',
-        );
+        const result = await world.gql('other', WHO_AM_I);
         return { ms: performance.now() - started, ok: !result.errors && result.status === 200 };
       };
       const baseline: number[] = [];
@@ -394,18 +358,18 @@ describe('bad input', () => {
       // And the server is still up for the attacker too: a caller who sent that much may be
       // throttled (429, nothing else) and is let in again once it waits for its rate.
       const deadline = Date.now() + 15_000;
-      let after = await asOwner('{ me { profile { id } } }');
+      let after = await world.gql('owner', WHO_AM_I);
       while (after.errors && Date.now() < deadline) {
-        expect(after.errors[0]?.errorType).toBe('TooManyRequestsException');
+        await expectDomainError(after, 'TooManyRequestsException');
         await new Promise((resolve) => setTimeout(resolve, 1_000));
-        after = await asOwner('{ me { profile { id } } }');
+        after = await world.gql('owner', WHO_AM_I);
       }
       expect(after.errors).toBeUndefined();
     });
   });
 
   it('counts resolvers as they run: 850 work orders with their owner field in one request go over 800', async () => {
-    const table = suite.runtime.tableName('WorkOrder');
+    const table = world.table('WorkOrder');
     const organizationId = ids.organizationId ?? '';
     const now = new Date().toISOString();
     const items = Array.from({ length: 850 }, (_, i) => ({
@@ -418,15 +382,15 @@ describe('bad input', () => {
       priority: 'LOW',
       category: 'OTHER',
       type: 'CORRECTIVE',
-      requester: ownerValue(userIds.owner, 'owner@a.example'),
-      requesterId: userIds.owner,
+      requester: ownerValue(world.ids.owner, world.emails.owner),
+      requesterId: world.ids.owner,
       readGroups: workOrderReadGroups(organizationId),
       version: 1,
       createdAt: now,
       updatedAt: now,
     }));
     for (let i = 0; i < items.length; i += 25) {
-      await suite.documents.send(
+      await world.documents.send(
         new BatchWriteCommand({
           RequestItems: {
             [table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
@@ -435,20 +399,14 @@ describe('bad input', () => {
       );
     }
     const list = (limit: number) =>
-      asOwner(
-        'query L($o: ID!, $l: Int) { workOrdersByOrganization(organizationId: $o, limit: $l) { items { id requester } } }',
-        { o: ids.organizationId, l: limit },
-      );
-    const all = await list(1000);
-    expect(all.errors?.length).toBeGreaterThan(0);
+      world.gql('owner', WORK_ORDERS_WITH_REQUESTER, { o: organizationId, l: limit });
+    const all = await expectDomainError(list(1000), 'ResolverExecutionLimitReached');
     expect(new Set(all.errors?.map((e) => e.errorType))).toEqual(
       new Set(['ResolverExecutionLimitReached']),
     );
     // The app reads in pages of at most 500 (a timeline), well within the limit.
     const page = await list(500);
     expect(page.errors).toBeUndefined();
-    expect(
-      (page.data?.workOrdersByOrganization as { items: unknown[] } | undefined)?.items,
-    ).toHaveLength(500);
+    expect(page.data?.workOrdersByOrganization.items).toHaveLength(500);
   });
 });

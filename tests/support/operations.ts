@@ -320,6 +320,14 @@ export const ME = document<{ me: Me }>(
   '{ me { profile { id email displayName createdAt } memberships { organizationId role } } }',
 );
 
+/** Sets the caller's name. */
+export const UPDATE_PROFILE = document<
+  { updateProfile: { id: string; displayName: string | null } },
+  { displayName: string }
+>(
+  'mutation UpdateProfile($displayName: String!) { updateProfile(displayName: $displayName) { id displayName } }',
+);
+
 /** The caller's own id: the cheapest request a signed-in person can make of the API. */
 export const WHO_AM_I = document<{ me: { profile: { id: string } } }>('{ me { profile { id } } }');
 

@@ -83,6 +83,11 @@ export type World<P extends string, O extends string> = {
     query: Document<T, V> | string,
     variables?: V | Record<string, unknown>,
   ) => Promise<T>;
+  /** Posts a raw body to the API as someone: the answer, parsed where it is JSON, and its headers. */
+  post: (
+    who: Caller<P>,
+    body: string,
+  ) => Promise<GraphQLResponse<Record<string, unknown>> & { headers: Headers }>;
   /** Signs a person in again (new groups arrive with a new token) and keeps the session. */
   signIn: (who: P) => Promise<Session>;
   /** Signs up and in someone who is not one of the suite's people. */
@@ -190,6 +195,22 @@ export async function startWorld<P extends string, O extends string = never>(
         query,
         variables as Record<string, unknown>,
       );
+    const post: World<P, O>['post'] = async (who, body) => {
+      const token = tokenOf(who);
+      const response = await fetch(started().urls.graphql, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: token } : {}) },
+        body,
+      });
+      const text = await response.text();
+      let parsed: Pick<GraphQLResponse<Record<string, unknown>>, 'data' | 'errors'>;
+      try {
+        parsed = JSON.parse(text) as typeof parsed;
+      } catch {
+        parsed = { errors: [{ message: text }] };
+      }
+      return { status: response.status, ...parsed, headers: response.headers };
+    };
     const signIn = async (who: P) => {
       sessions[who] = await target.cognito.signIn(emails[who], PASSWORD);
       return sessions[who];
@@ -258,6 +279,7 @@ export async function startWorld<P extends string, O extends string = never>(
         )?.tableName ?? started().tableName(model),
       gql,
       ok,
+      post,
       signIn,
       signUp: async (email) => {
         await target.cognito.createConfirmedUser(email, PASSWORD);
