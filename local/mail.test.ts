@@ -112,6 +112,47 @@ describe('mail', () => {
     }
   });
 
+  it("serves Steward's mailbox page at its URL, the emulator's API beside it", async () => {
+    const mail = await startMail({ port: await freePort() });
+    const ses = new SESv2Client({
+      endpoint: mail.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    try {
+      await ses.send(
+        new SendEmailCommand({
+          FromEmailAddress: 'steward@example.com',
+          Destination: { ToAddresses: ['ada@example.com'] },
+          Content: {
+            Simple: {
+              Subject: { Data: 'Your Steward verification code' },
+              Body: {
+                Text: { Data: 'Your Steward verification code is 731904' },
+                Html: { Data: '<p>Code <b>731904</b></p><script>parent.pwned = 1</script>' },
+              },
+            },
+          },
+        }),
+      );
+      const page = await fetch(mail.url);
+      expect(page.headers.get('content-type')).toContain('text/html');
+      expect(page.headers.get('content-security-policy')).toContain("script-src 'nonce-");
+      const html = await page.text();
+      expect(html).toContain('<title>Steward mailbox</title>');
+      expect(html).toContain('<p class="code" title="verification code">731904</p>');
+      expect(html).not.toContain('<script>parent.pwned');
+      expect(html).toContain('&lt;script&gt;parent.pwned = 1&lt;/script&gt;');
+      expect(await (await fetch(`${mail.url}/?to=bo@example.com`)).text()).not.toContain('731904');
+      expect((await readMailbox(mail.url)).map((m) => m.subject)).toEqual([
+        'Your Steward verification code',
+      ]);
+    } finally {
+      ses.destroy();
+      await mail.stop();
+    }
+  });
+
   it('refuses a port that is taken with a clear error', async () => {
     const port = await freePort();
     const mail = await startMail({ port });

@@ -3,6 +3,7 @@ import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { renderMailboxPage } from './mailbox-page';
 import { assertPortFree, LocalRuntimeError } from './process-utils';
 
 /** One message as the mailbox shows it. */
@@ -131,7 +132,9 @@ export async function startMail(options: {
     throw err;
   }
   running = true;
-  const faults = installFaults(server);
+  const faults = installFaults(server, (req, res) =>
+    serveMailboxPage(req, res, () => store.getStoreReadonly().emails.map(toMessage)),
+  );
   const { port } = server.address() as AddressInfo;
   const url = `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`;
   return {
@@ -158,8 +161,31 @@ const isSend = (req: http.IncomingMessage): boolean =>
     new URL(req.url ?? '/', 'http://localhost').pathname,
   );
 
-/** Puts the fault switches in front of the emulator's own request handling. */
-function installFaults(server: Server): MailFaults {
+/**
+ * Answers `GET /` with Steward's mailbox page instead of the emulator's own viewer (`?to=`
+ * filters by recipient); every other path (`/store`, the send endpoints) is the emulator's.
+ */
+function serveMailboxPage(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  messages: () => MailMessage[],
+): boolean {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (!['GET', 'HEAD'].includes(req.method ?? '') || !['/', '/index.html'].includes(url.pathname)) {
+    return false;
+  }
+  const page = renderMailboxPage(messages(), {
+    recipient: url.searchParams.get('to') ?? undefined,
+  });
+  res.writeHead(200, page.headers).end(req.method === 'HEAD' ? undefined : page.html);
+  return true;
+}
+
+/** Puts Steward's page and the fault switches in front of the emulator's own request handling. */
+function installFaults(
+  server: Server,
+  page: (req: http.IncomingMessage, res: http.ServerResponse) => boolean,
+): MailFaults {
   const handlers = server.listeners('request') as ((
     req: http.IncomingMessage,
     res: http.ServerResponse,
@@ -170,6 +196,7 @@ function installFaults(server: Server): MailFaults {
   let hook: ((count: number) => 'accept' | 'drop') | undefined;
   let count = 0;
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (page(req, res)) return;
     if (isSend(req)) {
       if (Date.now() < failUntil) {
         refused += 1;
@@ -233,14 +260,16 @@ export async function readMailbox(url: string): Promise<MailMessage[]> {
       );
   });
   const body = JSON.parse(text) as { emails: StoredEmail[] };
-  return body.emails.map((email) => ({
-    id: email.messageId,
-    from: email.from,
-    to: email.destination.to,
-    cc: email.destination.cc,
-    subject: email.subject,
-    ...(email.body.text !== undefined ? { text: email.body.text } : {}),
-    ...(email.body.html !== undefined ? { html: email.body.html } : {}),
-    date: new Date(email.at * 1000),
-  }));
+  return body.emails.map(toMessage);
 }
+
+const toMessage = (email: StoredEmail): MailMessage => ({
+  id: email.messageId,
+  from: email.from,
+  to: email.destination.to,
+  cc: email.destination.cc,
+  subject: email.subject,
+  ...(email.body.text !== undefined ? { text: email.body.text } : {}),
+  ...(email.body.html !== undefined ? { html: email.body.html } : {}),
+  date: new Date(email.at * 1000),
+});
