@@ -1,12 +1,23 @@
-import { rmSync } from 'node:fs';
 import { getNamedType, type GraphQLField } from 'graphql';
 import type WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql, graphqlOk, type Session } from '../../local/graphql-client';
-import { seedActiveMember } from '../support/members';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { GraphQLResponse } from '../../local/graphql-client';
+import { expectDomainError, expectHttpRefusal } from '../support/domain-error';
+import {
+  ADJUST,
+  ASSIGN,
+  CREATE_ITEM,
+  EVENTS,
+  GET_ORGANIZATION,
+  INBOX,
+  LEDGER,
+  ON_INVENTORY_CHANGED,
+  ON_WORK_ORDER_CHANGED,
+  SUBMIT,
+} from '../support/operations';
 import { openRealtime, type RealtimeSubscription, subscribe } from '../support/realtime';
-import { type SuiteRuntime, signUpPeople, startSuiteRuntime } from '../support/suite';
 import { cognitoLocalKey, decodeJwt, encodeJwt, forgeries } from '../support/tokens';
+import { useWorld } from '../support/world';
 import {
   operationsOf,
   plausibleValue,
@@ -23,16 +34,7 @@ import {
  * people of organization A, and people in no organization, reach nothing of organization B.
  */
 
-const PASSWORD = 'Test-pass-123';
 const SECRET = 'b-secret';
-const PEOPLE = {
-  bob: { email: 'bob@b.example' },
-  tom: { email: 'tom@b.example' },
-  alice: { email: 'alice@a.example' },
-  carl: { email: 'carl@a.example' },
-  nora: { email: 'nora@x.example' },
-};
-type Person = keyof typeof PEOPLE;
 
 /** B's records the matrix aims at. */
 type Targets = {
@@ -49,111 +51,71 @@ type Targets = {
 };
 
 describe('callers', () => {
-  let suite: SuiteRuntime;
-  const sessions = {} as Record<Person, Session>;
-  const subs = {} as Record<Person, string>;
+  const world = useWorld({
+    name: 'callers',
+    people: {
+      bob: { email: 'bob@b.example' },
+      tom: { email: 'tom@b.example', role: 'TECHNICIAN', of: 'B' },
+      alice: { email: 'alice@a.example' },
+      carl: { email: 'carl@a.example', role: 'TECHNICIAN', of: 'A' },
+      nora: { email: 'nora@x.example' },
+    },
+    organizations: {
+      A: { owner: 'alice', name: 'Org A' },
+      B: { owner: 'bob', name: `Org B ${SECRET}` },
+    },
+  });
+  type Person = keyof typeof world.ids;
   let b: Targets;
-  let orgA = '';
 
-  const url = () => suite.runtime.urls.graphql;
-  const as = (who: Person, query: string, variables?: Record<string, unknown>) =>
-    graphql(url(), sessions[who].accessToken, query, variables);
-  const okAs = <T>(who: Person, query: string, variables?: Record<string, unknown>) =>
-    graphqlOk<T>(url(), sessions[who].accessToken, query, variables);
+  const url = () => world.runtime.urls.graphql;
   /** Every item of every table that belongs to B or to B's people. */
   const snapshotOfB = async () => {
-    await suite.runtime.streamsIdle();
-    const all = await tablesSnapshot(suite.documents, suite.runtime.assembly);
+    await world.runtime.streamsIdle();
+    const all = await tablesSnapshot(world.documents, world.runtime.assembly);
     const mine = (row: unknown) =>
-      [b.org, subs.bob, subs.tom].some((id) => String(row).includes(id));
+      [b.org, world.ids.bob, world.ids.tom].some((id) => String(row).includes(id));
     return Object.fromEntries(Object.entries(all).map(([t, rows]) => [t, rows.filter(mine)]));
   };
 
   beforeAll(async () => {
-    suite = await startSuiteRuntime('callers');
-    await signUpPeople(suite.cognito, PEOPLE, PASSWORD, sessions, subs);
-    const seed = (organizationId: string, who: Person, role: 'TECHNICIAN') =>
-      seedActiveMember({
-        documents: suite.documents,
-        cognito: suite.cognito,
-        table: suite.runtime.tableName('OrganizationMember'),
-        organizationId,
-        userId: subs[who],
-        email: PEOPLE[who].email,
-        role,
-        displayName: who,
-      });
-    const orgs: Record<string, { id: string; slug: string }> = {};
-    for (const [who, name] of [
-      ['alice', 'Org A'],
-      ['bob', `Org B ${SECRET}`],
-    ] as const) {
-      const created = await okAs<{ createOrganization: { id: string; slug: string } }>(
-        who,
-        'mutation C($n: String!) { createOrganization(name: $n) { id slug } }',
-        { n: name },
-      );
-      orgs[who] = created.createOrganization;
-    }
-    orgA = orgs.alice?.id ?? '';
-    const orgB = orgs.bob?.id ?? '';
-    await seed(orgA, 'carl', 'TECHNICIAN');
-    await seed(orgB, 'tom', 'TECHNICIAN');
-    for (const who of Object.keys(PEOPLE) as Person[]) {
-      sessions[who] = await suite.cognito.signIn(PEOPLE[who].email, PASSWORD);
-    }
-
-    const submitted = await okAs<{ submitWorkOrder: { id: string } }>(
-      'bob',
-      'mutation S($o: ID!, $t: String!) { submitWorkOrder(organizationId: $o, title: $t) { id } }',
-      { o: orgB, t: `${SECRET}-boiler` },
-    );
-    const assigned = await okAs<{ assignWorkOrder: { version: number } }>(
-      'bob',
-      'mutation A($id: ID!, $a: String!) { assignWorkOrder(id: $id, assigneeId: $a) { version } }',
-      { id: submitted.submitWorkOrder.id, a: subs.tom },
-    );
-    const item = await okAs<{ createInventoryItem: { id: string } }>(
-      'bob',
-      'mutation I($o: ID!, $n: String!) { createInventoryItem(organizationId: $o, sku: "B-1", name: $n, unit: "each", quantity: 5, minQuantity: 2) { id } }',
-      { o: orgB, n: `${SECRET}-filter` },
-    );
-    const adjusted = await okAs<{ adjustInventory: { version: number } }>(
-      'bob',
-      'mutation J($i: ID!, $w: ID) { adjustInventory(itemId: $i, delta: -4, reason: CONSUME, workOrderId: $w) { version } }',
-      { i: item.createInventoryItem.id, w: submitted.submitWorkOrder.id },
-    );
-    await suite.runtime.streamsIdle();
-    const lists = await okAs<{
-      eventsByWorkOrder: { items: { id: string }[] };
-      adjustmentsByItem: { items: { id: string }[] };
-    }>(
-      'bob',
-      'query L($w: ID!, $i: ID!) { eventsByWorkOrder(workOrderId: $w) { items { id } } adjustmentsByItem(itemId: $i) { items { id } } }',
-      { w: submitted.submitWorkOrder.id, i: item.createInventoryItem.id },
-    );
-    const inbox = await okAs<{ notificationsByRecipient: { items: { id: string }[] } }>(
-      'tom',
-      'query N($r: String!) { notificationsByRecipient(recipientId: $r) { items { id } } }',
-      { r: subs.tom },
-    );
+    const orgB = world.org.B;
+    const submitted = await world.ok('bob', SUBMIT, {
+      organizationId: orgB,
+      title: `${SECRET}-boiler`,
+    });
+    const workOrderId = submitted.submitWorkOrder.id;
+    const assigned = await world.ok('bob', ASSIGN, { id: workOrderId, assigneeId: world.ids.tom });
+    const item = await world.ok('bob', CREATE_ITEM, {
+      organizationId: orgB,
+      sku: 'B-1',
+      name: `${SECRET}-filter`,
+      quantity: 5,
+      minQuantity: 2,
+    });
+    const itemId = item.createInventoryItem.id;
+    const adjusted = await world.ok('bob', ADJUST, {
+      itemId,
+      delta: -4,
+      reason: 'CONSUME',
+      workOrderId,
+    });
+    await world.runtime.streamsIdle();
+    const events = await world.ok('bob', EVENTS, { workOrderId });
+    const ledger = await world.ok('bob', LEDGER, { itemId });
+    const inbox = await world.ok('tom', INBOX, { recipientId: world.ids.tom });
     b = {
       org: orgB,
-      slug: orgs.bob?.slug ?? '',
-      member: `${orgB}#${subs.tom}`,
-      workOrder: submitted.submitWorkOrder.id,
+      slug: world.slugs.B,
+      member: `${orgB}#${world.ids.tom}`,
+      workOrder: workOrderId,
       workOrderVersion: assigned.assignWorkOrder.version,
-      event: lists.eventsByWorkOrder.items[0]?.id ?? '',
-      item: item.createInventoryItem.id,
+      event: events.eventsByWorkOrder.items[0]?.id ?? '',
+      item: itemId,
       itemVersion: adjusted.adjustInventory.version,
-      adjustment: lists.adjustmentsByItem.items[0]?.id ?? '',
+      adjustment: ledger.adjustmentsByItem?.items[0]?.id ?? '',
       notification: inbox.notificationsByRecipient.items[0]?.id ?? '',
     };
-  }, 240_000);
-
-  afterAll(async () => {
-    await suite?.runtime.stop();
-    if (suite) rmSync(suite.dataDirectory, { recursive: true, force: true });
   });
 
   it('has every kind of record of B to aim at', () => {
@@ -161,15 +123,26 @@ describe('callers', () => {
   });
 
   describe('forged, expired and tampered tokens', () => {
-    const QUERY = 'query M($o: ID!) { getOrganization(id: $o) { id name } }';
-    const WRITE =
-      'mutation W($o: ID!) { submitWorkOrder(organizationId: $o, title: "forged") { id } }';
+    /** A read and a write of B's, sent with a token. */
+    const read = (accessToken: string | undefined) =>
+      world.gql(
+        accessToken === undefined ? undefined : { idToken: '', accessToken },
+        GET_ORGANIZATION,
+        {
+          o: b.org,
+        },
+      );
+    const write = (accessToken: string | undefined) =>
+      world.gql(accessToken === undefined ? undefined : { idToken: '', accessToken }, SUBMIT, {
+        organizationId: b.org,
+        title: 'forged',
+      });
 
     /** Every way a token can be wrong, made from bob's genuine access and ID tokens. */
     const forged = (): [string, string | undefined][] => {
-      const access = forgeries(sessions.bob.accessToken);
-      const id = forgeries(sessions.bob.idToken);
-      const { header, payload } = decodeJwt(sessions.bob.idToken);
+      const access = forgeries(world.sessions.bob.accessToken);
+      const id = forgeries(world.sessions.bob.idToken);
+      const { header, payload } = decodeJwt(world.sessions.bob.idToken);
       return [
         ['no token', undefined],
         ['a token that is not a JWT', 'not-a-token'],
@@ -183,8 +156,8 @@ describe('callers', () => {
         [
           'access token, token_use changed to id (no audience)',
           encodeJwt(
-            decodeJwt(sessions.bob.accessToken).header,
-            { ...decodeJwt(sessions.bob.accessToken).payload, token_use: 'id' },
+            decodeJwt(world.sessions.bob.accessToken).header,
+            { ...decodeJwt(world.sessions.bob.accessToken).payload, token_use: 'id' },
             cognitoLocalKey(),
           ),
         ],
@@ -192,8 +165,8 @@ describe('callers', () => {
     };
 
     it('accepts the genuine tokens the forgeries are made from', async () => {
-      for (const token of [sessions.bob.accessToken, sessions.bob.idToken]) {
-        const result = await graphql(url(), token, QUERY, { o: b.org });
+      for (const token of [world.sessions.bob.accessToken, world.sessions.bob.idToken]) {
+        const result = await read(token);
         expect(result.errors).toBeUndefined();
       }
     });
@@ -202,15 +175,17 @@ describe('callers', () => {
       const before = await snapshotOfB();
       const cases = forged();
       for (const [label, token] of cases) {
-        for (const [query, kind] of [
-          [QUERY, 'read'],
-          [WRITE, 'write'],
+        for (const [send, kind] of [
+          [read, 'read'],
+          [write, 'write'],
         ] as const) {
-          const result = await graphql(url(), token, query, { o: b.org });
-          const detail = `${label} (${kind}): ${JSON.stringify(result).slice(0, 300)}`;
-          expect(result.status, detail).toBe(401);
-          expect(result.errors?.[0]?.errorType, detail).toBe('UnauthorizedException');
-          expect(result.data, detail).toBeUndefined();
+          await expectHttpRefusal(
+            send(token) as Promise<GraphQLResponse<unknown>>,
+            401,
+            'UnauthorizedException',
+            undefined,
+            `${label} (${kind})`,
+          );
         }
       }
       console.log(`callers: ${cases.length} forged tokens refused over HTTP (read and write)`);
@@ -221,7 +196,7 @@ describe('callers', () => {
       for (const [label, token] of forged()) {
         if (token === undefined) continue;
         await expect(
-          openRealtime(suite.runtime.urls.realtime, url(), token),
+          openRealtime(world.runtime.urls.realtime, url(), token),
           label,
         ).rejects.toThrow(/connection_error|Unauthorized|401|closed/);
       }
@@ -229,20 +204,14 @@ describe('callers', () => {
 
     it('refuses each forgery in a subscription start on a genuine connection', async () => {
       const socket = await openRealtime(
-        suite.runtime.urls.realtime,
+        world.runtime.urls.realtime,
         url(),
-        sessions.bob.accessToken,
+        world.sessions.bob.accessToken,
       );
       try {
         for (const [label, token] of forged()) {
           await expect(
-            subscribe(
-              socket,
-              url(),
-              token ?? '',
-              'subscription S($o: ID!) { onWorkOrderChanged(organizationId: $o) { id } }',
-              { o: b.org },
-            ),
+            subscribe(socket, url(), token ?? '', ON_WORK_ORDER_CHANGED, { organizationId: b.org }),
             label,
           ).rejects.toThrow(/refused|Unauthorized/i);
         }
@@ -282,11 +251,11 @@ describe('callers', () => {
         memberId: b.member,
         workOrderId: b.workOrder,
         itemId: b.item,
-        userId: subs.tom,
-        requesterId: subs.bob,
-        assigneeId: subs.tom,
-        recipientId: subs.tom,
-        email: PEOPLE.tom.email,
+        userId: world.ids.tom,
+        requesterId: world.ids.bob,
+        assigneeId: world.ids.tom,
+        recipientId: world.ids.tom,
+        email: world.emails.tom,
         slug: b.slug,
         ids: [b.notification],
         expectedVersion: returns === 'InventoryItem' ? b.itemVersion : b.workOrderVersion,
@@ -316,13 +285,13 @@ describe('callers', () => {
       return { query, variables };
     };
 
-    const operations = () => operationsOf(schemaOf(suite.runtime.assembly));
+    const operations = () => operationsOf(schemaOf(world.runtime.assembly));
 
     it.each(OUTSIDERS)('%s reads nothing of B through any query', async (_label, who) => {
       let cases = 0;
       for (const operation of operations().filter((o) => o.kind === 'query')) {
         const { query, variables } = aimedAtB('query', operation.field);
-        const result = await as(who, query, variables);
+        const result = await world.gql(who, query, variables);
         const detail = `${operation.name}: ${JSON.stringify(result).slice(0, 300)}`;
         expect(result.status, detail).toBe(200);
         expect(JSON.stringify(result.data ?? {}), detail).not.toMatch(leaks());
@@ -337,15 +306,17 @@ describe('callers', () => {
       for (const operation of operations().filter((o) => o.kind === 'mutation')) {
         const before = await snapshotOfB();
         const { query, variables } = aimedAtB('mutation', operation.field);
-        const result = await as(who, query, variables);
+        const result = await world.gql(who, query, variables);
         const detail = `${operation.name}: ${JSON.stringify(result).slice(0, 300)}`;
         const aimsAtB = operation.field.args.some((a) =>
           ['organizationId', 'memberId', 'workOrderId', 'itemId', 'id', 'ids'].includes(a.name),
         );
         if (aimsAtB) {
-          expect(result.errors?.length, detail).toBeGreaterThan(0);
-          expect(result.errors?.[0]?.errorType, detail).toMatch(
+          await expectDomainError(
+            result,
             /^(FORBIDDEN|NOT_FOUND|Unauthorized|UnauthorizedException|INVITATION_EXPIRED)$/,
+            undefined,
+            operation.name,
           );
         }
         expect(JSON.stringify(result.data ?? {}), detail).not.toMatch(leaks());
@@ -359,13 +330,13 @@ describe('callers', () => {
     it.each(OUTSIDERS)(
       "%s is refused B's subscriptions and hears nothing of B on their own",
       async (_label, who) => {
-        const token = sessions[who].accessToken;
+        const token = world.sessions[who].accessToken;
         const sockets: WebSocket[] = [];
         const own: RealtimeSubscription[] = [];
         try {
-          const schema = schemaOf(suite.runtime.assembly);
+          const schema = schemaOf(world.runtime.assembly);
           for (const field of Object.values(schema.getSubscriptionType()?.getFields() ?? {})) {
-            const socket = await openRealtime(suite.runtime.urls.realtime, url(), token);
+            const socket = await openRealtime(world.runtime.urls.realtime, url(), token);
             sockets.push(socket);
             const { query, variables } = aimedAtB('subscription', field);
             if (field.args.length > 0) {
@@ -378,24 +349,16 @@ describe('callers', () => {
             }
           }
           // B's people act: a work order, an assignment (a notification to tom), a stock change.
-          const submitted = await okAs<{ submitWorkOrder: { id: string } }>(
-            'bob',
-            'mutation S($o: ID!, $t: String!) { submitWorkOrder(organizationId: $o, title: $t) { id } }',
-            { o: b.org, t: `${SECRET}-live` },
-          );
-          await okAs(
-            'bob',
-            'mutation A($id: ID!, $a: String!) { assignWorkOrder(id: $id, assigneeId: $a) { id } }',
-            { id: submitted.submitWorkOrder.id, a: subs.tom },
-          );
-          await okAs(
-            'bob',
-            'mutation J($i: ID!) { adjustInventory(itemId: $i, delta: 1, reason: RECEIVE) { id } }',
-            {
-              i: b.item,
-            },
-          );
-          await suite.runtime.streamsIdle();
+          const submitted = await world.ok('bob', SUBMIT, {
+            organizationId: b.org,
+            title: `${SECRET}-live`,
+          });
+          await world.ok('bob', ASSIGN, {
+            id: submitted.submitWorkOrder.id,
+            assigneeId: world.ids.tom,
+          });
+          await world.ok('bob', ADJUST, { itemId: b.item, delta: 1, reason: 'RECEIVE' });
+          await world.runtime.streamsIdle();
           await new Promise((r) => setTimeout(r, 500));
           for (const subscription of own) expect(subscription.events).toEqual([]);
         } finally {
@@ -405,28 +368,16 @@ describe('callers', () => {
     );
 
     it('delivers those same events to B (the subscriptions do work)', async () => {
-      const token = sessions.tom.accessToken;
-      const socket = await openRealtime(suite.runtime.urls.realtime, url(), token);
+      const token = world.sessions.tom.accessToken;
+      const socket = await openRealtime(world.runtime.urls.realtime, url(), token);
       try {
-        const live = await subscribe(
-          socket,
-          url(),
-          token,
-          'subscription S($o: ID!) { onInventoryChanged(organizationId: $o) { id quantity } }',
-          { o: b.org },
-        );
-        await okAs(
-          'bob',
-          'mutation J($i: ID!) { adjustInventory(itemId: $i, delta: 1, reason: RECEIVE) { id } }',
-          {
-            i: b.item,
-          },
-        );
+        const live = await subscribe(socket, url(), token, ON_INVENTORY_CHANGED, { o: b.org });
+        await world.ok('bob', ADJUST, { itemId: b.item, delta: 1, reason: 'RECEIVE' });
         await live.next((e) => (e.onInventoryChanged as { id: string }).id === b.item, 3000);
       } finally {
         socket.close();
       }
-      expect(orgA).not.toBe(b.org);
+      expect(world.org.A).not.toBe(b.org);
     });
   });
 });
