@@ -20,7 +20,7 @@ export type WorkOrderBoardProps = {
   statuses?: readonly WorkOrderStatus[];
 };
 
-/** Work orders as cards in one column per status; scrolls sideways on a phone. */
+/** Work orders as cards in one column per status; columns wrap, and stack on a phone. */
 export function WorkOrderBoard({ items, statuses = BOARD_STATUSES }: WorkOrderBoardProps) {
   return (
     <div className="board" data-testid="work-order-board">
@@ -52,7 +52,7 @@ export function WorkOrderBoard({ items, statuses = BOARD_STATUSES }: WorkOrderBo
                     data-status={workOrder.status}
                     data-priority={workOrder.priority}
                   >
-                    <Link to={`/work-orders/${workOrder.id}`}>
+                    <Link to={`/work-orders/${workOrder.id}`} title={workOrder.title}>
                       <span className="wo-number">{workOrderLabel(workOrder.number)}</span>{' '}
                       <span className="wo-title">{workOrder.title}</span>
                     </Link>
