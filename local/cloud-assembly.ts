@@ -329,6 +329,299 @@ function withoutSsmReferences(
   return bound;
 }
 
+/** What the readers collect while walking the templates. */
+type Collected = {
+  tables: TableDefinition[];
+  functions: FunctionDefinition[];
+  dataSources: DataSourceDefinition[];
+  pipelineFunctions: PipelineFunctionDefinition[];
+  resolvers: ResolverDefinition[];
+  eventSourceMappings: EventSourceMappingDefinition[];
+  /** Identity policies by the role name they are attached to (inline and AWS::IAM::Policy). */
+  policiesByRole: Map<string, PolicyStatement[]>;
+  emailIdentities: string[];
+  preventUserExistenceErrors: boolean;
+  schema?: string;
+  userPool?: UserPoolDefinition;
+  graphqlApi?: Omit<GraphqlApiLimits, 'rateLimit'>;
+  rateLimit?: GraphqlApiLimits['rateLimit'];
+};
+
+/** One resource of a template and what reading it needs. */
+type Visit = {
+  id: string;
+  resource: Resource;
+  props: Record<string, unknown>;
+  stack: Stack;
+  /** Evaluates intrinsics in this resource's template (or another one). */
+  evaluate: (value: unknown, stack?: Stack) => unknown;
+  assets: AssetIndex;
+  tableNames: Map<Resource, string>;
+  functionNames: Map<Resource, string>;
+  out: Collected;
+};
+
+/** Reads one resource type into the assembly; a type with no reader does not run locally. */
+type Reader = (visit: Visit) => void;
+
+const attachPolicy = (out: Collected, role: unknown, statements: PolicyStatement[]) => {
+  const name = String(role).split('/').pop() as string;
+  out.policiesByRole.set(name, [...(out.policiesByRole.get(name) ?? []), ...statements]);
+};
+
+const tableFromArn = (arn: unknown): string => {
+  const match = /:table\/([^/]+)/.exec(String(arn));
+  if (!match?.[1]) throw new Error(`Not a table ARN: ${String(arn)}`);
+  return match[1];
+};
+const functionFromArn = (arn: unknown): string =>
+  String(arn).split(':function:').pop() ?? String(arn);
+
+/** A resolver's or pipeline function's code: APPSYNC_JS, or a VTL template pair. */
+const resolverCode = ({ props, stack, evaluate, assets }: Visit): ResolverCode => {
+  const runtime = (props.Runtime as { Name?: string } | undefined)?.Name;
+  if (runtime === 'APPSYNC_JS') {
+    const inline = props.Code !== undefined ? String(evaluate(props.Code, stack)) : undefined;
+    return {
+      runtime: 'APPSYNC_JS',
+      code: inline ?? assets.read(String(evaluate(props.CodeS3Location, stack))),
+    };
+  }
+  const template = (inlineKey: string, s3Key: string): string =>
+    props[inlineKey] !== undefined
+      ? String(evaluate(props[inlineKey], stack))
+      : props[s3Key] !== undefined
+        ? assets.read(String(evaluate(props[s3Key], stack)))
+        : '';
+  return {
+    runtime: 'VTL',
+    requestTemplate: template('RequestMappingTemplate', 'RequestMappingTemplateS3Location'),
+    responseTemplate: template('ResponseMappingTemplate', 'ResponseMappingTemplateS3Location'),
+  };
+};
+
+const readTable: Reader = ({ id, resource, props, stack, evaluate, tableNames, out }) => {
+  const definition = (
+    resource.Type === 'Custom::AmplifyDynamoDBTable'
+      ? pascalKeys(evaluate(props, stack))
+      : evaluate(props, stack)
+  ) as {
+    KeySchema: TableDefinition['keySchema'];
+    AttributeDefinitions: TableDefinition['attributeDefinitions'];
+    GlobalSecondaryIndexes?: (TableDefinition['globalSecondaryIndexes'][number] & {
+      ProvisionedThroughput?: unknown;
+    })[];
+    StreamSpecification?: { StreamViewType?: TableDefinition['streamViewType'] };
+  };
+  out.tables.push({
+    logicalId: id,
+    modelName:
+      resource.Type === 'Custom::AmplifyDynamoDBTable' ? id.replace(/Table$/, '') : undefined,
+    tableName: tableNames.get(resource) as string,
+    keySchema: definition.KeySchema,
+    attributeDefinitions: definition.AttributeDefinitions,
+    globalSecondaryIndexes: (definition.GlobalSecondaryIndexes ?? []).map((gsi) => ({
+      IndexName: gsi.IndexName,
+      KeySchema: gsi.KeySchema,
+      Projection: gsi.Projection,
+    })),
+    streamViewType: definition.StreamSpecification?.StreamViewType,
+  });
+};
+
+const readFunction: Reader = ({
+  id,
+  resource,
+  props,
+  stack,
+  evaluate,
+  assets,
+  functionNames,
+  out,
+}) => {
+  const name = functionNames.get(resource);
+  if (!name) return; // CDK's own helper functions (custom resources) do not run locally.
+  const codeKey = String(evaluate((props.Code as { S3Key?: unknown } | undefined)?.S3Key, stack));
+  const environment = evaluate(
+    (props.Environment as { Variables?: unknown } | undefined)?.Variables ?? {},
+    stack,
+  ) as Record<string, unknown>;
+  out.functions.push({
+    logicalId: id,
+    name,
+    codeDirectory: assets.resolve(codeKey),
+    handler: String(props.Handler ?? 'index.handler'),
+    environment: withoutSsmReferences(
+      Object.fromEntries(
+        Object.entries(environment)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => [k, String(v)]),
+      ),
+      name,
+    ),
+    timeoutSeconds: Number(props.Timeout ?? 3),
+    memoryMB: Number(props.MemorySize ?? 128),
+    runtime: String(props.Runtime ?? ''),
+    roleArn: props.Role === undefined ? undefined : String(evaluate(props.Role, stack)),
+  });
+};
+
+const readRole: Reader = ({ id, props, stack, evaluate, out }) => {
+  for (const policy of (props.Policies as { PolicyDocument: unknown }[] | undefined) ?? []) {
+    attachPolicy(out, id, statementsOf(evaluate(policy.PolicyDocument, stack)));
+  }
+};
+
+const readPolicy: Reader = ({ props, stack, evaluate, out }) => {
+  for (const role of (evaluate(props.Roles, stack) as unknown[] | undefined) ?? []) {
+    attachPolicy(out, role, statementsOf(evaluate(props.PolicyDocument, stack)));
+  }
+};
+
+const readEmailIdentity: Reader = ({ props, stack, evaluate, out }) => {
+  out.emailIdentities.push(String(evaluate(props.EmailIdentity, stack)));
+};
+
+const readGraphqlApi: Reader = ({ props, out }) => {
+  out.graphqlApi = {
+    queryDepthLimit: props.QueryDepthLimit ? Number(props.QueryDepthLimit) : undefined,
+    // AppSync's default when unset (or 0) is its maximum.
+    resolverCountLimit: props.ResolverCountLimit ? Number(props.ResolverCountLimit) : 10_000,
+    introspection: props.IntrospectionConfig !== 'DISABLED',
+  };
+};
+
+const readWebAcl: Reader = ({ props, stack, evaluate, out }) => {
+  out.rateLimit = rateLimitOf(evaluate(props, stack) as WebAclProperties) ?? out.rateLimit;
+};
+
+const readSchema: Reader = ({ props, stack, evaluate, assets, out }) => {
+  out.schema =
+    props.Definition !== undefined
+      ? String(evaluate(props.Definition, stack))
+      : assets.read(String(evaluate(props.DefinitionS3Location, stack)));
+};
+
+const readDataSource: Reader = ({ props, stack, evaluate, out }) => {
+  const name = String(evaluate(props.Name, stack));
+  const type = String(props.Type);
+  if (type === 'AMAZON_DYNAMODB') {
+    const table = evaluate((props.DynamoDBConfig as { TableName: unknown }).TableName, stack);
+    out.dataSources.push({ name, type, tableName: String(table) });
+  } else if (type === 'AWS_LAMBDA') {
+    const arn = evaluate(
+      (props.LambdaConfig as { LambdaFunctionArn: unknown }).LambdaFunctionArn,
+      stack,
+    );
+    out.dataSources.push({ name, type, functionName: functionFromArn(arn) });
+  } else if (type === 'NONE') {
+    out.dataSources.push({ name, type });
+  } else {
+    throw new LocalRuntimeError(
+      `Data source ${name} has type ${type}, which the local runtime does not run.`,
+      'Use DynamoDB, Lambda or NONE data sources, or add support for this type in local/.',
+    );
+  }
+};
+
+const readPipelineFunction: Reader = (visit) => {
+  const { id, props, stack, evaluate, out } = visit;
+  out.pipelineFunctions.push({
+    id,
+    name: String(evaluate(props.Name, stack)),
+    dataSourceName: String(evaluate(props.DataSourceName, stack)),
+    ...resolverCode(visit),
+  });
+};
+
+const readResolver: Reader = (visit) => {
+  const { props, stack, evaluate, out } = visit;
+  const base = {
+    typeName: String(props.TypeName),
+    fieldName: String(props.FieldName),
+    ...resolverCode(visit),
+  };
+  if (props.Kind === 'PIPELINE') {
+    const ids = evaluate(
+      (props.PipelineConfig as { Functions: unknown[] }).Functions,
+      stack,
+    ) as string[];
+    out.resolvers.push({ ...base, kind: 'PIPELINE', functions: ids });
+  } else {
+    out.resolvers.push({
+      ...base,
+      kind: 'UNIT',
+      dataSourceName: String(evaluate(props.DataSourceName, stack)),
+    });
+  }
+};
+
+const readEventSourceMapping: Reader = ({ props, stack, evaluate, out }) => {
+  const source = String(evaluate(props.EventSourceArn, stack));
+  if (!source.includes(':dynamodb:')) return;
+  const onFailure = (
+    props.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined
+  )?.OnFailure?.Destination;
+  out.eventSourceMappings.push({
+    functionName: functionFromArn(evaluate(props.FunctionName, stack)),
+    tableName: tableFromArn(source),
+    batchSize: Number(props.BatchSize ?? 100),
+    maximumRetryAttempts:
+      props.MaximumRetryAttempts === undefined ? -1 : Number(props.MaximumRetryAttempts),
+    bisectBatchOnFunctionError: Boolean(props.BisectBatchOnFunctionError),
+    reportBatchItemFailures: ((props.FunctionResponseTypes as string[] | undefined) ?? []).includes(
+      'ReportBatchItemFailures',
+    ),
+    maximumBatchingWindowSeconds: Number(props.MaximumBatchingWindowInSeconds ?? 0),
+    startingPosition: props.StartingPosition === 'TRIM_HORIZON' ? 'TRIM_HORIZON' : 'LATEST',
+    onFailureDestination: onFailure === undefined ? undefined : String(evaluate(onFailure, stack)),
+  });
+};
+
+const readUserPoolClient: Reader = ({ props, out }) => {
+  out.preventUserExistenceErrors = props.PreventUserExistenceErrors === 'ENABLED';
+};
+
+const readUserPool: Reader = ({ props, stack, evaluate, out }) => {
+  const lambdaConfig = (evaluate(props.LambdaConfig ?? {}, stack) ?? {}) as Record<string, unknown>;
+  const triggers: UserPoolDefinition['triggers'] = {};
+  for (const [trigger, arn] of Object.entries(lambdaConfig)) {
+    if (typeof arn === 'string') triggers[trigger as CognitoTrigger] = functionFromArn(arn);
+  }
+  const template = props.VerificationMessageTemplate as
+    { EmailSubject?: string; EmailMessage?: string } | undefined;
+  out.userPool = {
+    triggers,
+    usernameAttributes: (props.UsernameAttributes as string[] | undefined) ?? [],
+    autoVerifiedAttributes: (props.AutoVerifiedAttributes as string[] | undefined) ?? [],
+    passwordPolicy:
+      (props.Policies as { PasswordPolicy?: UserPoolDefinition['passwordPolicy'] } | undefined)
+        ?.PasswordPolicy ?? {},
+    schema: (props.Schema as UserPoolDefinition['schema'] | undefined) ?? [],
+    emailVerificationSubject: template?.EmailSubject ?? (props.EmailVerificationSubject as string),
+    emailVerificationMessage: template?.EmailMessage ?? (props.EmailVerificationMessage as string),
+  };
+};
+
+/** The reader of each resource type the local runtime runs. */
+const READERS: Partial<Record<string, Reader>> = {
+  'Custom::AmplifyDynamoDBTable': readTable,
+  'AWS::DynamoDB::Table': readTable,
+  'AWS::Lambda::Function': readFunction,
+  'AWS::IAM::Role': readRole,
+  'AWS::IAM::Policy': readPolicy,
+  'AWS::SES::EmailIdentity': readEmailIdentity,
+  'AWS::AppSync::GraphQLApi': readGraphqlApi,
+  'AWS::WAFv2::WebACL': readWebAcl,
+  'AWS::AppSync::GraphQLSchema': readSchema,
+  'AWS::AppSync::DataSource': readDataSource,
+  'AWS::AppSync::FunctionConfiguration': readPipelineFunction,
+  'AWS::AppSync::Resolver': readResolver,
+  'AWS::Lambda::EventSourceMapping': readEventSourceMapping,
+  'AWS::Cognito::UserPoolClient': readUserPoolClient,
+  'AWS::Cognito::UserPool': readUserPool,
+};
+
 /** Reads a synthesized backend folder into a CloudAssembly. */
 export function readCloudAssembly(directory: string): CloudAssembly {
   const assets = new AssetIndex(directory);
@@ -354,270 +647,35 @@ export function readCloudAssembly(directory: string): CloudAssembly {
     }
   }
   const evaluator = new Evaluator(tableNames, functionNames);
-  const evaluate = (value: unknown, stack: Stack) => evaluator.evaluate(value, stack);
 
-  const tables: TableDefinition[] = [];
-  const functions: FunctionDefinition[] = [];
-  const dataSources: DataSourceDefinition[] = [];
-  const pipelineFunctions: PipelineFunctionDefinition[] = [];
-  const resolvers: ResolverDefinition[] = [];
-  const eventSourceMappings: EventSourceMappingDefinition[] = [];
-  /** Identity policies by the role name they are attached to (inline and AWS::IAM::Policy). */
-  const policiesByRole = new Map<string, PolicyStatement[]>();
-  const attach = (role: unknown, statements: PolicyStatement[]) => {
-    const name = String(role).split('/').pop() as string;
-    policiesByRole.set(name, [...(policiesByRole.get(name) ?? []), ...statements]);
+  const out: Collected = {
+    tables: [],
+    functions: [],
+    dataSources: [],
+    pipelineFunctions: [],
+    resolvers: [],
+    eventSourceMappings: [],
+    policiesByRole: new Map(),
+    emailIdentities: [],
+    preventUserExistenceErrors: false,
   };
-  const emailIdentities: string[] = [];
-  let preventUserExistenceErrors = false;
-  let schema: string | undefined;
-  let userPool: UserPoolDefinition | undefined;
-  let graphqlApi: Omit<GraphqlApiLimits, 'rateLimit'> | undefined;
-  let rateLimit: GraphqlApiLimits['rateLimit'];
-
-  const tableFromArn = (arn: unknown): string => {
-    const match = /:table\/([^/]+)/.exec(String(arn));
-    if (!match?.[1]) throw new Error(`Not a table ARN: ${String(arn)}`);
-    return match[1];
-  };
-  const functionFromArn = (arn: unknown): string =>
-    String(arn).split(':function:').pop() ?? String(arn);
-
-  const code = (props: Record<string, unknown>, stack: Stack): ResolverCode => {
-    const runtime = (props.Runtime as { Name?: string } | undefined)?.Name;
-    if (runtime === 'APPSYNC_JS') {
-      const inline = props.Code !== undefined ? String(evaluate(props.Code, stack)) : undefined;
-      return {
-        runtime: 'APPSYNC_JS',
-        code: inline ?? assets.read(String(evaluate(props.CodeS3Location, stack))),
-      };
-    }
-    const template = (inlineKey: string, s3Key: string): string =>
-      props[inlineKey] !== undefined
-        ? String(evaluate(props[inlineKey], stack))
-        : props[s3Key] !== undefined
-          ? assets.read(String(evaluate(props[s3Key], stack)))
-          : '';
-    return {
-      runtime: 'VTL',
-      requestTemplate: template('RequestMappingTemplate', 'RequestMappingTemplateS3Location'),
-      responseTemplate: template('ResponseMappingTemplate', 'ResponseMappingTemplateS3Location'),
-    };
-  };
-
   for (const stack of stacks) {
     for (const [id, resource] of stack.resources()) {
-      const props = resource.Properties ?? {};
-      switch (resource.Type) {
-        case 'Custom::AmplifyDynamoDBTable':
-        case 'AWS::DynamoDB::Table': {
-          const definition = (
-            resource.Type === 'Custom::AmplifyDynamoDBTable'
-              ? pascalKeys(evaluate(props, stack))
-              : evaluate(props, stack)
-          ) as {
-            KeySchema: TableDefinition['keySchema'];
-            AttributeDefinitions: TableDefinition['attributeDefinitions'];
-            GlobalSecondaryIndexes?: (TableDefinition['globalSecondaryIndexes'][number] & {
-              ProvisionedThroughput?: unknown;
-            })[];
-            StreamSpecification?: { StreamViewType?: TableDefinition['streamViewType'] };
-          };
-          tables.push({
-            logicalId: id,
-            modelName:
-              resource.Type === 'Custom::AmplifyDynamoDBTable'
-                ? id.replace(/Table$/, '')
-                : undefined,
-            tableName: tableNames.get(resource) as string,
-            keySchema: definition.KeySchema,
-            attributeDefinitions: definition.AttributeDefinitions,
-            globalSecondaryIndexes: (definition.GlobalSecondaryIndexes ?? []).map((gsi) => ({
-              IndexName: gsi.IndexName,
-              KeySchema: gsi.KeySchema,
-              Projection: gsi.Projection,
-            })),
-            streamViewType: definition.StreamSpecification?.StreamViewType,
-          });
-          break;
-        }
-        case 'AWS::Lambda::Function': {
-          const name = functionNames.get(resource);
-          if (!name) break; // CDK's own helper functions (custom resources) do not run locally.
-          const codeKey = String(
-            evaluate((props.Code as { S3Key?: unknown } | undefined)?.S3Key, stack),
-          );
-          const environment = evaluate(
-            (props.Environment as { Variables?: unknown } | undefined)?.Variables ?? {},
-            stack,
-          ) as Record<string, unknown>;
-          functions.push({
-            logicalId: id,
-            name,
-            codeDirectory: assets.resolve(codeKey),
-            handler: String(props.Handler ?? 'index.handler'),
-            environment: withoutSsmReferences(
-              Object.fromEntries(
-                Object.entries(environment)
-                  .filter(([, v]) => v !== undefined)
-                  .map(([k, v]) => [k, String(v)]),
-              ),
-              name,
-            ),
-            timeoutSeconds: Number(props.Timeout ?? 3),
-            memoryMB: Number(props.MemorySize ?? 128),
-            runtime: String(props.Runtime ?? ''),
-            roleArn: props.Role === undefined ? undefined : String(evaluate(props.Role, stack)),
-          });
-          break;
-        }
-        case 'AWS::IAM::Role':
-          for (const policy of (props.Policies as { PolicyDocument: unknown }[] | undefined) ??
-            []) {
-            attach(id, statementsOf(evaluate(policy.PolicyDocument, stack)));
-          }
-          break;
-        case 'AWS::IAM::Policy':
-          for (const role of (evaluate(props.Roles, stack) as unknown[] | undefined) ?? []) {
-            attach(role, statementsOf(evaluate(props.PolicyDocument, stack)));
-          }
-          break;
-        case 'AWS::SES::EmailIdentity':
-          emailIdentities.push(String(evaluate(props.EmailIdentity, stack)));
-          break;
-        case 'AWS::AppSync::GraphQLApi':
-          graphqlApi = {
-            queryDepthLimit: props.QueryDepthLimit ? Number(props.QueryDepthLimit) : undefined,
-            // AppSync's default when unset (or 0) is its maximum.
-            resolverCountLimit: props.ResolverCountLimit
-              ? Number(props.ResolverCountLimit)
-              : 10_000,
-            introspection: props.IntrospectionConfig !== 'DISABLED',
-          };
-          break;
-        case 'AWS::WAFv2::WebACL':
-          rateLimit = rateLimitOf(evaluate(props, stack) as WebAclProperties) ?? rateLimit;
-          break;
-        case 'AWS::AppSync::GraphQLSchema':
-          schema =
-            props.Definition !== undefined
-              ? String(evaluate(props.Definition, stack))
-              : assets.read(String(evaluate(props.DefinitionS3Location, stack)));
-          break;
-        case 'AWS::AppSync::DataSource': {
-          const name = String(evaluate(props.Name, stack));
-          const type = String(props.Type);
-          if (type === 'AMAZON_DYNAMODB') {
-            const table = evaluate(
-              (props.DynamoDBConfig as { TableName: unknown }).TableName,
-              stack,
-            );
-            dataSources.push({ name, type, tableName: String(table) });
-          } else if (type === 'AWS_LAMBDA') {
-            const arn = evaluate(
-              (props.LambdaConfig as { LambdaFunctionArn: unknown }).LambdaFunctionArn,
-              stack,
-            );
-            dataSources.push({ name, type, functionName: functionFromArn(arn) });
-          } else if (type === 'NONE') {
-            dataSources.push({ name, type });
-          } else {
-            throw new LocalRuntimeError(
-              `Data source ${name} has type ${type}, which the local runtime does not run.`,
-              'Use DynamoDB, Lambda or NONE data sources, or add support for this type in local/.',
-            );
-          }
-          break;
-        }
-        case 'AWS::AppSync::FunctionConfiguration':
-          pipelineFunctions.push({
-            id,
-            name: String(evaluate(props.Name, stack)),
-            dataSourceName: String(evaluate(props.DataSourceName, stack)),
-            ...code(props, stack),
-          });
-          break;
-        case 'AWS::AppSync::Resolver': {
-          const base = {
-            typeName: String(props.TypeName),
-            fieldName: String(props.FieldName),
-            ...code(props, stack),
-          };
-          if (props.Kind === 'PIPELINE') {
-            const ids = evaluate(
-              (props.PipelineConfig as { Functions: unknown[] }).Functions,
-              stack,
-            ) as string[];
-            resolvers.push({ ...base, kind: 'PIPELINE', functions: ids });
-          } else {
-            resolvers.push({
-              ...base,
-              kind: 'UNIT',
-              dataSourceName: String(evaluate(props.DataSourceName, stack)),
-            });
-          }
-          break;
-        }
-        case 'AWS::Lambda::EventSourceMapping': {
-          const source = String(evaluate(props.EventSourceArn, stack));
-          if (!source.includes(':dynamodb:')) break;
-          const onFailure = (
-            props.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined
-          )?.OnFailure?.Destination;
-          eventSourceMappings.push({
-            functionName: functionFromArn(evaluate(props.FunctionName, stack)),
-            tableName: tableFromArn(source),
-            batchSize: Number(props.BatchSize ?? 100),
-            maximumRetryAttempts:
-              props.MaximumRetryAttempts === undefined ? -1 : Number(props.MaximumRetryAttempts),
-            bisectBatchOnFunctionError: Boolean(props.BisectBatchOnFunctionError),
-            reportBatchItemFailures: (
-              (props.FunctionResponseTypes as string[] | undefined) ?? []
-            ).includes('ReportBatchItemFailures'),
-            maximumBatchingWindowSeconds: Number(props.MaximumBatchingWindowInSeconds ?? 0),
-            startingPosition: props.StartingPosition === 'TRIM_HORIZON' ? 'TRIM_HORIZON' : 'LATEST',
-            onFailureDestination:
-              onFailure === undefined ? undefined : String(evaluate(onFailure, stack)),
-          });
-          break;
-        }
-        case 'AWS::Cognito::UserPoolClient':
-          preventUserExistenceErrors = props.PreventUserExistenceErrors === 'ENABLED';
-          break;
-        case 'AWS::Cognito::UserPool': {
-          const lambdaConfig = (evaluate(props.LambdaConfig ?? {}, stack) ?? {}) as Record<
-            string,
-            unknown
-          >;
-          const triggers: UserPoolDefinition['triggers'] = {};
-          for (const [trigger, arn] of Object.entries(lambdaConfig)) {
-            if (typeof arn === 'string') triggers[trigger as CognitoTrigger] = functionFromArn(arn);
-          }
-          const template = props.VerificationMessageTemplate as
-            { EmailSubject?: string; EmailMessage?: string } | undefined;
-          userPool = {
-            triggers,
-            usernameAttributes: (props.UsernameAttributes as string[] | undefined) ?? [],
-            autoVerifiedAttributes: (props.AutoVerifiedAttributes as string[] | undefined) ?? [],
-            passwordPolicy:
-              (
-                props.Policies as
-                  { PasswordPolicy?: UserPoolDefinition['passwordPolicy'] } | undefined
-              )?.PasswordPolicy ?? {},
-            schema: (props.Schema as UserPoolDefinition['schema'] | undefined) ?? [],
-            emailVerificationSubject:
-              template?.EmailSubject ?? (props.EmailVerificationSubject as string),
-            emailVerificationMessage:
-              template?.EmailMessage ?? (props.EmailVerificationMessage as string),
-          };
-          break;
-        }
-        default:
-          break;
-      }
+      READERS[resource.Type]?.({
+        id,
+        resource,
+        props: resource.Properties ?? {},
+        stack,
+        evaluate: (value, at = stack) => evaluator.evaluate(value, at),
+        assets,
+        tableNames,
+        functionNames,
+        out,
+      });
     }
   }
 
+  const { schema, userPool, graphqlApi, rateLimit, policiesByRole } = out;
   if (!schema || !userPool) {
     throw new LocalRuntimeError(
       `The synthesized backend in ${directory} has no ${schema ? 'user pool' : 'GraphQL schema'}.`,
@@ -628,17 +686,17 @@ export function readCloudAssembly(directory: string): CloudAssembly {
     directory,
     schema,
     modelIntrospection: readModelIntrospection(directory),
-    tables,
-    functions: functions.map((fn) => ({
+    tables: out.tables,
+    functions: out.functions.map((fn) => ({
       ...fn,
       policy: policiesByRole.get(String(fn.roleArn).split('/').pop() as string) ?? [],
     })),
-    emailIdentities,
-    dataSources,
-    pipelineFunctions,
-    resolvers,
-    eventSourceMappings,
-    userPool: { ...userPool, preventUserExistenceErrors },
+    emailIdentities: out.emailIdentities,
+    dataSources: out.dataSources,
+    pipelineFunctions: out.pipelineFunctions,
+    resolvers: out.resolvers,
+    eventSourceMappings: out.eventSourceMappings,
+    userPool: { ...userPool, preventUserExistenceErrors: out.preventUserExistenceErrors },
     graphqlApi: { resolverCountLimit: 10_000, introspection: true, ...graphqlApi, rateLimit },
   };
 }
