@@ -7,7 +7,8 @@ const ONE_FILE_AT_A_TIME = { fileParallelism: false } as const;
  * The test tiers, fastest first (`sequence.groupOrder`: a tier starts when the one before it is
  * done, so a runtime-starting tier never competes with another for the cores):
  * - unit: pure and in-process tests beside their code; files may run in parallel;
- * - integration: suites against the real local runtime (tests/*.test.ts, *.integration.test.ts);
+ * - integration: suites against the real local runtime (tests/*.test.ts), and tests beside their
+ *   code that start emulators or time processes (*.integration.test.ts);
  * - browser: the web app in Chromium against the local runtime (tests/e2e);
  * - resilience: bad input, forged callers, concurrency, faults, crashes and floods
  *   (`npm run test:resilience`, which writes its own results file; `npm test` leaves it out).
@@ -39,7 +40,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['tests/*.test.ts', '{local,amplify}/**/*.integration.test.ts'],
+          include: ['tests/*.test.ts', '{core,local,amplify,bench}/**/*.integration.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 180_000,
           sequence: { groupOrder: 1 },
