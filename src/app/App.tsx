@@ -2,6 +2,7 @@ import { Authenticator } from '@aws-amplify/ui-react';
 import { BrowserRouter } from 'react-router-dom';
 import type { Environment } from '../lib/amplify-config';
 import { localAuthServices } from '../features/auth/local-auth-services';
+import { SIGN_UP_ATTRIBUTES, SIGN_UP_FORM_FIELDS } from '../features/auth/sign-up-fields';
 import { Workspace } from './Workspace';
 
 /** Props of {@link App}. */
@@ -28,6 +29,8 @@ function SignedIn({ environment }: AppProps) {
     <Authenticator
       initialState={opensOnSignUp() ? 'signUp' : 'signIn'}
       services={local !== undefined ? localAuthServices : undefined}
+      signUpAttributes={[...SIGN_UP_ATTRIBUTES]}
+      formFields={SIGN_UP_FORM_FIELDS}
       components={{
         Header: () => (
           <div className="auth-header">

@@ -49,7 +49,53 @@ const withDefaults = (
     CHOICES.map(({ key }) => [key, stored?.[key] ?? DEFAULTS[key]]),
   ) as Preferences;
 
-/** The signed-in person's email preferences (in-app notifications are always kept). */
+/** The name others see in the members list, on work orders and in emails. */
+function NameForm() {
+  const { me, reload } = useWorkspace();
+  const id = useId();
+  const [name, setName] = useState(me.profile.displayName ?? '');
+  const { run, busy, error } = useAction();
+  const [result, setResult] = useState('');
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setResult('');
+    await run(async () => {
+      const { data, errors } = await client.mutations.updateProfile({ displayName: name });
+      throwOnErrors(errors);
+      setName(data?.displayName ?? name);
+      setResult('Name saved.');
+      void reload();
+    });
+  };
+  return (
+    <form onSubmit={(event) => void submit(event)} data-testid="name-form">
+      <label htmlFor={`${id}-name`}>Your name</label>
+      <input
+        id={`${id}-name`}
+        value={name}
+        maxLength={80}
+        required
+        onChange={(event) => setName(event.target.value)}
+        data-testid="display-name"
+      />
+      {error !== null && (
+        <p className="error" role="alert" data-testid="name-error">
+          Could not save: {error}
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit" disabled={busy} data-testid="save-name">
+          {busy ? 'Saving…' : 'Save name'}
+        </button>
+        <p className="result" role="status" data-testid="name-result">
+          {result}
+        </p>
+      </div>
+    </form>
+  );
+}
+
+/** The signed-in person's name and email preferences (in-app notifications are always kept). */
 export function SettingsPage() {
   const { me, reload } = useWorkspace();
   const id = useId();
@@ -77,6 +123,7 @@ export function SettingsPage() {
       <p>
         Signed in as <strong>{me.profile.email}</strong>.
       </p>
+      <NameForm />
       <form onSubmit={(event) => void submit(event)}>
         <fieldset className="preferences">
           <legend>Email me about</legend>
