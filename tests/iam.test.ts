@@ -1,9 +1,8 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
 import { AppSyncLivePublisher } from '../amplify/functions/notifier/stores/appsync-publisher';
 import { LOCAL_REGION } from '../local/dynamodb';
 import { ON_NOTIFICATION, SUBMIT, WORK_ORDERS } from './support/operations';
+import { postSigned } from './support/sigv4';
 import { useWorld } from './support/world';
 
 /**
@@ -20,25 +19,11 @@ describe('function roles on the local runtime', () => {
   /** Sends a GraphQL request signed with a function's credentials. */
   async function asFunction(name: string, query: string, variables: Record<string, unknown>) {
     const { accessKeyId, secretAccessKey } = world.runtime.iam.principals.forFunction(name);
-    const signer = new SignatureV4({
-      service: 'appsync',
-      region: LOCAL_REGION,
-      credentials: { accessKeyId, secretAccessKey },
-      sha256: Sha256,
-    });
-    const url = new URL(world.runtime.urls.graphql);
-    const body = JSON.stringify({ query, variables });
-    const signed = await signer.sign({
-      method: 'POST',
-      protocol: 'http:',
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: url.pathname,
-      query: {},
-      headers: { host: url.host, 'content-type': 'application/json' },
-      body,
-    });
-    const response = await fetch(url, { method: 'POST', headers: signed.headers, body });
+    const response = await postSigned(
+      world.runtime.urls.graphql,
+      { accessKeyId, secretAccessKey },
+      JSON.stringify({ query, variables }),
+    );
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 

@@ -1,11 +1,10 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AppSyncLivePublisher } from '../amplify/functions/notifier/stores/appsync-publisher';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/dynamodb';
 import { expectDomainError } from './support/domain-error';
 import { ASSIGN, INBOX, ON_NOTIFICATION, SUBMIT } from './support/operations';
 import type { RealtimeSubscription } from './support/realtime';
+import { postSigned } from './support/sigv4';
 import { useWorld } from './support/world';
 
 const PUBLISH = `mutation P($recipientId: String!) {
@@ -103,28 +102,12 @@ describe('live in-app notifications on the local runtime', () => {
     await expect(guessed.publish(live)).rejects.toThrow(/HTTP 401/);
 
     // A signature over one body, sent with another.
-    const signer = new SignatureV4({
-      service: 'appsync',
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-      sha256: Sha256,
-    });
-    const url = new URL(world.runtime.urls.graphql);
-    const signed = await signer.sign({
-      method: 'POST',
-      protocol: 'http:',
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: url.pathname,
-      query: {},
-      headers: { host: url.host, 'content-type': 'application/json' },
-      body: '{"query":"{ __typename }"}',
-    });
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: signed.headers,
-      body: JSON.stringify({ query: PUBLISH, variables: { recipientId: world.ids.tech } }),
-    });
+    const response = await postSigned(
+      world.runtime.urls.graphql,
+      LOCAL_CREDENTIALS,
+      '{"query":"{ __typename }"}',
+      JSON.stringify({ query: PUBLISH, variables: { recipientId: world.ids.tech } }),
+    );
     expect(response.status).toBe(401);
     await expectOnlyMarker(before);
   });
