@@ -8,6 +8,7 @@ import {
   ADJUST,
   ASSIGN,
   CREATE_ITEM,
+  CREATE_ORGANIZATION,
   type DataOf,
   type Document,
   SUBMIT,
@@ -168,4 +169,29 @@ describe('links in emails and notifications', () => {
       await expectLanded(page, destination, 'the bell entry');
     }
   }, 180_000);
+
+  it('says another organization’s work order is not found or not yours, with no Try again', async () => {
+    const runtime = app.runtime();
+    const cognito = new LocalCognito(
+      runtime.urls.cognito,
+      runtime.userPoolId,
+      runtime.userPoolClientId,
+    );
+    const outsider = `outsider-${Date.now()}@example.org`;
+    await cognito.createConfirmedUser(outsider, DEMO_PASSWORD, 'Otto Outsider');
+    let session = await cognito.signIn(outsider, DEMO_PASSWORD);
+    const organizationId = (
+      await call(session, CREATE_ORGANIZATION, { name: `Other parish ${Date.now()}` })
+    ).createOrganization.id;
+    // The new organization's groups are in the next token.
+    session = await cognito.signIn(outsider, DEMO_PASSWORD);
+    const theirs = (await call(session, SUBMIT, { organizationId, title: 'Their boiler' }))
+      .submitWorkOrder;
+
+    const page = await newPage(DESKTOP);
+    await signIn(page, demoEmail('MANAGER'), `/work-orders/${theirs.id}`);
+    await page.getByTestId('detail-not-found').waitFor({ timeout: 15_000 });
+    expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+    expect(await page.getByText('Unauthorized').count()).toBe(0);
+  }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef } from 'react';
 import { client, type Schema } from '../../lib/amplify-client';
-import { throwOnErrors } from '../../lib/graphql-errors';
+import { hasErrorType, throwOnErrors } from '../../lib/graphql-errors';
 import type { LiveState } from '../../lib/realtime-state';
 import { useLiveQuery } from '../../lib/use-live-query';
 import { newer } from '../../lib/versions';
@@ -27,8 +27,15 @@ export type WorkOrderState = {
 const TIMELINE_POLL_MS = 15_000;
 const TIMELINE_LIMIT = 500;
 
+/**
+ * The work order, or null when there is none the caller may read: AppSync answers Unauthorized for
+ * another organization's work order, which to the person is the same as a missing one.
+ */
 const fetchWorkOrder = async (id: string): Promise<WorkOrder | null> => {
   const { data, errors } = await client.models.WorkOrder.get({ id });
+  if (errors !== undefined && errors.length > 0 && hasErrorType(errors, 'Unauthorized')) {
+    return null;
+  }
   throwOnErrors(errors);
   return data ?? null;
 };
