@@ -1,4 +1,4 @@
-import { defineConfig, type ProxyOptions } from 'vite';
+import { defineConfig, type Logger, type Plugin, type ProxyOptions } from 'vite';
 
 /** Reads a port of the local runtime from the environment, failing loudly on nonsense. */
 const portFromEnv = (name: string, fallback: number): number => {
@@ -37,7 +37,45 @@ const proxy: Record<string, ProxyOptions> = {
   '/get-emlContent': { target: `http://127.0.0.1:${mailPort}`, changeOrigin: true },
 };
 
+/** Socket errors of a peer that went away (a tab reloaded or closed): normal, so not logged. */
+const PEER_GONE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+/**
+ * What to log for one of Vite's error messages: the message unchanged unless it is a proxy's
+ * (`http proxy error`, `ws proxy error`, `ws proxy socket error`, each followed by a stack);
+ * then nothing when the peer went away, otherwise one line with the error's code and message.
+ */
+export function proxyErrorLine(
+  message: string,
+  error?: { code?: string; message?: string },
+): string | undefined {
+  const first = message.split('\n', 1)[0] ?? '';
+  // eslint-disable-next-line no-control-regex -- Vite colours the heading with ANSI escapes
+  const plain = first.replace(/\u001b\[[0-9;]*m/g, '');
+  if (!/^(http|ws) proxy (socket )?error/.test(plain)) return message;
+  const code = error?.code;
+  if (code && PEER_GONE.has(code)) return undefined;
+  return `${plain.replace(/:?\s*$/, '')}: ${[code, error?.message].filter(Boolean).join(' ')}`;
+}
+
+/** Logs the dev and preview servers' proxy errors through `proxyErrorLine`. */
+function quietProxyErrors(): Plugin {
+  const wrap = (logger: Logger) => {
+    const error = logger.error.bind(logger);
+    logger.error = (message, options) => {
+      const line = proxyErrorLine(message, options?.error as { code?: string } | undefined);
+      if (line !== undefined) error(line, line === message ? options : { timestamp: true });
+    };
+  };
+  return {
+    name: 'steward-quiet-proxy-errors',
+    configureServer: (server) => wrap(server.config.logger),
+    configurePreviewServer: (server) => wrap(server.config.logger),
+  };
+}
+
 export default defineConfig({
+  plugins: [quietProxyErrors()],
   // Vite 8 transforms TSX with oxc itself; the automatic runtime means no `import React`.
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
   server: { port: 5173, strictPort: true, proxy },
