@@ -116,10 +116,11 @@ const INDEXES = {
   inventoryByOrganization: 'inventoryItemsByOrganizationIdAndSku',
 } as const;
 
-/** What resolves a demo seed that cannot carry on. */
+/** What to do when the demo seed failed: usually run again; otherwise start afresh. */
 export const START_CLEAN_RESOLUTION =
-  'Run `npm run start:clean` to delete the local data in .steward/data and start afresh, or ' +
-  '`npm start -- --no-demo` to keep the data and start without the demo.';
+  '`npm start` again carries on where this start stopped. If it fails the same way, ' +
+  '`npm run start:clean` deletes the local data in .steward/data and starts afresh, or ' +
+  '`npm start -- --no-demo` keeps the data and starts without the demo.';
 
 const SUBMIT = /* GraphQL */ `
   mutation Submit(
@@ -235,8 +236,10 @@ export async function seedDemoData(options: DemoSeedOptions): Promise<DemoSummar
 
   const sessions = new Map<string, Session>();
   const ids = new Map<string, string>();
+  // The pool's usernames are not the addresses (they sign in by email): the group calls need them.
+  const usernames = new Map<string, string>();
   for (const user of DEMO_USERS) {
-    await ensureConfirmedUser(cognito, user, call);
+    usernames.set(user.email, await ensureConfirmedUser(cognito, user, call));
     const session = await call(`sign in ${user.email}`, () =>
       cognito.signIn(user.email, DEMO_PASSWORD),
     );
@@ -296,7 +299,7 @@ export async function seedDemoData(options: DemoSeedOptions): Promise<DemoSummar
   // administrator would.
   for (const user of DEMO_USERS) {
     const groups = [organizationGroup(organizationId), roleGroup(organizationId, user.role)];
-    await ensureGroups(cognito, user, groups, call);
+    await ensureGroups(cognito, usernames.get(user.email) ?? user.email, groups, call);
   }
 
   type WorkOrderItem = { id: string; title: string; version: number; assigneeId?: string };
@@ -367,7 +370,8 @@ export async function seedDemoData(options: DemoSeedOptions): Promise<DemoSummar
       if (found.Item?.ownerId !== idOf(OWNER)) {
         throw new LocalRuntimeError(
           `The slug ${DEMO_ORGANIZATION.slug} is taken by an organization that is not the demo's, so the demo organization cannot be set up.`,
-          START_CLEAN_RESOLUTION,
+          '`npm run start:clean` deletes the local data in .steward/data and starts afresh, or ' +
+            '`npm start -- --no-demo` keeps the data and starts without the demo.',
         );
       }
       return claimed;
@@ -390,7 +394,11 @@ type Call = <T>(what: string, work: () => Promise<T>) => Promise<T>;
  * Signs a demo user up and confirms them as an administrator (which runs post-confirmation),
  * doing only what an earlier start did not: sign-up, confirmation, the verified address.
  */
-async function ensureConfirmedUser(cognito: LocalCognito, user: DemoUser, call: Call) {
+async function ensureConfirmedUser(
+  cognito: LocalCognito,
+  user: DemoUser,
+  call: Call,
+): Promise<string> {
   const read = () =>
     call(`read user ${user.email}`, () =>
       cognito.client
@@ -442,22 +450,23 @@ async function ensureConfirmedUser(cognito: LocalCognito, user: DemoUser, call: 
       ),
     );
   }
+  return found?.Username ?? user.email;
 }
 
-/** Adds a demo user to those of the groups they are not in. */
-async function ensureGroups(cognito: LocalCognito, user: DemoUser, groups: string[], call: Call) {
-  const listed = await call(`read the groups of ${user.email}`, () =>
+/** Adds a user to those of the groups they are not in. */
+async function ensureGroups(cognito: LocalCognito, username: string, groups: string[], call: Call) {
+  const listed = await call(`read the groups of ${username}`, () =>
     cognito.client.send(
-      new AdminListGroupsForUserCommand({ UserPoolId: cognito.userPoolId, Username: user.email }),
+      new AdminListGroupsForUserCommand({ UserPoolId: cognito.userPoolId, Username: username }),
     ),
   );
   const have = new Set((listed.Groups ?? []).map((g) => g.GroupName));
   for (const group of groups.filter((g) => !have.has(g))) {
-    await call(`add ${user.email} to ${group}`, () =>
+    await call(`add ${username} to ${group}`, () =>
       cognito.client.send(
         new AdminAddUserToGroupCommand({
           UserPoolId: cognito.userPoolId,
-          Username: user.email,
+          Username: username,
           GroupName: group,
         }),
       ),
