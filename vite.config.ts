@@ -31,7 +31,8 @@ const proxy: Record<string, ProxyOptions> = {
     changeOrigin: true,
     rewrite: (path) => path.replace(/^\/mailbox/, '') || '/',
   },
-  // The SES emulator's own page calls these absolute paths, so it works when opened at /mailbox/.
+  // The mailbox page fetches `store` and `clear-store` relative to itself: at /mailbox (no
+  // slash) those are these absolute paths (and the emulator's .eml download beside them).
   '/store': { target: `http://127.0.0.1:${mailPort}`, changeOrigin: true },
   '/clear-store': { target: `http://127.0.0.1:${mailPort}`, changeOrigin: true },
   '/get-emlContent': { target: `http://127.0.0.1:${mailPort}`, changeOrigin: true },
