@@ -180,6 +180,7 @@ describe('no request path scans a table', () => {
       'tech',
       'mutation { updateNotificationPreferences(assignment: false) { assignment } }',
     );
+    await as('tech', 'mutation { updateProfile(displayName: "Tom Scan") { id displayName } }');
 
     // Every read: by key and by each index.
     const events = field<{ items: { id: string }[] }>(
