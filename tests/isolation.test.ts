@@ -276,6 +276,33 @@ describe('tenant isolation', () => {
     });
   });
 
+  it.each(OUTSIDERS)(
+    'renames only %s through updateProfile, never a member of B',
+    async (_label, who) => {
+      const names = () =>
+        world
+          .ok<
+            { membersByOrganization: { items: { userId: string; displayName: string | null }[] } },
+            { o: string }
+          >(
+            'bob',
+            'query N($o: ID!) { membersByOrganization(organizationId: $o) { items { userId displayName } } }',
+            { o: b.org },
+          )
+          .then((r) => r.membersByOrganization.items);
+      const before = await names();
+      const result = await as(
+        who,
+        'mutation { updateProfile(displayName: "Mallory") { id displayName } }',
+      );
+      const renamed = (result.data as { updateProfile?: { id: string } } | undefined)
+        ?.updateProfile;
+      if (renamed) expect(renamed.id).toBe(world.ids[who]);
+      expect(await names()).toEqual(before);
+      expect(JSON.stringify(await names())).not.toContain('Mallory');
+    },
+  );
+
   it('offers no generated create, update, delete, list or model subscription to try', async () => {
     for (const operation of [
       'mutation { createWorkOrder(input: {}) { id } }',

@@ -37,7 +37,11 @@ export async function updateProfile(
   const memberships = await deps.memberships.listByUser(caller.userId);
   await Promise.all(
     memberships
-      .filter((m) => m.userId === caller.userId && m.displayName !== displayName)
+      // Only where the caller is an ACTIVE member: a suspended member may not write to the
+      // organization that suspended them, not even their own name on its list.
+      .filter(
+        (m) => m.userId === caller.userId && m.status === 'ACTIVE' && m.displayName !== displayName,
+      )
       .map((m) => deps.memberships.setDisplayName(m.id, caller.userId, displayName, at)),
   );
   const preferences = { ...DEFAULT_NOTIFICATION_PREFERENCES, ...profile.preferences };
