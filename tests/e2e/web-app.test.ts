@@ -67,6 +67,7 @@ describe('the web app', () => {
     const page = await newPage(PHONE);
     await page.goto(appUrl(pathname));
     // An invitation link opens the Authenticator on "Create Account".
+    await page.getByLabel('Your name').fill('Ina Newcomer');
     await page.getByLabel('Email').fill(invitee);
     await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
     await page.getByLabel('Confirm Password').fill(DEMO_PASSWORD);
@@ -97,6 +98,8 @@ describe('the web app', () => {
     await owner.reload();
     const row = owner.locator('[data-testid="member-row"]', { hasText: invitee });
     await row.waitFor({ timeout: 10_000 });
+    // The name given at sign-up is what the organization sees.
+    await expect(row.innerText()).resolves.toContain('Ina Newcomer');
     const remove = row.getByRole('button', { name: 'Remove' });
     const confirm = owner.getByTestId('member-confirm');
     await remove.click();
