@@ -151,8 +151,7 @@ describe('the local runtime', () => {
     const mine = await world.gql('alice', SUBMIT, { organizationId: world.org.A, title: 'for A' });
     const event = await subscription.next(
       (e) =>
-        (e.onWorkOrderChanged as { id?: string } | undefined)?.id ===
-        mine.data?.submitWorkOrder.id,
+        (e.onWorkOrderChanged as { id?: string } | undefined)?.id === mine.data?.submitWorkOrder.id,
       1000,
     );
     expect(Date.now() - sent).toBeLessThan(1000);

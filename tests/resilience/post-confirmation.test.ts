@@ -25,7 +25,11 @@ describe('the post-confirmation trigger that throws, times out or runs twice', (
   const stored = async (sub: string) =>
     (
       await world.documents.send(
-        new GetCommand({ TableName: world.table('Profile'), Key: { id: sub }, ConsistentRead: true }),
+        new GetCommand({
+          TableName: world.table('Profile'),
+          Key: { id: sub },
+          ConsistentRead: true,
+        }),
       )
     ).Item as Profile | undefined;
 
