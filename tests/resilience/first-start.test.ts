@@ -8,8 +8,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoDbClient } from '../local/dynamodb';
-import { type LocalRuntime, startLocalRuntime } from '../local/main';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoDbClient } from '../../local/dynamodb';
+import { type LocalRuntime, startLocalRuntime } from '../../local/main';
 
 /** Everything the demo seed makes, in a form two starts can be compared by. */
 type DemoState = {
