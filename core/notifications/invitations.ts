@@ -1,5 +1,6 @@
 import { ROLE_IN_A_SENTENCE, ROLES, type Role } from '../organizations/roles';
-import { escapeHtml, oneLine } from './escape-html';
+import { appPage, renderEmail, type RenderedEmail } from './email-layout';
+import { text, type Image } from './stream-image';
 
 /** The notification kind of an invitation email. */
 export const INVITATION_KIND = 'MEMBER_INVITED';
@@ -17,13 +18,6 @@ export type PlannedInvitation = {
   dedupeKey: string;
 };
 
-/** A stream image as a plain object (already unmarshalled); nothing in it is trusted to exist. */
-type Image = Readonly<Record<string, unknown>>;
-
-const text = (image: Image | undefined, key: string): string | undefined => {
-  const value = image?.[key];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-};
 const isRole = (value: string | undefined): value is Role =>
   value !== undefined && (ROLES as readonly string[]).includes(value);
 
@@ -74,13 +68,13 @@ export function invitationFor(
   };
 }
 
-/** The web-app page that accepts an invitation; the token is the proof of having the email. */
-export const invitationLink = (appUrl: string, memberId: string, token: string): string =>
-  `${appUrl.replace(/\/+$/, '')}/invitations/${encodeURIComponent(memberId)}?token=${encodeURIComponent(token)}`;
-
-/** The same page without the token, for records that clients may read. */
+/** The web-app page that accepts an invitation, without the token: for records clients may read. */
 export const invitationPage = (appUrl: string, memberId: string): string =>
-  `${appUrl.replace(/\/+$/, '')}/invitations/${encodeURIComponent(memberId)}`;
+  appPage(appUrl, `/invitations/${encodeURIComponent(memberId)}`);
+
+/** The same page with the token, the proof of having the email, for the email only. */
+export const invitationLink = (appUrl: string, memberId: string, token: string): string =>
+  `${invitationPage(appUrl, memberId)}?token=${encodeURIComponent(token)}`;
 
 /** Renders the invitation email (subject, HTML and text) with the accept link. */
 export function buildInvitationEmail(input: {
@@ -89,7 +83,7 @@ export function buildInvitationEmail(input: {
   role: Role;
   expiresAt?: string;
   link: string;
-}): { subject: string; html: string; text: string } {
+}): RenderedEmail {
   const { organizationName, inviterName, role, expiresAt, link } = input;
   const who = inviterName ?? 'Someone';
   const subject = `${who} invited you to ${organizationName} on Steward`;
@@ -99,25 +93,17 @@ export function buildInvitationEmail(input: {
     : undefined;
   const after =
     'Open the link, then sign in or create an account with this email address to accept.';
-  const text = [
-    'Hello,',
-    '',
+  return renderEmail({
+    subject,
     lead,
-    '',
-    `Accept the invitation: ${link}`,
-    '',
-    after,
-    ...(expiry ? [expiry] : []),
-    'If you did not expect this invitation, you can ignore this email.',
-    '',
-    '— Steward',
-  ].join('\n');
-  const html = [
-    '<p>Hello,</p>',
-    `<p>${escapeHtml(lead)}</p>`,
-    `<p><a href="${escapeHtml(link)}">Accept the invitation to ${escapeHtml(organizationName)}</a></p>`,
-    `<p>${escapeHtml(after)}${expiry ? ` ${escapeHtml(expiry)}` : ''}</p>`,
-    '<p>If you did not expect this invitation, you can ignore this email.</p>',
-  ].join('\n');
-  return { subject: oneLine(subject), html, text };
+    action: {
+      link,
+      text: 'Accept the invitation',
+      html: `Accept the invitation to ${organizationName}`,
+    },
+    closing: [
+      [after, ...(expiry ? [expiry] : [])],
+      ['If you did not expect this invitation, you can ignore this email.'],
+    ],
+  });
 }

@@ -2,8 +2,10 @@ import type { MemberRecord } from '../records';
 import { isLowStock } from '../inventory/stock';
 import { PERMISSIONS } from '../organizations/permissions';
 import type { Role } from '../organizations/roles';
-import { escapeHtml, oneLine } from './escape-html';
+import { appPage, renderEmail, type EmailContent } from './email-layout';
+import { activeMembersIn, type Recipient } from './recipients';
 import { preferencesLink } from './rules';
+import { integer, text, type Image } from './stream-image';
 
 /** The notification kind of a low-stock email. */
 export const LOW_STOCK_KIND = 'LOW_STOCK';
@@ -17,17 +19,6 @@ export type LowStockCrossing = {
   organizationId: string;
   /** The item's version at the crossing: one crossing, one key, however often it is redelivered. */
   version: number;
-};
-
-type Image = Readonly<Record<string, unknown>>;
-
-const text = (image: Image | undefined, key: string): string | undefined => {
-  const value = image?.[key];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-};
-const integer = (image: Image | undefined, key: string): number | undefined => {
-  const value = image?.[key];
-  return typeof value === 'number' && Number.isInteger(value) ? value : undefined;
 };
 
 /**
@@ -59,18 +50,10 @@ export function lowStockCrossing(
 }
 
 /** Who hears about a crossing: the organization's ACTIVE owners, admins and managers, once each. */
-export function lowStockRecipients(
+export const lowStockRecipients = (
   organizationId: string,
   members: readonly MemberRecord[],
-): (MemberRecord & { userId: string })[] {
-  const seen = new Set<string>();
-  return members.filter((m): m is MemberRecord & { userId: string } => {
-    if (m.organizationId !== organizationId || m.status !== 'ACTIVE' || !m.userId) return false;
-    if (!LOW_STOCK_ROLES.includes(m.role) || seen.has(m.userId)) return false;
-    seen.add(m.userId);
-    return true;
-  });
-}
+): Recipient[] => activeMembersIn(organizationId, LOW_STOCK_ROLES, members);
 
 /** The dedupe key (Notification id) of one crossing for one recipient. */
 export const lowStockKey = (crossing: LowStockCrossing, recipientId: string): string =>
@@ -78,7 +61,7 @@ export const lowStockKey = (crossing: LowStockCrossing, recipientId: string): st
 
 /** The web-app address of an inventory item. */
 export const inventoryLink = (appUrl: string, itemId: string): string =>
-  `${appUrl.replace(/\/+$/, '')}/inventory/${encodeURIComponent(itemId)}`;
+  appPage(appUrl, `/inventory/${encodeURIComponent(itemId)}`);
 
 /** Renders the low-stock email from the item's new image. */
 export function buildLowStockEmail(input: {
@@ -86,7 +69,7 @@ export function buildLowStockEmail(input: {
   organizationName?: string;
   recipientName?: string;
   appUrl: string;
-}): { subject: string; html: string; text: string; link: string } {
+}): EmailContent {
   const { item, appUrl } = input;
   const itemId = text(item, 'id') ?? '';
   const name = text(item, 'name') ?? '(unnamed item)';
@@ -109,27 +92,17 @@ export function buildLowStockEmail(input: {
     ...(reorder !== undefined ? [`Reorder quantity: ${reorder}`] : []),
     ...(location ? [`Stored at: ${location}`] : []),
   ];
-  const greeting = input.recipientName ? `Hello ${input.recipientName},` : 'Hello,';
-  const textBody = [
-    greeting,
-    '',
+  const email = renderEmail({
+    subject,
+    recipientName: input.recipientName,
     lead,
-    ...facts,
-    '',
-    `Open it: ${link}`,
-    '',
-    `You get this email as a manager of the organization. Choose your emails: ${settings}`,
-    '',
-    '— Steward',
-  ].join('\n');
-  const html = [
-    `<p>${escapeHtml(greeting)}</p>`,
-    `<p>${escapeHtml(lead)}</p>`,
-    facts.length ? `<ul>${facts.map((f) => `<li>${escapeHtml(f)}</li>`).join('')}</ul>` : '',
-    `<p><a href="${escapeHtml(link)}">Open ${escapeHtml(name)} in Steward</a></p>`,
-    `<p><small>You get this email as a manager of the organization. <a href="${escapeHtml(settings)}">Choose your emails</a>.</small></p>`,
-  ]
-    .filter(Boolean)
-    .join('\n');
-  return { subject: oneLine(subject), html, text: textBody, link };
+    facts,
+    action: { link, text: 'Open it', html: `Open ${name} in Steward` },
+    preferences: {
+      link: settings,
+      label: 'Choose your emails',
+      why: 'You get this email as a manager of the organization.',
+    },
+  });
+  return { ...email, link };
 }

@@ -2,8 +2,10 @@ import type { MemberRecord } from '../records';
 import { PERMISSIONS } from '../organizations/permissions';
 import type { Role } from '../organizations/roles';
 import { priorityLabel, workOrderLabel } from '../work-orders/vocabulary';
-import { escapeHtml, oneLine } from './escape-html';
+import { renderEmail, type EmailContent } from './email-layout';
+import { activeMembersIn, type Recipient } from './recipients';
 import { preferencesLink, workOrderLink } from './rules';
+import { text, type Image } from './stream-image';
 
 /** The notification kinds of a new request: HIGH/URGENT ones, and the rest. */
 export const NEW_REQUEST_KINDS = ['NEW_URGENT_REQUEST', 'NEW_REQUEST'] as const;
@@ -21,13 +23,6 @@ export type NewRequest = {
   workOrderId: string;
   organizationId: string;
   requesterId?: string;
-};
-
-type Image = Readonly<Record<string, unknown>>;
-
-const text = (image: Image | undefined, key: string): string | undefined => {
-  const value = image?.[key];
-  return typeof value === 'string' && value !== '' ? value : undefined;
 };
 
 /**
@@ -59,21 +54,11 @@ export function newRequestOf(
  * Who hears about a new request: the organization's ACTIVE members whose role may assign work,
  * once each, never the requester themself.
  */
-export function newRequestRecipients(
+export const newRequestRecipients = (
   request: NewRequest,
   members: readonly MemberRecord[],
-): (MemberRecord & { userId: string })[] {
-  const seen = new Set<string>();
-  return members.filter((m): m is MemberRecord & { userId: string } => {
-    if (m.organizationId !== request.organizationId || m.status !== 'ACTIVE' || !m.userId) {
-      return false;
-    }
-    if (!TRIAGE_ROLES.includes(m.role) || m.userId === request.requesterId) return false;
-    if (seen.has(m.userId)) return false;
-    seen.add(m.userId);
-    return true;
-  });
-}
+): Recipient[] =>
+  activeMembersIn(request.organizationId, TRIAGE_ROLES, members, request.requesterId);
 
 /** The dedupe key (Notification id): one per work order and recipient, however it is redelivered. */
 export const newRequestKey = (request: NewRequest, recipientId: string): string =>
@@ -84,7 +69,7 @@ export function buildNewRequestEmail(input: {
   workOrder: Image;
   recipientName?: string;
   appUrl: string;
-}): { subject: string; html: string; text: string; link: string } {
+}): EmailContent {
   const { workOrder, appUrl } = input;
   const id = text(workOrder, 'id') ?? '';
   const number = workOrder.number;
@@ -101,31 +86,18 @@ export function buildNewRequestEmail(input: {
     `Priority: ${priority}`,
     ...(text(workOrder, 'locationText') ? [`Location: ${text(workOrder, 'locationText')}`] : []),
   ];
-  const description = text(workOrder, 'description');
-  const greeting = input.recipientName ? `Hello ${input.recipientName},` : 'Hello,';
-  const why = 'You get this email because you assign work in your organization.';
-  const textBody = [
-    greeting,
-    '',
+  const email = renderEmail({
+    subject,
+    recipientName: input.recipientName,
     lead,
-    ...facts,
-    ...(description ? ['', description] : []),
-    '',
-    `Open it: ${link}`,
-    '',
-    `${why} Choose your emails: ${settings}`,
-    '',
-    '— Steward',
-  ].join('\n');
-  const html = [
-    `<p>${escapeHtml(greeting)}</p>`,
-    `<p>${escapeHtml(lead)}</p>`,
-    `<ul>${facts.map((f) => `<li>${escapeHtml(f)}</li>`).join('')}</ul>`,
-    description ? `<p>${escapeHtml(description)}</p>` : '',
-    `<p><a href="${escapeHtml(link)}">Open ${escapeHtml(label)} in Steward</a></p>`,
-    `<p><small>${escapeHtml(why)} <a href="${escapeHtml(settings)}">Choose your emails</a>.</small></p>`,
-  ]
-    .filter(Boolean)
-    .join('\n');
-  return { subject: oneLine(subject), html, text: textBody, link };
+    facts,
+    note: text(workOrder, 'description'),
+    action: { link, text: 'Open it', html: `Open ${label} in Steward` },
+    preferences: {
+      link: settings,
+      label: 'Choose your emails',
+      why: 'You get this email because you assign work in your organization.',
+    },
+  });
+  return { ...email, link };
 }

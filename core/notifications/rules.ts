@@ -1,6 +1,7 @@
 import { assertNever } from '../assert-never';
 import { priorityLabel, workOrderLabel } from '../work-orders/vocabulary';
-import { escapeHtml, oneLine } from './escape-html';
+import { appPage, renderEmail, type EmailContent } from './email-layout';
+import { integer, text, type Image } from './stream-image';
 
 /**
  * What a notification is about: work assigned to the recipient, or a step of a request the
@@ -22,18 +23,6 @@ export type PlannedNotification = {
   organizationId: string;
   /** The same for every redelivery of the same change, so a delivery can be claimed once. */
   dedupeKey: string;
-};
-
-/** A stream image as a plain object (already unmarshalled); nothing in it is trusted to exist. */
-export type Image = Readonly<Record<string, unknown>>;
-
-const text = (image: Image | undefined, key: string): string | undefined => {
-  const value = image?.[key];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-};
-const integer = (image: Image | undefined, key: string): number | undefined => {
-  const value = image?.[key];
-  return typeof value === 'number' && Number.isInteger(value) ? value : undefined;
 };
 
 /** The statuses a requester hears about, and what the notification is called. */
@@ -119,9 +108,6 @@ export type EmailWorkOrder = {
   completionNotes?: string;
 };
 
-/** A rendered email: subject, HTML and plain-text bodies, and the link they point to. */
-export type EmailContent = { subject: string; html: string; text: string; link: string };
-
 /** Reads the facts an email shows from a stream image. */
 export function emailWorkOrderFrom(image: Image): EmailWorkOrder {
   return {
@@ -139,11 +125,11 @@ export function emailWorkOrderFrom(image: Image): EmailWorkOrder {
 }
 
 /** The web-app page where a person turns emails on and off. */
-export const preferencesLink = (appUrl: string): string => `${appUrl.replace(/\/+$/, '')}/settings`;
+export const preferencesLink = (appUrl: string): string => appPage(appUrl, '/settings');
 
 /** The web-app address of a work order. */
 export const workOrderLink = (appUrl: string, workOrderId: string): string =>
-  `${appUrl.replace(/\/+$/, '')}/work-orders/${encodeURIComponent(workOrderId)}`;
+  appPage(appUrl, `/work-orders/${encodeURIComponent(workOrderId)}`);
 
 /** Renders the email for a notification. */
 export function buildEmail(input: {
@@ -161,35 +147,17 @@ export function buildEmail(input: {
     ['Location', workOrder.locationText],
     ['Due', workOrder.dueAt],
   ];
-  const shown = facts.filter((fact): fact is [string, string] => fact[1] !== undefined);
-  const greeting = recipientName ? `Hello ${recipientName},` : 'Hello,';
   const { subject, lead, extra } = headline(kind, label, title, workOrder);
-  const text = [
-    greeting,
-    '',
+  const email = renderEmail({
+    subject,
+    recipientName,
     lead,
-    ...shown.map(([name, value]) => `${name}: ${value}`),
-    ...(extra ? ['', extra] : []),
-    '',
-    `Open it: ${link}`,
-    '',
-    `Choose which emails you get: ${preferencesLink(appUrl)}`,
-    '',
-    '— Steward',
-  ].join('\n');
-  const html = [
-    `<p>${escapeHtml(greeting)}</p>`,
-    `<p>${escapeHtml(lead)}</p>`,
-    shown.length
-      ? `<ul>${shown.map(([name, value]) => `<li><strong>${escapeHtml(name)}:</strong> ${escapeHtml(value)}</li>`).join('')}</ul>`
-      : '',
-    extra ? `<p>${escapeHtml(extra)}</p>` : '',
-    `<p><a href="${escapeHtml(link)}">Open ${escapeHtml(label)} in Steward</a></p>`,
-    `<p><small><a href="${escapeHtml(preferencesLink(appUrl))}">Choose which emails you get</a></small></p>`,
-  ]
-    .filter(Boolean)
-    .join('\n');
-  return { subject: oneLine(subject), html, text, link };
+    facts: facts.filter((fact): fact is [string, string] => fact[1] !== undefined),
+    note: extra,
+    action: { link, text: 'Open it', html: `Open ${label} in Steward` },
+    preferences: { link: preferencesLink(appUrl), label: 'Choose which emails you get' },
+  });
+  return { ...email, link };
 }
 
 /** The subject, first sentence and closing paragraph of each kind of email. */

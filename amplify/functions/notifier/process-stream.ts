@@ -6,9 +6,10 @@ import {
   buildEmail,
   emailWorkOrderFrom,
   notificationsFor,
-  type Image,
   type PlannedNotification,
 } from '../../../core/notifications/rules';
+import type { Image } from '../../../core/notifications/stream-image';
+import type { EmailContent } from '../../../core/notifications/email-layout';
 import { invitationFor } from '../../../core/notifications/invitations';
 import { liveNotificationOf } from '../../../core/notifications/live';
 import {
@@ -69,7 +70,7 @@ async function deliverTo(
   notification: {
     kind: PreferenceKind;
     dedupeKey: string;
-    content: { subject: string; html: string; text: string; link: string };
+    content: EmailContent;
   },
 ): Promise<void> {
   const { kind, dedupeKey, content } = notification;
