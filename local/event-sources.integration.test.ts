@@ -1,57 +1,15 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  DeleteItemCommand,
-  type DynamoDBClient,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventSourceMappingDefinition, TableDefinition } from './assembly';
-import {
-  type DynamoDbLocal,
-  dynamoDbLocalDirectory,
-  ensureTables,
-  localDynamoDbClient,
-  startDynamoDbLocal,
-} from './dynamodb';
 import {
   type DynamoDbStreamLambdaRecord,
   type EventSourceMappings,
   startEventSourceMappings,
 } from './event-sources';
-import { freePort, LocalRuntimeError, spawnManaged, waitForPort } from './process-utils';
-
-/**
- * DynamoDB Local in memory. assertJava() reads `java -version` from stdout, but Java prints it on
- * stderr, so it rejects a good Java 17; until that is fixed, start the jar the same way directly.
- */
-async function startDynamo(): Promise<DynamoDbLocal> {
-  const port = await freePort();
-  try {
-    return await startDynamoDbLocal({ port });
-  } catch (err) {
-    if (!(err instanceof LocalRuntimeError && err.message.includes('of unknown version')))
-      throw err;
-  }
-  const emulator = dynamoDbLocalDirectory();
-  const proc = spawnManaged(
-    'java',
-    [
-      `-Djava.library.path=${path.join(emulator, 'DynamoDBLocal_lib')}`,
-      '-jar',
-      path.join(emulator, 'DynamoDBLocal.jar'),
-      '-port',
-      String(port),
-      '-sharedDb',
-      '-inMemory',
-    ],
-    { cwd: os.tmpdir() },
-  );
-  await waitForPort(port, 30_000);
-  return { endpoint: `http://127.0.0.1:${port}`, process: proc, stop: proc.stop };
-}
+import { startTestDynamoDb, type TestDynamoDb } from './testing/dynamodb-local';
 
 const table = (name: string): TableDefinition => ({
   logicalId: `${name}Table`,
@@ -81,23 +39,21 @@ type Event = { Records: DynamoDbStreamLambdaRecord[] };
 const idsOf = (event: Event) =>
   event.Records.map((r) => r.dynamodb.Keys?.id as { S: string }).map((k) => k.S);
 
-let dynamo: DynamoDbLocal;
-let client: DynamoDBClient;
+let dynamo: TestDynamoDb;
 const running: EventSourceMappings[] = [];
 
 beforeAll(async () => {
-  dynamo = await startDynamo();
-  client = localDynamoDbClient(dynamo.endpoint);
-  await ensureTables(client, ['Shape', 'Partial', 'Poison', 'Whole', 'Restart'].map(table));
+  dynamo = await startTestDynamoDb(['Shape', 'Partial', 'Poison', 'Whole', 'Restart'].map(table));
 });
 afterAll(async () => {
   await Promise.all(running.map((m) => m.stop()));
-  client?.destroy();
   await dynamo?.stop();
 });
 
 const put = (tableName: string, id: string, extra: Record<string, { S: string }> = {}) =>
-  client.send(new PutItemCommand({ TableName: tableName, Item: { id: { S: id }, ...extra } }));
+  dynamo.client.send(
+    new PutItemCommand({ TableName: tableName, Item: { id: { S: id }, ...extra } }),
+  );
 
 async function start(
   tableName: string,
@@ -124,7 +80,7 @@ describe('event source mappings', () => {
       events.push(event);
     });
     await put('Shape', 'a', { title: { S: 'first' } });
-    await client.send(
+    await dynamo.client.send(
       new UpdateItemCommand({
         TableName: 'Shape',
         Key: { id: { S: 'a' } },
@@ -132,7 +88,9 @@ describe('event source mappings', () => {
         ExpressionAttributeValues: { ':t': { S: 'second' } },
       }),
     );
-    await client.send(new DeleteItemCommand({ TableName: 'Shape', Key: { id: { S: 'a' } } }));
+    await dynamo.client.send(
+      new DeleteItemCommand({ TableName: 'Shape', Key: { id: { S: 'a' } } }),
+    );
     await mappings.idle();
     const records = events.flatMap((e) => e.Records);
     expect(records.map((r) => r.eventName)).toEqual(['INSERT', 'MODIFY', 'REMOVE']);

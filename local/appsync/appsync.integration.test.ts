@@ -3,16 +3,10 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudAssembly } from '../assembly';
 import { readCloudAssembly } from '../cloud-assembly';
-import path from 'node:path';
-import {
-  dynamoDbLocalDirectory,
-  ensureTables,
-  localDynamoDbClient,
-  startDynamoDbLocal,
-} from '../dynamodb';
 import { PROJECT_ROOT, SYNTH_CACHE } from '../paths';
-import { freePort, LocalRuntimeError, spawnManaged, waitForPort } from '../process-utils';
+import { freePort } from '../process-utils';
 import { synthesize } from '../synth';
+import { startTestDynamoDb, type TestDynamoDb } from '../testing/dynamodb-local';
 import { type AppSyncServer, startAppSync } from './index';
 import { TestRealtimeClient } from './test-realtime-client';
 import {
@@ -28,32 +22,6 @@ const clientId = 'local-client';
 const key = createTestKey('CognitoLocal');
 
 type Jwks = Awaited<ReturnType<typeof startJwksServer>>;
-type Dynamo = { endpoint: string; stop: () => Promise<void> };
-
-/**
- * startDynamoDbLocal, or the same launch without its Java check: assertJava reads `java -version`
- * from stdout, where Java prints nothing (it writes the version to stderr).
- */
-async function startDynamo(port: number): Promise<Dynamo> {
-  try {
-    return await startDynamoDbLocal({ port });
-  } catch (err) {
-    if (!(err instanceof LocalRuntimeError) || !err.message.includes('of unknown version'))
-      throw err;
-    const emulator = dynamoDbLocalDirectory();
-    const proc = spawnManaged('java', [
-      `-Djava.library.path=${path.join(emulator, 'DynamoDBLocal_lib')}`,
-      '-jar',
-      path.join(emulator, 'DynamoDBLocal.jar'),
-      '-port',
-      String(port),
-      '-sharedDb',
-      '-inMemory',
-    ]);
-    await waitForPort(port, 30_000);
-    return { endpoint: `http://127.0.0.1:${port}`, stop: proc.stop };
-  }
-}
 
 function tokenFor(sub: string, groups: string[], lifetimeSeconds = 3600): string {
   return signToken(key, cognitoClaims({ issuer, clientId, sub, groups, lifetimeSeconds }));
@@ -318,7 +286,7 @@ describe('startAppSync with a hand-made assembly', () => {
 
 describe('startAppSync with the synthesized backend and DynamoDB Local', () => {
   let jwks: Jwks;
-  let dynamo: Dynamo;
+  let dynamo: TestDynamoDb;
   let server: AppSyncServer;
   let assembly: CloudAssembly;
   const invocations: { functionName: string; payload: Record<string, unknown> }[] = [];
@@ -369,8 +337,7 @@ describe('startAppSync with the synthesized backend and DynamoDB Local', () => {
     const { directory } = await synthesize({ root: PROJECT_ROOT, cacheDirectory: SYNTH_CACHE });
     assembly = await readCloudAssembly(directory);
     jwks = await startJwksServer([key]);
-    dynamo = await startDynamo(await freePort());
-    await ensureTables(localDynamoDbClient(dynamo.endpoint), assembly.tables);
+    dynamo = await startTestDynamoDb(assembly.tables);
     server = await startAppSync({
       assembly,
       port: await freePort(),
@@ -404,7 +371,7 @@ describe('startAppSync with the synthesized backend and DynamoDB Local', () => {
     const table = assembly.tables.find((t) => t.modelName === 'Organization');
     expect(table).toBeDefined();
     const now = new Date().toISOString();
-    await localDynamoDbClient(dynamo.endpoint).send(
+    await dynamo.client.send(
       new PutItemCommand({
         TableName: table?.tableName,
         Item: {
