@@ -9,6 +9,8 @@ import {
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CloudAssembly } from './assembly';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { backfillMemberReadGroups } from '../amplify/functions/shared/stores/dynamo-membership-store';
 import { startAppSync } from './appsync/index';
 import { bindPlaceholders, readCloudAssembly } from './cloud-assembly';
 import { startCognito } from './cognito';
@@ -322,6 +324,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       if (!found) throw new Error(`No ${model} table in the backend`);
       return found.tableName;
     };
+
+    // Data written by an earlier version gains what the current one reads (fails closed until then).
+    const migrated = await backfillMemberReadGroups(
+      DynamoDBDocumentClient.from(ddb),
+      tableName('OrganizationMember'),
+    );
+    if (migrated > 0) log(`  updated ${migrated} memberships written by an earlier version`);
 
     const outputs = amplifyOutputs(
       assembly,

@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../local/graphql-client';
 import { expectDomainError } from './support/domain-error';
 import { ACCEPT, EVENTS, INVITE, ON_WORK_ORDER_CHANGED, SUBMIT } from './support/operations';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { backfillMemberReadGroups } from '../amplify/functions/shared/stores/dynamo-membership-store';
 import { waitFor } from './support/wait';
 import { useWorld } from './support/world';
 
@@ -37,6 +39,7 @@ describe('tenant isolation', () => {
         rex: { email: 'rex@x.example' },
         nora: { email: 'nora@x.example' },
         tom: { email: 'tom@b.example' },
+        mia: { email: 'mia@b.example', of: 'b', role: 'MEMBER' },
       },
       organizations: { a: { owner: 'alice', name: 'Org A' }, b: { owner: 'bob', name: 'Org B' } },
     },
@@ -363,5 +366,59 @@ describe('tenant isolation', () => {
       `{ workOrdersByOrganization(organizationId: "${b.org}") { items { title } } }`,
     );
     expect(tomReads.data?.workOrdersByOrganization.items.map((w) => w.title)).toContain(SECRET);
+  });
+
+  describe('inside B, addresses are for staff', () => {
+    type Members = { membersByOrganization: { items: { id: string; email: string }[] } };
+    const MEMBERS =
+      'query M($o: ID!) { membersByOrganization(organizationId: $o) { items { id email } } }';
+    const addresses = async (who: Person) =>
+      (
+        await world.ok<Members, { o: string }>(who, MEMBERS, { o: b.org })
+      ).membersByOrganization.items
+        .map((m) => m.email)
+        .sort();
+
+    it("shows a MEMBER of B no one's membership row, by list or by id", async () => {
+      // Staff read the whole list first: the rows are there to be hidden.
+      expect(await addresses('tom')).toEqual(
+        expect.arrayContaining(['bob@b.example', 'mia@b.example', 'tom@b.example']),
+      );
+      expect(await addresses('mia')).toEqual([]);
+      const byId = await as('mia', `{ getOrganizationMember(id: "${b.member}") { id email } }`);
+      expect(byId.data?.getOrganizationMember ?? null).toBeNull();
+      expect(JSON.stringify(byId)).not.toContain('tom@b.example');
+      // Their own membership still reaches them, through `me`.
+      const me = await world.ok<
+        { me: { memberships: { organizationId: string; role: string }[] } },
+        object
+      >('mia', '{ me { memberships { organizationId role } } }');
+      expect(me.me.memberships).toContainEqual({ organizationId: b.org, role: 'MEMBER' });
+    });
+
+    it('keeps a row written before read groups existed from everyone until it is migrated', async () => {
+      const legacy = {
+        __typename: 'OrganizationMember',
+        id: `${b.org}#legacy`,
+        organizationId: b.org,
+        email: 'legacy@b.example',
+        role: 'TECHNICIAN',
+        status: 'INVITED',
+        createdAt: new Date().toISOString(),
+        updatedAt: new Date().toISOString(),
+      };
+      await world.documents.send(
+        new PutCommand({ TableName: world.table('OrganizationMember'), Item: legacy }),
+      );
+      expect(await addresses('bob')).not.toContain('legacy@b.example');
+
+      const table = world.table('OrganizationMember');
+      expect(await backfillMemberReadGroups(world.documents, table)).toBeGreaterThanOrEqual(1);
+      expect(await addresses('bob')).toContain('legacy@b.example');
+      expect(await addresses('mia')).toEqual([]);
+      expect(await addresses('alice')).toEqual([]);
+      // Nothing is left to migrate: a second run changes nothing.
+      expect(await backfillMemberReadGroups(world.documents, table)).toBe(0);
+    });
   });
 });

@@ -75,6 +75,11 @@ const schema = a
         joinedAt: a.datetime(),
         suspendedAt: a.datetime(),
         version: a.integer(),
+        /**
+         * The organization's staff role groups, set by the server on every write: addresses are
+         * for staff, so a MEMBER reads no membership row (their own comes with `me`).
+         */
+        readGroups: a.string().array(),
       })
       .secondaryIndexes((index) => [
         index('organizationId').sortKeys(['email']).queryField('membersByOrganization'),
@@ -82,7 +87,7 @@ const schema = a
         index('email').queryField('membershipsByEmail'),
       ])
       .disableOperations(SERVER_ONLY)
-      .authorization((allow) => [allow.groupDefinedIn('organizationId').to(['read'])]),
+      .authorization((allow) => [allow.groupsDefinedIn('readGroups').to(['read'])]),
 
     WorkOrder: a
       .model({

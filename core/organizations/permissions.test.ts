@@ -9,6 +9,7 @@ const MATRIX: Record<Action, string> = {
   //                      OWNER ADMIN MANAGER TECHNICIAN MEMBER VIEWER
   'organization.delete':   'Y     .     .       .          .      .',
   'organization.transfer': 'Y     .     .       .          .      .',
+  'members.read':          'Y     Y     Y       Y          .      Y',
   'members.invite':        'Y     Y     .       .          .      .',
   'members.changeRole':    'Y     Y     .       .          .      .',
   'members.remove':        'Y     Y     .       .          .      .',
@@ -54,7 +55,9 @@ describe('permissions', () => {
   });
 
   it('lets a VIEWER change nothing', () => {
-    const writes = ACTIONS.filter((a) => !['workOrders.readAll', 'reports.read'].includes(a));
+    const writes = ACTIONS.filter(
+      (a) => !['workOrders.readAll', 'members.read', 'reports.read'].includes(a),
+    );
     expect(writes.filter((a) => can('VIEWER', a))).toEqual([]);
   });
 });

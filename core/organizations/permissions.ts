@@ -1,10 +1,11 @@
 import { DomainError } from '../errors';
-import { type Role, STAFF_ROLES } from './roles';
+import { type Role, roleGroup, STAFF_ROLES } from './roles';
 
 /** Everything a member may be allowed to do inside one organization. */
 export const ACTIONS = [
   'organization.delete',
   'organization.transfer',
+  'members.read',
   'members.invite',
   'members.changeRole',
   'members.remove',
@@ -37,6 +38,8 @@ const READERS_OF_ALL: readonly Role[] = STAFF_ROLES;
 export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   'organization.delete': OWNER_ONLY,
   'organization.transfer': OWNER_ONLY,
+  // The member list carries email addresses: staff only, never a requester.
+  'members.read': READERS_OF_ALL,
   'members.invite': ADMINS,
   'members.changeRole': ADMINS,
   'members.remove': ADMINS,
@@ -56,6 +59,14 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   'reports.read': ['OWNER', 'ADMIN', 'MANAGER', 'VIEWER'],
   'comments.add': CONTRIBUTORS,
 };
+
+/**
+ * The groups allowed to read an organization's membership rows (set on each row by the server and
+ * checked by the model's `groupsDefinedIn('readGroups')` rule): the roles that may `members.read`.
+ * A MEMBER reads no one's row; their own membership comes with `me`.
+ */
+export const memberReadGroups = (organizationId: string): string[] =>
+  PERMISSIONS['members.read'].map((role) => roleGroup(organizationId, role));
 
 /** Whether a role may perform an action. */
 export const can = (role: Role, action: Action): boolean => PERMISSIONS[action].includes(role);

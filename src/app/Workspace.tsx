@@ -151,7 +151,7 @@ function MainNav({ membership }: { membership: Membership }) {
       {can(membership.role, 'workOrders.progress') && <NavLink to="/my-work">My work</NavLink>}
       {staff && <NavLink to="/inventory">Inventory</NavLink>}
       <NavLink to="/notifications">Notifications</NavLink>
-      <NavLink to="/members">Members</NavLink>
+      {can(membership.role, 'members.read') && <NavLink to="/members">Members</NavLink>}
       <NavLink to="/settings">Settings</NavLink>
     </nav>
   );

@@ -223,5 +223,16 @@ describe('the web app', () => {
     await member
       .locator('[data-testid="work-order-row"]', { hasText: 'Broken hinge on the vestry cupboard' })
       .waitFor({ timeout: 5_000 });
+
+    // Addresses are for staff: no Members link, and the page itself shows no one's address.
+    const nav = member.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'My requests' }).waitFor();
+    expect(await nav.getByRole('link', { name: 'Members' }).count()).toBe(0);
+    await member.goto(appUrl('/members'));
+    await member.getByTestId('members-staff-only').waitFor();
+    expect(await member.getByTestId('member-list').count()).toBe(0);
+    const text = await member.locator('main').innerText();
+    expect(text).not.toContain(demoEmail('MANAGER'));
+    expect(text).not.toMatch(/@/);
   }, 60_000);
 });

@@ -4,6 +4,7 @@ import {
   GroupExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { memberItem } from '../../amplify/functions/shared/stores/dynamo-membership-store';
 import { organizationGroup, type Role, roleGroup } from '../../core/organizations/roles';
 import { membershipId } from '../../core/records';
 import type { LocalCognito } from '../../local/graphql-client';
@@ -28,8 +29,7 @@ export async function seedActiveMember(options: {
   await documents.send(
     new PutCommand({
       TableName: options.table,
-      Item: {
-        __typename: 'OrganizationMember',
+      Item: memberItem({
         id: membershipId(organizationId, options.userId),
         organizationId,
         userId: options.userId,
@@ -42,7 +42,7 @@ export async function seedActiveMember(options: {
         version: 1,
         createdAt: now,
         updatedAt: now,
-      },
+      }),
     }),
   );
   for (const group of [organizationGroup(organizationId), roleGroup(organizationId, role)]) {

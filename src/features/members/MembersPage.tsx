@@ -17,8 +17,25 @@ const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeS
 /** A change that waits for the person to confirm it. */
 type Pending = { kind: 'remove' | 'transfer'; member: Member } | null;
 
-/** Members with role and status, pending invitations; OWNER and ADMIN manage them. */
+/**
+ * The member list carries email addresses, so it is for staff only (the server returns no row to
+ * anyone else); a requester who follows a link here is told who to ask instead.
+ */
 export function MembersPage() {
+  const { membership } = useWorkspace();
+  if (can(membership.role, 'members.read')) return <MemberList />;
+  return (
+    <section className="card" aria-labelledby="members-heading">
+      <h1 id="members-heading">Members of {membership.organizationName}</h1>
+      <p data-testid="members-staff-only">
+        The member list is for staff. To reach someone, add a comment to your request.
+      </p>
+    </section>
+  );
+}
+
+/** Members with role and status, pending invitations; OWNER and ADMIN manage them. */
+function MemberList() {
   const { membership, userId, reload: reloadMe } = useWorkspace();
   const members = useMembers(membership.organizationId);
   const manage = can(membership.role, 'members.changeRole');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MembershipChange } from '../../../../core/ports';
 import type { MemberRecord } from '../../../../core/records';
+import { memberReadGroups } from '../../../../core/organizations/permissions';
 import { memberWrite, organizationCountersUpdate } from './dynamo-membership-store';
 
 const member: MemberRecord = {
@@ -29,9 +30,28 @@ describe('DynamoDB membership items', () => {
       Put: {
         TableName: 'Members',
         ConditionExpression: 'attribute_not_exists(id)',
-        Item: { ...member, __typename: 'OrganizationMember' },
+        Item: {
+          ...member,
+          __typename: 'OrganizationMember',
+          // Its organization's staff read it; a MEMBER of org-1 and anyone of org-evil do not.
+          readGroups: [
+            'org-1:OWNER',
+            'org-1:ADMIN',
+            'org-1:MANAGER',
+            'org-1:TECHNICIAN',
+            'org-1:VIEWER',
+          ],
+        },
       },
     });
+  });
+
+  it('derives the read groups from the organization written, never from the input', () => {
+    const write = memberWrite('Members', 'org-1', {
+      before: member,
+      after: { ...member, organizationId: 'org-evil', readGroups: ['org-evil:MEMBER'] } as never,
+    });
+    expect(write.Put?.Item?.readGroups).toEqual(memberReadGroups('org-1'));
   });
 
   it('replaces a membership only at the version read, in the same organization', () => {

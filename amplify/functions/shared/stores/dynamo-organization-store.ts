@@ -7,6 +7,7 @@ import {
 import type { OrganizationStore } from '../../../../core/ports';
 import type { MemberRecord, OrganizationRecord } from '../../../../core/records';
 import { cancellationCodes, typed, untyped } from './dynamo-items';
+import { memberItem } from './dynamo-membership-store';
 
 /**
  * The key of the item that reserves a slug. It lives in the Organization table (no extra table
@@ -97,7 +98,7 @@ export class DynamoOrganizationStore implements OrganizationStore {
             {
               Put: {
                 TableName: this.tables.members,
-                Item: typed('OrganizationMember', owner),
+                Item: memberItem(owner),
                 ConditionExpression: 'attribute_not_exists(id)',
               },
             },
