@@ -11,7 +11,9 @@ const ONE_FILE_AT_A_TIME = { fileParallelism: false } as const;
  *   code that start emulators or time processes (*.integration.test.ts);
  * - browser: the web app in Chromium against the local runtime (tests/e2e);
  * - resilience: bad input, forged callers, concurrency, faults, crashes and floods
- *   (`npm run test:resilience`, which writes its own results file; `npm test` leaves it out).
+ *   (tests/resilience, and `*.resilience.test.ts` beside their code, e.g. kill -9 of a
+ *   process; `npm run test:resilience`, which writes its own results file; `npm test` leaves
+ *   it out).
  */
 export default defineConfig({
   test: {
@@ -30,7 +32,7 @@ export default defineConfig({
             'src/**/*.test.ts',
             'bench/**/*.test.ts',
           ],
-          exclude: ['**/node_modules/**', '**/*.integration.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.integration.test.ts', '**/*.resilience.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 180_000,
           sequence: { groupOrder: 0 },
@@ -62,7 +64,10 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'resilience',
-          include: ['tests/resilience/**/*.test.ts'],
+          include: [
+            'tests/resilience/**/*.test.ts',
+            '{core,local,amplify}/**/*.resilience.test.ts',
+          ],
           testTimeout: 180_000,
           hookTimeout: 240_000,
           sequence: { groupOrder: 3 },
