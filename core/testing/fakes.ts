@@ -28,6 +28,7 @@ import {
   type WorkOrderEventRecord,
   type WorkOrderRecord,
 } from '../records';
+import { inventoryItemRecord, memberRecord, organizationRecord } from './records';
 
 /** In-memory fakes of the ports, with the same conditional semantics the DynamoDB stores have. */
 
@@ -277,19 +278,7 @@ export class InMemoryTables {
     organizationId: string,
     patch: Partial<InventoryItemRecord> = {},
   ): InventoryItemRecord {
-    const item: InventoryItemRecord = {
-      id,
-      organizationId,
-      sku: `SKU-${id}`,
-      name: `Item ${id}`,
-      unit: 'each',
-      quantity: 10,
-      minQuantity: 2,
-      version: 1,
-      createdAt: '2026-01-01T00:00:00.000Z',
-      updatedAt: '2026-01-01T00:00:00.000Z',
-      ...patch,
-    };
+    const item = inventoryItemRecord(id, organizationId, patch);
     this.inventoryRows.set(id, item);
     return item;
   }
@@ -301,36 +290,14 @@ export class InMemoryTables {
     role: MemberRecord['role'],
     status: MemberRecord['status'] = 'ACTIVE',
   ): MemberRecord {
-    const member: MemberRecord = {
-      id: membershipId(organizationId, userId),
-      organizationId,
-      userId,
-      email: `${userId}@example.org`,
-      displayName: userId,
-      role,
-      status,
-      createdAt: '2026-01-01T00:00:00.000Z',
-      updatedAt: '2026-01-01T00:00:00.000Z',
-    };
+    const member = memberRecord(organizationId, userId, role, status);
     this.memberRows.set(member.id, member);
     return member;
   }
 
   /** Adds an organization directly, as a test fixture. */
   addOrganization(id: string, patch: Partial<OrganizationRecord> = {}): OrganizationRecord {
-    const organization: OrganizationRecord = {
-      id,
-      name: `Organization ${id}`,
-      slug: id,
-      plan: 'FREE',
-      status: 'ACTIVE',
-      ownerId: 'owner',
-      workOrderCounter: 0,
-      memberCount: 1,
-      createdAt: '2026-01-01T00:00:00.000Z',
-      updatedAt: '2026-01-01T00:00:00.000Z',
-      ...patch,
-    };
+    const organization = organizationRecord(id, patch);
     this.organizationRows.set(id, organization);
     this.slugRows.set(organization.slug, id);
     return organization;
@@ -446,7 +413,6 @@ export class InMemoryInbox implements InboxStore {
   }
 }
 
-/** A mailer that keeps what it sends; `failNext` makes the next sends throw. */
 /** Records what was pushed live; `failNext` makes the next pushes fail. */
 export class FakeLivePublisher implements LivePublisher {
   readonly published: LiveNotification[] = [];
@@ -460,6 +426,7 @@ export class FakeLivePublisher implements LivePublisher {
   }
 }
 
+/** A mailer that keeps what it sends; `failNext` makes the next sends throw. */
 export class FakeMailer implements Mailer {
   readonly sent: OutgoingEmail[] = [];
   failNext = 0;

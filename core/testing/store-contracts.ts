@@ -17,6 +17,7 @@ import type {
   WorkOrderRecord,
 } from '../records';
 import { WORK_ORDERS_PER_MONTH } from '../organizations/plans';
+import { inventoryItemRecord, memberRecord, organizationRecord } from './records';
 
 /**
  * What every implementation of a store port must do, written once and run against the in-memory
@@ -38,35 +39,10 @@ let counter = 0;
 /** Ids unique within a run, so contracts can share one database. */
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(counter += 1)}`;
 
-const organization = (): OrganizationRecord => {
-  const id = unique('org');
-  return {
-    id,
-    name: `Chapel ${id}`,
-    slug: id,
-    plan: 'FREE',
-    status: 'ACTIVE',
-    ownerId: 'owner',
-    workOrderCounter: 0,
-    memberCount: 1,
-    ownerCount: 1,
-    createdAt: AT,
-    updatedAt: AT,
-  };
-};
+const organization = (): OrganizationRecord => organizationRecord(unique('org'), { ownerCount: 1 });
 
-const ownerOf = (org: OrganizationRecord, userId = unique('user')): MemberRecord => ({
-  id: `${org.id}#${userId}`,
-  organizationId: org.id,
-  userId,
-  email: `${userId}@contract.example`,
-  role: 'OWNER',
-  status: 'ACTIVE',
-  joinedAt: AT,
-  version: 1,
-  createdAt: AT,
-  updatedAt: AT,
-});
+const ownerOf = (org: OrganizationRecord, userId = unique('user')): MemberRecord =>
+  memberRecord(org.id, userId, 'OWNER', 'ACTIVE', { joinedAt: AT, version: 1 });
 
 const workOrder = (organizationId: string, number: number): WorkOrderRecord => ({
   id: unique('wo'),
@@ -99,18 +75,8 @@ const eventOf = (wo: WorkOrderRecord, kind: string): WorkOrderEventRecord => ({
   updatedAt: AT,
 });
 
-const item = (organizationId: string, sku: string): InventoryItemRecord => ({
-  id: unique('item'),
-  organizationId,
-  sku,
-  name: `Part ${sku}`,
-  unit: 'each',
-  quantity: 5,
-  minQuantity: 1,
-  version: 1,
-  createdAt: AT,
-  updatedAt: AT,
-});
+const item = (organizationId: string, sku: string): InventoryItemRecord =>
+  inventoryItemRecord(unique('item'), organizationId, { sku, quantity: 5 });
 
 const notification = (recipientId: string): NotificationRecord => ({
   id: unique('note'),
