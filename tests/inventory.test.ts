@@ -1,3 +1,4 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { errorTypeOf as errorType, expectDomainError } from './support/domain-error';
 import {
@@ -167,6 +168,118 @@ describe('inventory on the local runtime', () => {
     expect(results.filter((r) => r.data?.createInventoryItem)).toHaveLength(1);
     expect(results.filter((r) => r.errors?.length).map(errorType)).toEqual(
       Array(3).fill('CONFLICT'),
+    );
+  }, 60_000);
+
+  /** createInventoryItem with the item code optional, as the web app sends it. */
+  const CREATE_CODED = `mutation CreateCoded($organizationId: ID!, $sku: String, $name: String!, $quantity: Int!) {
+    createInventoryItem(organizationId: $organizationId, sku: $sku, name: $name, unit: "each", quantity: $quantity, minQuantity: 0) { id organizationId sku name quantity version } }`;
+  type Coded = { createInventoryItem: { id: string; organizationId: string; sku: string } };
+  const createCoded = (who: Person, variables: Record<string, unknown>) =>
+    world.gql<Coded, Record<string, unknown>>(who, CREATE_CODED, {
+      organizationId: world.organizationId,
+      quantity: 1,
+      ...variables,
+    });
+  const INVENTORY = `query Stock($organizationId: ID!) {
+    inventoryByOrganization(organizationId: $organizationId, limit: 500) { items { sku } } }`;
+  const codesOf = async (organizationId: string, prefix: string) => {
+    const items = (
+      await world.gql<
+        { inventoryByOrganization: { items: { sku: string }[] } },
+        Record<string, unknown>
+      >(organizationId === world.organizationId ? 'manager' : 'outsider', INVENTORY, {
+        organizationId,
+      })
+    ).data?.inventoryByOrganization.items;
+    return (items ?? [])
+      .map((item) => item.sku)
+      .filter((sku) => sku.toUpperCase().startsWith(prefix))
+      .sort();
+  };
+  it('makes an item code from the name when it is left blank, unique in the organization', async () => {
+    const name = 'Sanctuary hymnal light';
+    // Another organization already has the code: it does not count.
+    const theirs = await createCoded('outsider', { organizationId: world.org.elsewhere, name });
+    expect(theirs.data?.createInventoryItem.sku).toBe('SANCTUARY-HYMNAL');
+
+    const first = await createCoded('manager', { name });
+    expect(first.errors).toBeUndefined();
+    expect(first.data?.createInventoryItem).toMatchObject({
+      sku: 'SANCTUARY-HYMNAL',
+      organizationId: world.organizationId,
+    });
+    // Blank and null are "not given" as much as an absent argument.
+    const second = await createCoded('owner', { name, sku: '' });
+    const third = await createCoded('manager', { name, sku: null });
+    expect(second.data?.createInventoryItem.sku).toBe('SANCTUARY-HYMNAL-2');
+    expect(third.data?.createInventoryItem.sku).toBe('SANCTUARY-HYMNAL-3');
+
+    // Generated codes hold their claim like typed ones: a typed copy is refused, whatever its case.
+    await expectDomainError(
+      createCoded('manager', { name: 'Other light', sku: 'sanctuary-hymnal-2' }),
+      'CONFLICT',
+      /Item code/,
+    );
+    const claim = await world.documents.send(
+      new GetCommand({
+        TableName: world.table('InventoryItem'),
+        Key: { id: `sku#${world.organizationId}#sanctuary-hymnal-3` },
+        ConsistentRead: true,
+      }),
+    );
+    expect(claim.Item).toMatchObject({
+      __typename: 'InventorySkuClaim',
+      itemId: third.data?.createInventoryItem.id,
+    });
+
+    // Created at the same time, items of one name still get distinct codes.
+    const together = await Promise.all(
+      Array.from({ length: 4 }, () => createCoded('manager', { name: 'Chair dolly' })),
+    );
+    expect(together.map((r) => r.errors)).toEqual([undefined, undefined, undefined, undefined]);
+    // (A creation that met another's transaction moves on to the next number, so which numbers
+    // are used can vary; that they are distinct cannot.)
+    const dollies = together.map((r) => r.data?.createInventoryItem.sku ?? '');
+    expect(new Set(dollies).size).toBe(4);
+    for (const sku of dollies) expect(sku).toMatch(/^CHAIR-DOLLY(-\d+)?$/);
+    expect(await codesOf(world.organizationId, 'CHAIR-DOLLY')).toEqual([...dollies].sort());
+    expect(await codesOf(world.organizationId, 'SANCTUARY-HYMNAL')).toEqual([
+      'SANCTUARY-HYMNAL',
+      'SANCTUARY-HYMNAL-2',
+      'SANCTUARY-HYMNAL-3',
+    ]);
+    expect(await codesOf(world.org.elsewhere, 'SANCTUARY-HYMNAL')).toEqual(['SANCTUARY-HYMNAL']);
+  }, 60_000);
+
+  it('refuses bad input to a blank-coded item with a typed error, creating nothing', async () => {
+    const name = 'Baptistry heater';
+    const refusals: [Person, Record<string, unknown>, string, RegExp | undefined][] = [
+      ['manager', { name: '  ' }, 'VALIDATION', /name/],
+      ['manager', { name, sku: 'BAPT HEATER' }, 'VALIDATION', /sku/],
+      ['manager', { name, sku: '-X' }, 'VALIDATION', /sku/],
+      ['manager', { name, quantity: -1 }, 'VALIDATION', /quantity/],
+      ['tech', { name }, 'FORBIDDEN', undefined],
+      ['member', { name, sku: '' }, 'FORBIDDEN', undefined],
+    ];
+    for (const [who, variables, code, message] of refusals) {
+      await expectDomainError(
+        createCoded(who, variables),
+        code,
+        message,
+        JSON.stringify(variables),
+      );
+    }
+    await expectDomainError(
+      createCoded('outsider', { name }),
+      /FORBIDDEN|NOT_FOUND/,
+      undefined,
+      'an outsider',
+    );
+    expect(await codesOf(world.organizationId, 'BAPT')).toEqual([]);
+    // Nothing was claimed either: the first real one still gets the plain code.
+    expect((await createCoded('manager', { name })).data?.createInventoryItem.sku).toBe(
+      'BAPTISTRY-HEATER',
     );
   }, 60_000);
 

@@ -381,7 +381,7 @@ const schema = a
       .mutation()
       .arguments({
         organizationId: a.id().required(),
-        sku: a.string().required(),
+        sku: a.string(),
         name: a.string().required(),
         unit: a.string().required(),
         quantity: a.integer().required(),

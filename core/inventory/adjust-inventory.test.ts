@@ -5,6 +5,7 @@ import type { WorkOrderRecord } from '../records';
 import { callerFor, FakeClock, InMemoryTables, SequentialIds } from '../testing/fakes';
 import { adjustInventory } from './adjust-inventory';
 import { createInventoryItem } from './create-inventory-item';
+import { NUMBERED_CODE_ATTEMPTS } from './item-code';
 import { quantityAfter } from './stock';
 import { updateInventoryItem } from './update-inventory-item';
 
@@ -291,6 +292,82 @@ describe('inventory operations', () => {
       );
     });
 
+    describe('with the item code left blank', () => {
+      const blank = {
+        organizationId: 'org-1',
+        name: 'Furnace filter',
+        unit: 'each',
+        quantity: 1,
+        minQuantity: 0,
+      };
+      const codeOf = async (who: string, args: Record<string, unknown>) =>
+        (await createInventoryItem(deps, callerFor(who), args)).sku;
+
+      it.each([
+        ['absent', {}],
+        ['null', { sku: null }],
+        ['empty', { sku: '' }],
+        ['spaces', { sku: '   ' }],
+      ])('makes one from the name when it is %s', async (_name, sku) => {
+        expect(await codeOf('manager', { ...blank, ...sku })).toBe('FURNACE-FILTER');
+      });
+
+      it('numbers the next items of the same name, skipping typed codes, per organization', async () => {
+        expect(await codeOf('manager', blank)).toBe('FURNACE-FILTER');
+        expect(await codeOf('manager', { ...blank, sku: 'furnace-filter-2' })).toBe(
+          'furnace-filter-2',
+        );
+        expect(await codeOf('admin', blank)).toBe('FURNACE-FILTER-3');
+        // Another organization's codes do not count.
+        expect(await codeOf('stranger', { ...blank, organizationId: 'org-2' })).toBe(
+          'FURNACE-FILTER',
+        );
+        // A typed code that a generated one took is refused as any taken code.
+        await refusal(
+          createInventoryItem(deps, callerFor('manager'), { ...blank, sku: 'Furnace-Filter' }),
+          'CONFLICT',
+          'sku',
+        );
+        expect([...tables.inventoryRows.values()].map((row) => row.sku).sort()).toEqual([
+          'FURNACE-FILTER',
+          'FURNACE-FILTER',
+          'FURNACE-FILTER-3',
+          'SKU-item-1',
+          'furnace-filter-2',
+        ]);
+      });
+
+      it('gives simultaneous creations of one name distinct codes', async () => {
+        const codes = await Promise.all(Array.from({ length: 6 }, () => codeOf('manager', blank)));
+        expect(new Set(codes.map((c) => c.toLowerCase())).size).toBe(6);
+        expect(codes.sort()).toEqual([
+          'FURNACE-FILTER',
+          'FURNACE-FILTER-2',
+          'FURNACE-FILTER-3',
+          'FURNACE-FILTER-4',
+          'FURNACE-FILTER-5',
+          'FURNACE-FILTER-6',
+        ]);
+      });
+
+      it('falls back to a code from the item id once the numbered codes are all taken', async () => {
+        for (let n = 1; n <= NUMBERED_CODE_ATTEMPTS; n += 1) {
+          await codeOf('manager', {
+            ...blank,
+            sku: n === 1 ? 'FURNACE-FILTER' : `FURNACE-FILTER-${n}`,
+          });
+        }
+        const item = await createInventoryItem(deps, callerFor('manager'), blank);
+        expect(item.sku).toBe(
+          `FURNACE-FILTER-${item.id
+            .replace(/[^A-Za-z0-9]/g, '')
+            .slice(-8)
+            .toUpperCase()}`,
+        );
+        expect(tables.inventoryRows.size).toBe(NUMBERED_CODE_ATTEMPTS + 2);
+      });
+    });
+
     it.each([
       ['a technician', 'technician', input, 'FORBIDDEN'],
       ['a stranger', 'stranger', input, 'FORBIDDEN'],
@@ -298,6 +375,10 @@ describe('inventory operations', () => {
       ['a fractional minimum', 'manager', { ...input, minQuantity: 1.5 }, 'VALIDATION'],
       ['a SKU with spaces', 'manager', { ...input, sku: 'A B' }, 'VALIDATION'],
       ['a negative cost', 'manager', { ...input, unitCost: -1 }, 'VALIDATION'],
+      ['a numeric SKU', 'manager', { ...input, sku: 20 }, 'VALIDATION'],
+      ['a SKU too long', 'manager', { ...input, sku: 'A'.repeat(65) }, 'VALIDATION'],
+      ['a blank SKU by a technician', 'technician', { ...input, sku: '' }, 'FORBIDDEN'],
+      ['a blank SKU and no name', 'manager', { ...input, sku: '', name: ' ' }, 'VALIDATION'],
     ] as const)('refuses %s', async (_name, who, args, code) => {
       await refusal(createInventoryItem(deps, callerFor(who), args), code);
       expect(tables.inventoryRows.size).toBe(1);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseInput } from '../parse-input';
 import { ADJUSTMENT_REASONS } from '../records';
+import { ITEM_CODE_MAX, ITEM_CODE_PATTERN } from './item-code';
 
 const MAX_QUANTITY = 1_000_000_000;
 
@@ -28,15 +29,22 @@ const money = z
   .max(MAX_QUANTITY, `must be at most ${MAX_QUANTITY}`);
 
 /** Letters, digits and a few separators: a SKU is printed on labels and typed into searches. */
-const sku = text(64).regex(
-  /^[A-Za-z0-9][A-Za-z0-9._/-]*$/,
+const sku = text(ITEM_CODE_MAX).regex(
+  ITEM_CODE_PATTERN,
   'may contain letters, digits, ".", "_", "/" and "-"',
 );
+
+/** An item code (SKU) that may be left out: absent, null or blank mean "make one from the name". */
+const optionalSku = z
+  .string({ invalid_type_error: 'must be text' })
+  .nullish()
+  .transform((value) => (value?.trim() ? value : undefined))
+  .pipe(sku.optional());
 
 const createSchema = z
   .object({
     organizationId: text(100),
-    sku,
+    sku: optionalSku,
     name: text(200),
     unit: text(32),
     quantity: count,
