@@ -1,9 +1,6 @@
-import { marshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBRecord } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { FakeMailer, InMemoryNotifications, InMemoryTables } from '../../../core/testing/fakes';
-import { notifierOverFakes } from './notifier-over-fakes';
-import type { createNotifierHandler } from './process-stream';
+import { streamRecord } from '../shared/stream-images';
+import { freshNotifier } from './notifier-over-fakes';
 
 const invited = {
   __typename: 'OrganizationMember',
@@ -18,33 +15,17 @@ const invited = {
   version: 1,
 };
 
-let sequence = 1;
-const change = (oldImage: object | undefined, newImage: object | undefined): DynamoDBRecord => ({
-  eventID: `e-${sequence}`,
-  dynamodb: {
-    SequenceNumber: String(sequence++),
-    ...(oldImage ? { OldImage: marshall(oldImage, { removeUndefinedValues: true }) as never } : {}),
-    ...(newImage ? { NewImage: marshall(newImage, { removeUndefinedValues: true }) as never } : {}),
-  },
-});
-
 describe('notifier: invitations', () => {
-  let tables: InMemoryTables;
-  let notifications: InMemoryNotifications;
-  let mailer: FakeMailer;
-  let handler: ReturnType<typeof createNotifierHandler>;
+  let { tables, notifications, mailer, handler } = freshNotifier();
 
   beforeEach(() => {
-    tables = new InMemoryTables();
+    ({ tables, notifications, mailer, handler } = freshNotifier());
     tables.addOrganization('org-1', { name: 'Grace Chapel' });
     tables.addMember('org-1', 'owner-1', 'OWNER');
-    notifications = new InMemoryNotifications();
-    mailer = new FakeMailer();
-    handler = notifierOverFakes(tables, notifications, mailer);
   });
 
   it('emails the invited address once per token, with the link', async () => {
-    const created = change(undefined, invited);
+    const created = streamRecord(undefined, invited);
     expect(await handler({ Records: [created, created] })).toEqual({ batchItemFailures: [] });
     expect(mailer.sent).toHaveLength(1);
     expect(mailer.sent[0]).toMatchObject({
@@ -69,11 +50,11 @@ describe('notifier: invitations', () => {
     const { inviteToken: _t, ...accepted } = { ...reinvited, status: 'ACTIVE', userId: 'z' };
     await handler({
       Records: [
-        change(undefined, invited),
-        change(invited, reinvited),
-        change(reinvited, { ...reinvited, role: 'VIEWER' }),
-        change(reinvited, undefined),
-        change(undefined, accepted),
+        streamRecord(undefined, invited),
+        streamRecord(invited, reinvited),
+        streamRecord(reinvited, { ...reinvited, role: 'VIEWER' }),
+        streamRecord(reinvited, undefined),
+        streamRecord(undefined, accepted),
       ],
     });
     expect(mailer.sent.map((m) => m.text.match(/token=(\S+)/)?.[1])).toEqual([
@@ -83,7 +64,7 @@ describe('notifier: invitations', () => {
   });
 
   it('reports a failed send for retry and sends once when redelivered', async () => {
-    const created = change(undefined, invited);
+    const created = streamRecord(undefined, invited);
     mailer.failNext = 1;
     expect(await handler({ Records: [created] })).toEqual({
       batchItemFailures: [{ itemIdentifier: created.dynamodb?.SequenceNumber }],

@@ -16,10 +16,11 @@ import type {
 import { memberName, type NotificationRecord } from '../../../core/records';
 import { sendOnce } from './send-once';
 
-/** What sending an invitation needs. */
+/** What sending an invitation needs: ports plus the notifier's configuration. */
 export type InvitationDeps = {
   clock: Clock;
   memberships: MembershipStore;
+  /** Organization names for invitation and low-stock emails. */
   organizations: Pick<OrganizationStore, 'get'>;
   notifications: NotificationStore;
   mailer: Mailer;

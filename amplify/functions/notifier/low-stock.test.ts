@@ -1,9 +1,6 @@
-import { marshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBRecord } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { FakeMailer, InMemoryTables } from '../../../core/testing/fakes';
-import { notifierOverFakes } from './notifier-over-fakes';
-import type { createNotifierHandler } from './process-stream';
+import { streamRecord } from '../shared/stream-images';
+import { freshNotifier } from './notifier-over-fakes';
 
 const item = (quantity: number, version: number, organizationId = 'org-1') => ({
   __typename: 'InventoryItem',
@@ -16,23 +13,11 @@ const item = (quantity: number, version: number, organizationId = 'org-1') => ({
   minQuantity: 2,
   version,
 });
-let sequence = 500;
-const change = (oldImage: object | undefined, newImage: object | undefined): DynamoDBRecord => ({
-  eventID: `e-${sequence}`,
-  dynamodb: {
-    SequenceNumber: String(sequence++),
-    ...(oldImage ? { OldImage: marshall(oldImage) as never } : {}),
-    ...(newImage ? { NewImage: marshall(newImage) as never } : {}),
-  },
-});
-
 describe('notifier: low stock and preferences', () => {
-  let tables: InMemoryTables;
-  let mailer: FakeMailer;
-  let handler: ReturnType<typeof createNotifierHandler>;
+  let { tables, mailer, handler } = freshNotifier();
 
   beforeEach(() => {
-    tables = new InMemoryTables();
+    ({ tables, mailer, handler } = freshNotifier());
     tables.addOrganization('org-1', { name: 'Grace Chapel' });
     tables.addOrganization('org-2', { name: 'Elsewhere' });
     for (const [who, role] of [
@@ -46,14 +31,12 @@ describe('notifier: low stock and preferences', () => {
     }
     tables.addMember('org-1', 'gone', 'MANAGER', 'SUSPENDED');
     tables.addMember('org-2', 'stranger', 'OWNER');
-    mailer = new FakeMailer();
-    handler = notifierOverFakes(tables, tables.notifications, mailer);
   });
 
   it('mails each active owner, admin and manager once per crossing, redelivered or not', async () => {
-    const crossing = change(item(3, 1), item(2, 2));
+    const crossing = streamRecord(item(3, 1), item(2, 2));
     expect(await handler({ Records: [crossing, crossing] })).toEqual({ batchItemFailures: [] });
-    await handler({ Records: [crossing, change(item(2, 2), item(1, 3))] });
+    await handler({ Records: [crossing, streamRecord(item(2, 2), item(1, 3))] });
     expect(mailer.sent.map((m) => m.to).sort()).toEqual([
       'admin@example.org',
       'manager@example.org',
@@ -72,8 +55,10 @@ describe('notifier: low stock and preferences', () => {
   });
 
   it('mails again after the stock went back above the minimum and crossed again', async () => {
-    await handler({ Records: [change(item(3, 1), item(2, 2)), change(item(2, 2), item(10, 3))] });
-    await handler({ Records: [change(item(10, 3), item(0, 4))] });
+    await handler({
+      Records: [streamRecord(item(3, 1), item(2, 2)), streamRecord(item(2, 2), item(10, 3))],
+    });
+    await handler({ Records: [streamRecord(item(10, 3), item(0, 4))] });
     expect(mailer.sent).toHaveLength(6);
   });
 
@@ -84,7 +69,7 @@ describe('notifier: low stock and preferences', () => {
       preferences: { assignment: true, statusChanges: true, lowStock: false },
       createdAt: '2026-01-01T00:00:00.000Z',
     });
-    const crossing = change(item(3, 1), item(2, 2));
+    const crossing = streamRecord(item(3, 1), item(2, 2));
     await handler({ Records: [crossing, crossing] });
     expect(mailer.sent.map((m) => m.to)).not.toContain('admin@example.org');
     expect(mailer.sent).toHaveLength(2);
@@ -111,7 +96,12 @@ describe('notifier: low stock and preferences', () => {
     };
     await handler({
       Records: [
-        change(workOrder, { ...workOrder, status: 'ASSIGNED', assigneeId: 'tech', version: 2 }),
+        streamRecord(workOrder, {
+          ...workOrder,
+          status: 'ASSIGNED',
+          assigneeId: 'tech',
+          version: 2,
+        }),
       ],
     });
     expect(mailer.sent).toHaveLength(0);
@@ -122,13 +112,13 @@ describe('notifier: low stock and preferences', () => {
   });
 
   it('never mails anyone outside the item’s organization', async () => {
-    await handler({ Records: [change(item(3, 1, 'org-2'), item(2, 2, 'org-2'))] });
+    await handler({ Records: [streamRecord(item(3, 1, 'org-2'), item(2, 2, 'org-2'))] });
     expect(mailer.sent.map((m) => m.to)).toEqual(['stranger@example.org']);
   });
 
   it('mails the others when one send fails, and only the failed one on the retry', async () => {
     mailer.failNext = 1;
-    const crossing = change(item(3, 1), item(2, 2));
+    const crossing = streamRecord(item(3, 1), item(2, 2));
     expect((await handler({ Records: [crossing] })).batchItemFailures).toEqual([
       { itemIdentifier: crossing.dynamodb?.SequenceNumber },
     ]);

@@ -3,8 +3,8 @@ import type { NotificationStore } from '../../../core/ports';
 import {
   FakeClock,
   FakeLivePublisher,
-  type FakeMailer,
-  type InMemoryTables,
+  FakeMailer,
+  InMemoryTables,
 } from '../../../core/testing/fakes';
 import { createNotifierHandler } from './process-stream';
 
@@ -27,3 +27,16 @@ export const notifierOverFakes = (
     appUrl: 'http://localhost:5173',
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
   });
+
+/**
+ * A notifier over fresh, empty in-memory tables (whose notification records it writes), a fake
+ * mailer and a fake live publisher: what one unit test starts from before seeding the tables.
+ */
+export function freshNotifier() {
+  const tables = new InMemoryTables();
+  const mailer = new FakeMailer();
+  const live = new FakeLivePublisher();
+  const { notifications } = tables;
+  const handler = notifierOverFakes(tables, notifications, mailer, live);
+  return { tables, notifications, mailer, live, handler };
+}

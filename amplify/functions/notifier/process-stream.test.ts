@@ -1,14 +1,8 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  FakeLivePublisher,
-  FakeMailer,
-  InMemoryNotifications,
-  InMemoryTables,
-} from '../../../core/testing/fakes';
-import { notifierOverFakes } from './notifier-over-fakes';
-import type { createNotifierHandler } from './process-stream';
+import { streamRecord } from '../shared/stream-images';
+import { freshNotifier, notifierOverFakes } from './notifier-over-fakes';
 
 const workOrder = {
   __typename: 'WorkOrder',
@@ -21,18 +15,8 @@ const workOrder = {
   version: 1,
 };
 
-let sequence = 100;
-const change = (oldImage: object | undefined, newImage: object | undefined): DynamoDBRecord => ({
-  eventID: `e-${sequence}`,
-  eventName: oldImage ? 'MODIFY' : 'INSERT',
-  dynamodb: {
-    SequenceNumber: String(sequence++),
-    ...(oldImage ? { OldImage: marshall(oldImage) as never } : {}),
-    ...(newImage ? { NewImage: marshall(newImage) as never } : {}),
-  },
-});
 const batch = (...records: DynamoDBRecord[]): DynamoDBStreamEvent => ({ Records: records });
-const assignment = change(workOrder, {
+const assignment = streamRecord(workOrder, {
   ...workOrder,
   status: 'ASSIGNED',
   assigneeId: 'tech-1',
@@ -40,17 +24,11 @@ const assignment = change(workOrder, {
 });
 
 describe('notifier', () => {
-  let tables: InMemoryTables;
-  let notifications: InMemoryNotifications;
-  let mailer: FakeMailer;
-  let handler: ReturnType<typeof createNotifierHandler>;
+  let { tables, notifications, mailer, handler } = freshNotifier();
 
   beforeEach(() => {
-    tables = new InMemoryTables();
+    ({ tables, notifications, mailer, handler } = freshNotifier());
     tables.addMember('org-1', 'tech-1', 'TECHNICIAN');
-    notifications = new InMemoryNotifications();
-    mailer = new FakeMailer();
-    handler = notifierOverFakes(tables, notifications, mailer);
   });
 
   it('emails the new assignee and records the delivery as SENT', async () => {
@@ -95,7 +73,7 @@ describe('notifier', () => {
 
   it('reports a failed send for retry and sends on the retry', async () => {
     mailer.failNext = 1;
-    const other = change(workOrder, { ...workOrder, title: 'Renamed' });
+    const other = streamRecord(workOrder, { ...workOrder, title: 'Renamed' });
     expect(await handler(batch(other, assignment))).toEqual({
       batchItemFailures: [{ itemIdentifier: assignment.dynamodb?.SequenceNumber }],
     });
@@ -152,7 +130,7 @@ describe('notifier', () => {
       status: 'IN_PROGRESS',
       version: 4,
     };
-    const completed = change(before, {
+    const completed = streamRecord(before, {
       ...before,
       status: 'COMPLETED',
       version: 5,
@@ -179,39 +157,33 @@ describe('notifier', () => {
       role: 'TECHNICIAN',
       status: 'INVITED',
     };
-    const joined = change(member, {
+    const joined = streamRecord(member, {
       ...member,
       status: 'ACTIVE',
       assigneeId: 'tech-1',
       requesterId: 'req-1',
       version: 2,
     });
-    expect(await handler(batch(change(undefined, member), joined))).toEqual({
+    expect(await handler(batch(streamRecord(undefined, member), joined))).toEqual({
       batchItemFailures: [],
     });
     expect(mailer.sent.filter((m) => /WO-|request/i.test(m.subject))).toHaveLength(0);
   });
 
   it('ignores changes that notify nobody and removals', async () => {
-    const removal = change(workOrder, undefined);
-    const insert = change(undefined, workOrder);
+    const removal = streamRecord(workOrder, undefined);
+    const insert = streamRecord(undefined, workOrder);
     expect(await handler(batch(removal, insert))).toEqual({ batchItemFailures: [] });
     expect(mailer.sent).toHaveLength(0);
   });
 });
 
 describe('notifier: live in-app notifications', () => {
-  let tables: InMemoryTables;
-  let mailer: FakeMailer;
-  let live: FakeLivePublisher;
-  let handler: ReturnType<typeof createNotifierHandler>;
+  let { tables, mailer, live, handler } = freshNotifier();
 
   beforeEach(() => {
-    tables = new InMemoryTables();
+    ({ tables, mailer, live, handler } = freshNotifier());
     tables.addMember('org-1', 'tech-1', 'TECHNICIAN');
-    mailer = new FakeMailer();
-    live = new FakeLivePublisher();
-    handler = notifierOverFakes(tables, tables.notifications, mailer, live);
   });
 
   it('pushes the in-app notification to its recipient, without the email address', async () => {
@@ -306,14 +278,14 @@ describe('notifier: live in-app notifications', () => {
     const other = { ...workOrder, id: 'wo-2', number: 13, title: 'Door sticks' };
     const first = keyed(assignment, 'wo-1');
     const reassigned = keyed(
-      change(
+      streamRecord(
         { ...workOrder, status: 'ASSIGNED', assigneeId: 'tech-1', version: 2 },
         { ...workOrder, status: 'ASSIGNED', assigneeId: 'tech-2', version: 3 },
       ),
       'wo-1',
     );
     const elsewhere = keyed(
-      change(other, { ...other, status: 'ASSIGNED', assigneeId: 'tech-2', version: 2 }),
+      streamRecord(other, { ...other, status: 'ASSIGNED', assigneeId: 'tech-2', version: 2 }),
       'wo-2',
     );
     expect(await handler(batch(first, reassigned, elsewhere))).toEqual({ batchItemFailures: [] });
@@ -335,7 +307,7 @@ describe('notifier: live in-app notifications', () => {
     tables.addMember('org-1', 'owner-1', 'OWNER');
     tables.addMember('org-1', 'member-1', 'MEMBER');
     tables.addMember('org-2', 'manager-2', 'MANAGER');
-    const submitted = change(undefined, { ...workOrder, requesterId: 'member-1' });
+    const submitted = streamRecord(undefined, { ...workOrder, requesterId: 'member-1' });
     expect(await handler(batch(submitted, submitted))).toEqual({ batchItemFailures: [] });
     await handler(batch(submitted));
     expect(mailer.sent.map((m) => m.to).sort()).toEqual([

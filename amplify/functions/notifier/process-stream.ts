@@ -1,6 +1,3 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import {
   buildEmail,
@@ -26,38 +23,19 @@ import {
   newRequestRecipients,
 } from '../../../core/notifications/new-requests';
 import { wantsEmail, type PreferenceKind } from '../../../core/notifications/preferences';
-import type {
-  Clock,
-  Mailer,
-  MembershipStore,
-  LivePublisher,
-  NotificationStore,
-  OrganizationStore,
-  ProfileStore,
-} from '../../../core/ports';
+import type { LivePublisher, ProfileStore } from '../../../core/ports';
 import { type MemberRecord, type NotificationRecord } from '../../../core/records';
-import { deliverInvitation } from './deliver-invitation';
+import { streamImages } from '../shared/stream-images';
+import { deliverInvitation, type InvitationDeps } from './deliver-invitation';
 import { sendOnce } from './send-once';
 
-/** What the notifier needs: ports plus its configuration. */
-export type NotifierDeps = {
-  clock: Clock;
-  memberships: MembershipStore;
-  /** Organization names for invitation and low-stock emails. */
-  organizations: Pick<OrganizationStore, 'get'>;
+/** What the notifier needs: what invitations need, plus preferences and live pushes. */
+export type NotifierDeps = InvitationDeps & {
   /** Email preferences of recipients (absent profile: every email on). */
   profiles: Pick<ProfileStore, 'get'>;
-  notifications: NotificationStore;
-  mailer: Mailer;
   /** Pushes each new in-app notification to its recipient's open sessions. */
   live: LivePublisher;
-  mailFrom: string;
-  appUrl: string;
-  logger: Logger;
 };
-
-const imageOf = (image: unknown): Image | undefined =>
-  image ? unmarshall(image as Record<string, AttributeValue>) : undefined;
 
 /**
  * Delivers one notification to one ACTIVE member: always an in-app Notification record (the
@@ -228,8 +206,7 @@ async function everyOne(deliveries: (() => Promise<void>)[]): Promise<void> {
 }
 
 async function processRecord(deps: NotifierDeps, record: DynamoDBRecord): Promise<void> {
-  const newImage = imageOf(record.dynamodb?.NewImage);
-  const oldImage = imageOf(record.dynamodb?.OldImage);
+  const { oldImage, newImage } = streamImages(record);
   if (!newImage) return;
   // The notifier also consumes the OrganizationMember stream: invitations are all it mails there.
   if (newImage.__typename === 'OrganizationMember') {
