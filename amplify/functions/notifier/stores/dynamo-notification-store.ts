@@ -1,11 +1,6 @@
-import {
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { NotificationRecord } from '../../../../core/records';
-import { isConditionFailed, typed } from '../../shared/stores/dynamo-items';
+import { isConditionFailed, putOnce, typed } from '../../shared/stores/dynamo-items';
 import type { LeasedNotificationStore } from '../invocation-budget';
 
 /**
@@ -115,20 +110,8 @@ export class DynamoNotificationStore implements LeasedNotificationStore {
     }
   }
 
-  async recordUnsent(record: NotificationRecord): Promise<'CREATED' | 'EXISTS'> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: typed('Notification', record),
-          // A redelivered record, or a delivery that already exists, keeps what it has.
-          ConditionExpression: 'attribute_not_exists(id)',
-        }),
-      );
-      return 'CREATED';
-    } catch (err) {
-      if (isConditionFailed(err)) return 'EXISTS';
-      throw err;
-    }
+  recordUnsent(record: NotificationRecord): Promise<'CREATED' | 'EXISTS'> {
+    // A redelivered record, or a delivery that already exists, keeps what it has.
+    return putOnce(this.db, this.tableName, typed('Notification', record));
   }
 }

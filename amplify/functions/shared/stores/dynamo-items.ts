@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { WorkOrderRecord } from '../../../../core/records';
 
 /** A DocumentClient that drops undefined attributes, so optional fields are absent, never null. */
@@ -33,6 +33,30 @@ export function untyped<T>(
 /** Whether an error is a failed condition of a single-item write. */
 export const isConditionFailed = (err: unknown): boolean =>
   err instanceof Error && err.name === 'ConditionalCheckFailedException';
+
+/**
+ * Writes an item unless one with its `id` exists (then leaves that one as it is): 'EXISTS' is
+ * an answer, not an error, as for a record written again on a redelivery.
+ */
+export async function putOnce(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  item: Record<string, unknown> & { id: string },
+): Promise<'CREATED' | 'EXISTS'> {
+  try {
+    await db.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(id)',
+      }),
+    );
+    return 'CREATED';
+  } catch (err) {
+    if (isConditionFailed(err)) return 'EXISTS';
+    throw err;
+  }
+}
 
 /**
  * The cancellation reason codes of a failed TransactWriteItems, one per action in order

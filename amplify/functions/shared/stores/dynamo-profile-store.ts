@@ -1,12 +1,7 @@
-import {
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ProfileStore } from '../../../../core/ports';
 import type { NotificationPreferences, ProfileRecord } from '../../../../core/records';
-import { isConditionFailed, typed, untyped } from './dynamo-items';
+import { putOnce, typed, untyped } from './dynamo-items';
 
 /** Profiles in the profile table (`id` = Cognito sub), written at most once per user. */
 export class DynamoProfileStore implements ProfileStore {
@@ -22,20 +17,8 @@ export class DynamoProfileStore implements ProfileStore {
     return untyped<ProfileRecord>(Item);
   }
 
-  async createOnce(profile: ProfileRecord): Promise<'CREATED' | 'EXISTS'> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: typed('Profile', profile),
-          ConditionExpression: 'attribute_not_exists(id)',
-        }),
-      );
-      return 'CREATED';
-    } catch (err) {
-      if (isConditionFailed(err)) return 'EXISTS';
-      throw err;
-    }
+  createOnce(profile: ProfileRecord): Promise<'CREATED' | 'EXISTS'> {
+    return putOnce(this.db, this.tableName, typed('Profile', profile));
   }
 
   async setPreferences(
