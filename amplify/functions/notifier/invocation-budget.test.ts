@@ -123,8 +123,9 @@ describe('PatientNotificationStore', () => {
 
   it('leases a claim only until the invocation is surely over', async () => {
     const inner = new LeasedFake();
-    const store = new PatientNotificationStore(inner, budgetOf(30_000), logger);
+    // Read before the budget starts: its deadline is counted from its start.
     const before = Date.now();
+    const store = new PatientNotificationStore(inner, budgetOf(30_000), logger);
     expect(await store.claim(record(now()), later(120_000))).toBe('CLAIMED');
     const lease = Date.parse(inner.leases[0] ?? '');
     expect(lease).toBeGreaterThanOrEqual(before + 30_000 + LEASE_SLACK_MS);
