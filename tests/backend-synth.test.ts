@@ -192,12 +192,32 @@ describe('the synthesized backend', () => {
     expect(assembly.schema).toMatch(
       /onWorkOrderChanged\(organizationId: ID!\): WorkOrder!\s*@aws_subscribe\(mutations: \["submitWorkOrder", ?"assignWorkOrder", ?"transitionWorkOrder"\]\)/,
     );
-    const fn = assembly.pipelineFunctions.find((f) => f.runtime === 'APPSYNC_JS');
-    expect(fn?.runtime === 'APPSYNC_JS' && fn.code).toContain('setSubscriptionFilter');
+    const handlers = assembly.pipelineFunctions.filter((f) => f.runtime === 'APPSYNC_JS');
+    expect(
+      handlers.some(
+        (fn) => fn.runtime === 'APPSYNC_JS' && fn.code.includes('setSubscriptionFilter'),
+      ),
+    ).toBe(true);
   });
 
-  it('lets only the notifier publish live notifications: IAM on the field, the signed-in role denied', () => {
-    expect(assembly.schema).toMatch(/publishNotification\([^)]*\): LiveNotification! @aws_iam\n/);
+  it('lets only the notifier publish live notifications, with no Lambda: IAM, and a group no person is in', () => {
+    expect(assembly.schema).toMatch(
+      /publishNotification\([^)]*\): LiveNotification! @aws_cognito_user_pools\(cognito_groups: \["steward-services-only"\]\) @aws_iam\n/,
+    );
+    // Every step of its resolver is APPSYNC_JS on a NONE data source: no Lambda is invoked.
+    const publish = assembly.resolvers.find((r) => r.fieldName === 'publishNotification');
+    expect(publish?.kind).toBe('PIPELINE');
+    const steps = (publish?.kind === 'PIPELINE' ? publish.functions : []).map((id) =>
+      assembly.pipelineFunctions.find((f) => f.id === id),
+    );
+    expect(steps.length).toBeGreaterThan(0);
+    for (const step of steps) {
+      const source = assembly.dataSources.find((d) => d.name === step?.dataSourceName);
+      expect(source?.type).toBe('NONE');
+    }
+    expect(
+      steps.some((f) => f?.runtime === 'APPSYNC_JS' && f.code.includes('Only Steward itself')),
+    ).toBe(true);
     expect(assembly.schema).toMatch(
       /onNotification: LiveNotification! @aws_subscribe\(mutations: \["publishNotification"\]\)/,
     );

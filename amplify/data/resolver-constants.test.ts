@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { LIVE_NOTIFICATION_LIMITS } from '../../core/notifications/live';
 import { STAFF_ROLES } from '../../core/organizations/roles';
 
 /**
@@ -10,17 +11,27 @@ import { STAFF_ROLES } from '../../core/organizations/roles';
  */
 const REPEATED: Record<string, Record<string, unknown>> = {
   'on-work-order-changed.js': { STAFF_ROLES },
+  'publish-notification.js': { LIVE_NOTIFICATION_LIMITS },
 };
 
 const DIRECTORY = path.dirname(new URL(import.meta.url).pathname);
 
-/** A literal expression as a value: strings, numbers, booleans and arrays of them. */
+/** A literal expression as a value: strings, numbers, booleans, and arrays and objects of them. */
 function literalValue(node: ts.Expression): unknown {
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
   if (ts.isNumericLiteral(node)) return Number(node.text);
   if (node.kind === ts.SyntaxKind.TrueKeyword) return true;
   if (node.kind === ts.SyntaxKind.FalseKeyword) return false;
   if (ts.isArrayLiteralExpression(node)) return node.elements.map(literalValue);
+  if (ts.isObjectLiteralExpression(node)) {
+    const entries = node.properties.map((p) =>
+      ts.isPropertyAssignment(p) && ts.isIdentifier(p.name)
+        ? [p.name.text, literalValue(p.initializer)]
+        : [undefined, undefined],
+    );
+    if (entries.some(([key, value]) => key === undefined || value === undefined)) return undefined;
+    return Object.fromEntries(entries);
+  }
   return undefined;
 }
 

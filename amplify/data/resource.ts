@@ -22,6 +22,12 @@ import { notifier } from '../functions/notifier/resource';
 const SERVER_ONLY = ['mutations', 'subscriptions', 'list'] as const;
 
 /**
+ * A Cognito group no person is ever in: memberships are mirrored only into `org-…` groups
+ * (core/organizations/roles.ts). Fields only the deployment's services call name it.
+ */
+const NO_PERSON_GROUP = 'steward-services-only';
+
+/**
  * The tenant design (docs/ARCHITECTURE.md, "Tenancy"): model rules grant READ only, scoped by
  * Cognito groups that mirror memberships; every write goes through a Lambda-backed mutation that
  * checks the membership table and sets the server-controlled fields itself.
@@ -467,6 +473,7 @@ const schema = a
     /**
      * Pushes a notification to its recipient's open sessions. Only the notifier can call it (IAM,
      * through the schema's resource rule); it stores nothing: the Notification record is the truth.
+     * A JavaScript resolver on no data source checks the caller and the arguments: no Lambda runs.
      */
     publishNotification: a
       .mutation()
@@ -480,8 +487,11 @@ const schema = a
         createdAt: a.datetime().required(),
       })
       .returns(a.ref('LiveNotification').required())
-      .authorization((allow) => [allow.authenticated('identityPool')])
-      .handler(a.handler.function(api)),
+      // A custom handler takes no identity-pool rule, and a rule is required: a user-pool group no
+      // person is ever in (people only join `org-…` groups) keeps every person out at AppSync's
+      // own auth check, and the schema's resource rule lets the notifier in through IAM.
+      .authorization((allow) => [allow.group(NO_PERSON_GROUP)])
+      .handler(a.handler.custom({ entry: './publish-notification.js' })),
 
     /** The caller's own notifications, live. */
     onNotification: a

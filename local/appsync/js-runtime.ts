@@ -7,7 +7,7 @@ import { toSubscriptionFilter } from './subscription-filter';
 export type AppSyncJsContext = {
   arguments: Record<string, unknown>;
   args: Record<string, unknown>;
-  identity: AppSyncJsIdentity | null;
+  identity: AppSyncJsIdentity | AppSyncJsIamIdentity | null;
   source: unknown;
   stash: Record<string, unknown>;
   prev: { result: unknown };
@@ -32,6 +32,16 @@ export type AppSyncJsIdentity = {
   sourceIp: string[];
   defaultAuthStrategy: 'ALLOW' | 'DENY';
   groups: string[] | null;
+};
+
+/** An AWS_IAM caller as AppSync gives it to resolvers (no sub, no claims). */
+export type AppSyncJsIamIdentity = {
+  accountId?: string;
+  userArn?: string;
+  username?: string;
+  cognitoIdentityPoolId?: string | null;
+  cognitoIdentityId?: string | null;
+  sourceIp: string[];
 };
 
 /** A GraphQL error raised by `util.error`, `util.unauthorized` or `util.appendError`. */

@@ -9,6 +9,7 @@ import {
   AppSyncJsEarlyReturn,
   AppSyncJsError,
   type AppSyncJsContext,
+  type AppSyncJsIamIdentity,
   type AppSyncJsIdentity,
   type AppSyncJsModule,
   compileAppSyncJs,
@@ -31,8 +32,20 @@ const { specifiedRules, subscribe, validate } = simulatorRequire(
 
 type Log = (line: string) => void;
 
-function identityOf(context: ExecutionContext): AppSyncJsIdentity | null {
+function identityOf(context: ExecutionContext): AppSyncJsIdentity | AppSyncJsIamIdentity | null {
   const jwt = context.jwt;
+  if (context.requestAuthorizationMode === 'AWS_IAM' && context.iamToken) {
+    const { accountId, userArn, username, cognitoIdentityPoolId, cognitoIdentityId } =
+      context.iamToken;
+    return {
+      accountId,
+      userArn,
+      username,
+      cognitoIdentityPoolId: cognitoIdentityPoolId ?? null,
+      cognitoIdentityId: cognitoIdentityId ?? null,
+      sourceIp: context.sourceIp ? [context.sourceIp] : [],
+    };
+  }
   if (!jwt) return null;
   const groups = jwt['cognito:groups'];
   return {

@@ -12,6 +12,14 @@ export type ExecutionContext = {
   sourceIp?: string;
   headers: Record<string, unknown>;
   requestAuthorizationMode: string;
+  /** The signer of an AWS_IAM request, as the simulator reads it from the credential. */
+  iamToken?: {
+    accountId?: string;
+    userArn?: string;
+    username?: string;
+    cognitoIdentityPoolId?: string;
+    cognitoIdentityId?: string;
+  };
   appsyncErrors: unknown[];
   subscriptionFilter?: SubscriptionFilter;
 };

@@ -4,7 +4,6 @@ import { adjustInventory } from '../../../core/inventory/adjust-inventory';
 import { createInventoryItem } from '../../../core/inventory/create-inventory-item';
 import { updateInventoryItem } from '../../../core/inventory/update-inventory-item';
 import { markNotificationsRead } from '../../../core/notifications/inbox';
-import { type CallerIdentity, publishNotification } from '../../../core/notifications/live';
 import { updateNotificationPreferences } from '../../../core/notifications/preferences';
 import { acceptInvitation } from '../../../core/organizations/accept-invitation';
 import { createOrganization } from '../../../core/organizations/create-organization';
@@ -54,12 +53,14 @@ export type AppSyncResolverEvent = {
   typeName?: string;
   fieldName: string;
   arguments?: Record<string, unknown> | null;
-  identity?:
-    | (CallerIdentity & {
-        username?: string;
-        groups?: string[] | null;
-      })
-    | null;
+  /** A user-pool identity; an IAM one (userArn, no sub) is never a person. */
+  identity?: {
+    sub?: string;
+    claims?: Record<string, unknown>;
+    userArn?: string;
+    username?: string;
+    groups?: string[] | null;
+  } | null;
 };
 
 /** A field a signed-in person calls: the operation gets the ports and the caller's identity. */
@@ -69,15 +70,11 @@ type PersonOperation = {
   run: (ports: ApiPorts, caller: Caller, args: unknown) => Promise<unknown>;
 };
 
-/** A field only the deployment's own services call (IAM): no person, no ports. */
-type ServiceOperation = {
-  type: 'Query' | 'Mutation';
-  caller: 'service';
-  run: (identity: AppSyncResolverEvent['identity'], args: unknown) => unknown;
-};
-
-/** One GraphQL field this function resolves. */
-export type Operation = PersonOperation | ServiceOperation;
+/**
+ * One GraphQL field this function resolves. Every one is called by a person: the one field only
+ * services call (publishNotification) is a JavaScript resolver that needs no Lambda.
+ */
+export type Operation = PersonOperation;
 
 const query = (run: PersonOperation['run']): PersonOperation => ({
   type: 'Query',
@@ -87,11 +84,6 @@ const query = (run: PersonOperation['run']): PersonOperation => ({
 const mutation = (run: PersonOperation['run']): PersonOperation => ({
   type: 'Mutation',
   caller: 'person',
-  run,
-});
-const serviceMutation = (run: ServiceOperation['run']): ServiceOperation => ({
-  type: 'Mutation',
-  caller: 'service',
   run,
 });
 
@@ -119,7 +111,6 @@ export const OPERATIONS = {
   markNotificationsRead: mutation(markNotificationsRead),
   updateNotificationPreferences: mutation(updateNotificationPreferences),
   updateProfile: mutation(updateProfile),
-  publishNotification: serviceMutation(publishNotification),
 } as const satisfies Record<string, Operation>;
 
 /** The field names this function resolves. */
@@ -175,9 +166,6 @@ export function createApiHandler(ports: ApiPorts, logger: Logger) {
         );
       }
       const operation: Operation = OPERATIONS[fieldName];
-      if (operation.caller === 'service') {
-        return operation.run(event.identity, event.arguments ?? {});
-      }
       const caller = callerFrom(event.identity);
       const result = await operation.run(ports, caller, event.arguments ?? {});
       logger.info('operation done', { fieldName, userId: caller.userId, ms: Date.now() - started });
