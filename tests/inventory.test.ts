@@ -1,6 +1,10 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { errorTypeOf as errorType, expectDomainError } from './support/domain-error';
+import {
+  errorTypeOf as errorType,
+  expectDomainError,
+  type RefusalType,
+} from './support/domain-error';
 import {
   ADJUST,
   CREATE_ITEM as CREATE,
@@ -254,7 +258,7 @@ describe('inventory on the local runtime', () => {
 
   it('refuses bad input to a blank-coded item with a typed error, creating nothing', async () => {
     const name = 'Baptistry heater';
-    const refusals: [Person, Record<string, unknown>, string, RegExp | undefined][] = [
+    const refusals: [Person, Record<string, unknown>, RefusalType, RegExp | undefined][] = [
       ['manager', { name: '  ' }, 'VALIDATION', /name/],
       ['manager', { name, sku: 'BAPT HEATER' }, 'VALIDATION', /sku/],
       ['manager', { name, sku: '-X' }, 'VALIDATION', /sku/],
