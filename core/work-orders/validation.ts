@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { parseInput } from '../parse-input';
-import { CATEGORIES, PRIORITIES, WORK_ORDER_STATUSES, WORK_ORDER_TYPES } from './vocabulary';
+import {
+  CATEGORIES,
+  MAX_TITLE_LENGTH,
+  MAX_TRANSITION_NOTE_LENGTH,
+  PRIORITIES,
+  WORK_ORDER_STATUSES,
+  WORK_ORDER_TYPES,
+} from './vocabulary';
 
 const DAY_MS = 86_400_000;
 /** How far in the past a due date may be (entered late, still meaningful). */
@@ -51,7 +58,7 @@ export const submitWorkOrderSchema = (now: Date) =>
         .string({ required_error: 'is required' })
         .trim()
         .min(1, 'is required')
-        .max(200, 'must be at most 200 characters'),
+        .max(MAX_TITLE_LENGTH, `must be at most ${MAX_TITLE_LENGTH} characters`),
       description: optionalText(5000),
       category: z
         .enum(CATEGORIES)
@@ -117,7 +124,7 @@ export const transitionWorkOrderSchema = z
       .number({ required_error: 'is required', invalid_type_error: 'must be a whole number' })
       .int('must be a whole number')
       .positive('must be positive'),
-    note: optionalText(2000),
+    note: optionalText(MAX_TRANSITION_NOTE_LENGTH),
     laborMinutes: z
       .number({ invalid_type_error: 'must be a whole number' })
       .int('must be a whole number')

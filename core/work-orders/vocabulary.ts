@@ -42,5 +42,11 @@ export type Category = (typeof CATEGORIES)[number];
 export const WORK_ORDER_TYPES = ['CORRECTIVE', 'PREVENTIVE'] as const;
 export type WorkOrderType = (typeof WORK_ORDER_TYPES)[number];
 
+/** The longest title a work order may have; the rest belongs in its description. */
+export const MAX_TITLE_LENGTH = 200;
+
+/** The longest note a status change may carry (why the work is on hold, why it was cancelled). */
+export const MAX_TRANSITION_NOTE_LENGTH = 2000;
+
 /** The human number of a work order within its organization. */
 export const workOrderLabel = (number: number): string => `WO-${number}`;
