@@ -1,7 +1,11 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { can } from '../../../core/organizations/permissions';
 import type { Role } from '../../../core/organizations/roles';
-import type { WorkOrderStatus } from '../../../core/work-orders/vocabulary';
+import {
+  MAX_TRANSITION_NOTE_LENGTH,
+  type WorkOrderStatus,
+} from '../../../core/work-orders/vocabulary';
+import { ConfirmDialog } from '../../app/ConfirmDialog';
 import { Dialog } from '../../app/Dialog';
 import { client } from '../../lib/amplify-client';
 import { hasErrorType, throwOnErrors } from '../../lib/graphql-errors';
@@ -10,6 +14,7 @@ import { memberLabel, useMembers } from '../members/use-members';
 import { actionsFor, type WorkOrderAction } from './work-order-actions';
 import type { WorkOrder } from './use-work-orders';
 import { useAction } from '../../lib/use-action';
+import { useBackGuard } from './use-back-guard';
 
 /** Props of {@link WorkOrderActions}. */
 export type WorkOrderActionsProps = {
@@ -37,6 +42,10 @@ export function WorkOrderActions({
   /** Whether the last failure was someone else's change (a warning, not an error). */
   const [conflict, setConflict] = useState(false);
   const [dialog, setDialog] = useState<WorkOrderAction | null>(null);
+  /** Whether the open dialog holds text the person typed (Back then asks before losing it). */
+  const [typed, setTyped] = useState(false);
+  const closeDialog = useCallback(() => setDialog(null), []);
+  const back = useBackGuard(dialog !== null && typed, closeDialog);
   const actions = actionsFor(workOrder, { userId, role });
 
   const run = async (
@@ -176,6 +185,7 @@ export function WorkOrderActions({
       {dialog?.kind === 'transition' && dialog.to === 'COMPLETED' && (
         <CompleteDialog
           busy={busy}
+          onTyped={setTyped}
           onComplete={(completionNotes, laborMinutes) =>
             void transition('COMPLETED', { completionNotes, laborMinutes })
           }
@@ -184,13 +194,24 @@ export function WorkOrderActions({
       )}
       {dialog?.kind === 'transition' && dialog.to !== 'COMPLETED' && (
         <ReasonDialog
-          title={dialog.label}
-          confirmText={dialog.to === 'CANCELLED' ? 'Cancel work order' : 'Send back to work'}
+          {...REASONS[dialog.to === 'ON_HOLD' || dialog.to === 'CANCELLED' ? dialog.to : 'REJECT']}
           busy={busy}
+          onTyped={setTyped}
           onConfirm={(note) => void transition(dialog.to, note === '' ? {} : { note })}
           onClose={() => setDialog(null)}
         />
       )}
+      <ConfirmDialog
+        title="Discard what you typed?"
+        confirmText="Discard and go back"
+        danger
+        open={back.asking}
+        onConfirm={back.leave}
+        onCancel={back.stay}
+        testId="discard-confirm"
+      >
+        Going back closes the form and throws away the text you typed in it.
+      </ConfirmDialog>
     </section>
   );
 }
@@ -260,8 +281,17 @@ function AssignDialog(props: {
   );
 }
 
+/** Tells the parent whether a dialog holds typed text, and that it holds none once it closes. */
+function useReportTyped(typed: boolean, onTyped: (typed: boolean) => void) {
+  useEffect(() => {
+    onTyped(typed);
+  }, [typed, onTyped]);
+  useEffect(() => () => onTyped(false), [onTyped]);
+}
+
 function CompleteDialog(props: {
   busy: boolean;
+  onTyped: (typed: boolean) => void;
   onComplete: (completionNotes: string | undefined, laborMinutes: number | undefined) => void;
   onClose: () => void;
 }) {
@@ -269,6 +299,7 @@ function CompleteDialog(props: {
   const [notes, setNotes] = useState('');
   const [minutes, setMinutes] = useState('');
   const [error, setError] = useState<string | null>(null);
+  useReportTyped(notes.trim() !== '' || minutes.trim() !== '', props.onTyped);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const trimmed = minutes.trim();
@@ -325,33 +356,93 @@ function CompleteDialog(props: {
   );
 }
 
-function ReasonDialog(props: {
+/** What each reason dialog asks, and whether a reason is required. */
+type ReasonText = {
   title: string;
+  label: string;
   confirmText: string;
-  busy: boolean;
-  onConfirm: (note: string) => void;
-  onClose: () => void;
-}) {
+  /** Whether the change needs a reason, and what to say when none is given. */
+  required?: string;
+  placeholder?: string;
+  /** A short reason is a line, not a letter. */
+  short?: boolean;
+};
+
+const REASONS: Record<'ON_HOLD' | 'CANCELLED' | 'REJECT', ReasonText> = {
+  ON_HOLD: {
+    title: 'Put on hold',
+    label: 'Why is the work on hold?',
+    confirmText: 'Put on hold',
+    required: 'Say why the work is on hold, so others know what it waits for.',
+    placeholder: 'e.g. Waiting for the replacement part',
+    short: true,
+  },
+  CANCELLED: {
+    title: 'Cancel work order',
+    label: 'Reason (shown on the timeline)',
+    confirmText: 'Cancel work order',
+  },
+  REJECT: {
+    title: 'Reject work',
+    label: 'Reason (shown on the timeline)',
+    confirmText: 'Send back to work',
+  },
+};
+
+function ReasonDialog(
+  props: ReasonText & {
+    busy: boolean;
+    onTyped: (typed: boolean) => void;
+    onConfirm: (note: string) => void;
+    onClose: () => void;
+  },
+) {
   const id = useId();
   const [note, setNote] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  useReportTyped(note.trim() !== '', props.onTyped);
+  const field = {
+    id: `${id}-note`,
+    value: note,
+    onChange: (e: { target: { value: string } }) => {
+      setNote(e.target.value);
+      if (error !== null && e.target.value.trim() !== '') setError(null);
+    },
+    required: props.required !== undefined,
+    placeholder: props.placeholder,
+    'aria-invalid': error !== null,
+    'aria-describedby': error !== null ? `${id}-error` : undefined,
+    'data-testid': 'reason-note',
+  };
   return (
     <Dialog title={props.title} open onClose={props.onClose} testId="reason-dialog">
       <form
+        noValidate
         onSubmit={(event) => {
           event.preventDefault();
+          if (props.required !== undefined && note.trim() === '') {
+            setError(props.required);
+            return;
+          }
           props.onConfirm(note.trim());
         }}
       >
         <div className="field">
-          <label htmlFor={`${id}-note`}>Reason (shown on the timeline)</label>
-          <textarea
-            id={`${id}-note`}
-            rows={3}
-            maxLength={2000}
-            value={note}
-            onChange={(e) => setNote(e.target.value)}
-          />
+          <label htmlFor={`${id}-note`}>{props.label}</label>
+          {props.short ? (
+            <input {...field} maxLength={MAX_TRANSITION_NOTE_LENGTH} autoComplete="off" />
+          ) : (
+            <textarea {...field} rows={3} maxLength={MAX_TRANSITION_NOTE_LENGTH} />
+          )}
+          {props.required !== undefined && (
+            <span className="muted small">Required. Shown on the work order’s timeline.</span>
+          )}
         </div>
+        {error !== null && (
+          <p id={`${id}-error`} className="error" role="alert" data-testid="reason-error">
+            {error}
+          </p>
+        )}
         <div className="actions">
           <button type="submit" className="primary" disabled={props.busy}>
             {props.confirmText}

@@ -2,6 +2,7 @@ import { Link } from 'react-router-dom';
 import { workOrderLabel, type WorkOrderStatus } from '../../../core/work-orders/vocabulary';
 import { humanize } from '../../lib/labels';
 import { assigneeText } from './WorkOrderList';
+import { useCameFromState } from './came-from';
 import type { WorkOrder } from './use-work-orders';
 
 /** The board's columns: the statuses where work is still moving, plus just-completed. */
@@ -22,6 +23,7 @@ export type WorkOrderBoardProps = {
 
 /** Work orders as cards in one column per status; columns wrap, and stack on a phone. */
 export function WorkOrderBoard({ items, statuses = BOARD_STATUSES }: WorkOrderBoardProps) {
+  const cameFrom = useCameFromState();
   return (
     <div className="board" data-testid="work-order-board">
       {statuses.map((status) => {
@@ -52,7 +54,11 @@ export function WorkOrderBoard({ items, statuses = BOARD_STATUSES }: WorkOrderBo
                     data-status={workOrder.status}
                     data-priority={workOrder.priority}
                   >
-                    <Link to={`/work-orders/${workOrder.id}`} title={workOrder.title}>
+                    <Link
+                      to={`/work-orders/${workOrder.id}`}
+                      state={cameFrom}
+                      title={workOrder.title}
+                    >
                       <span className="wo-number">{workOrderLabel(workOrder.number)}</span>{' '}
                       <span className="wo-title">{workOrder.title}</span>
                     </Link>

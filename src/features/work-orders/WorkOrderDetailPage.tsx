@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useLocation, useParams } from 'react-router-dom';
 import { can } from '../../../core/organizations/permissions';
 import { workOrderLabel } from '../../../core/work-orders/vocabulary';
 import { useWorkspace } from '../../app/workspace-context';
@@ -7,6 +7,7 @@ import { client } from '../../lib/amplify-client';
 import { throwOnErrors } from '../../lib/graphql-errors';
 import { humanize } from '../../lib/labels';
 import { PartsUsed } from './PartsUsed';
+import { backLinkFor } from './came-from';
 import { WorkOrderActions } from './WorkOrderActions';
 import { LiveBadge, assigneeText } from './WorkOrderList';
 import { useWorkOrder, type WorkOrderEvent } from './use-work-order';
@@ -24,13 +25,18 @@ export function WorkOrderDetailPage() {
   const { membership, userId } = useWorkspace();
   const state = useWorkOrder(membership.organizationId, id);
   const { workOrder } = state;
+  // Back to the page this was opened from (My work, a filtered list, …), named as the menu names it.
+  const back = backLinkFor(useLocation().state, can(membership.role, 'workOrders.readAll'));
+  const backLink = (
+    <Link to={back.to} data-testid="detail-back">
+      ← {back.label}
+    </Link>
+  );
 
   if (workOrder === null) {
     return (
       <section className="card" aria-busy={state.status === 'loading'}>
-        <p>
-          <Link to="/work-orders">← Work orders</Link>
-        </p>
+        <p>{backLink}</p>
         {state.status === 'loading' && (
           <p className="muted" data-testid="detail-loading">
             Loading the work order…
@@ -72,9 +78,7 @@ export function WorkOrderDetailPage() {
 
   return (
     <div className="detail" data-testid="work-order-detail" data-status={workOrder.status}>
-      <p className="breadcrumb">
-        <Link to="/work-orders">← Work orders</Link>
-      </p>
+      <p className="breadcrumb">{backLink}</p>
       <section className="card" aria-labelledby="detail-heading">
         <div className="section-head">
           <h1 id="detail-heading">

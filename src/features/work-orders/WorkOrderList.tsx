@@ -2,6 +2,7 @@ import { Link } from 'react-router-dom';
 import { workOrderLabel } from '../../../core/work-orders/vocabulary';
 import { humanize } from '../../lib/labels';
 import type { ReactNode } from 'react';
+import { useCameFromState } from './came-from';
 import type { LiveState, WorkOrder, WorkOrdersState } from './use-work-orders';
 
 /** Props of {@link WorkOrderList}. */
@@ -143,6 +144,7 @@ export function StatusLines({
 
 /** Work orders as rows, each linking to its page. */
 export function WorkOrderRows({ items }: { items: readonly WorkOrder[] }) {
+  const cameFrom = useCameFromState();
   return (
     <ul className="work-orders" data-testid="work-order-list">
       {items.map((workOrder) => (
@@ -158,6 +160,7 @@ export function WorkOrderRows({ items }: { items: readonly WorkOrder[] }) {
           <Link
             className="wo-title"
             to={`/work-orders/${workOrder.id}`}
+            state={cameFrom}
             data-testid="work-order-title"
           >
             {workOrder.title}

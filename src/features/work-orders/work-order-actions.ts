@@ -23,7 +23,7 @@ const transitionLabel = (from: WorkOrderStatus, to: WorkOrderStatus): string => 
       if (from === 'ON_HOLD') return 'Resume';
       return from === 'COMPLETED' ? 'Reject work' : 'Start work';
     case 'ON_HOLD':
-      return 'Put on hold';
+      return 'Put on hold…';
     case 'COMPLETED':
       return 'Complete…';
     case 'CLOSED':
@@ -66,8 +66,10 @@ export const actionsFor = (
       kind: 'transition',
       to,
       label: transitionLabel(status, to),
+      // Each of these asks for words: what was done, or why (a hold's reason is required).
       needsDialog:
         to === 'COMPLETED' ||
+        to === 'ON_HOLD' ||
         to === 'CANCELLED' ||
         (status === 'COMPLETED' && to === 'IN_PROGRESS'),
     });
