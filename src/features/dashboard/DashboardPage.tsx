@@ -1,7 +1,10 @@
 import { Link } from 'react-router-dom';
+import { can } from '../../../core/organizations/permissions';
 import { useWorkspace } from '../../app/workspace-context';
 import { humanize } from '../../lib/labels';
 import { isLowStock } from '../inventory/stock';
+import type { Membership } from '../organizations/use-me';
+import { START_REQUEST_STATE } from '../work-orders/RequestForm';
 import { BarChart } from './BarChart';
 import {
   formatDuration,
@@ -10,6 +13,7 @@ import {
   overdueCount,
   weekOverWeek,
   type WeekOverWeek,
+  type WeeklyAverage,
 } from './dashboard-metrics';
 import { useDashboard, type DashboardData } from './use-dashboard';
 
@@ -33,18 +37,28 @@ export function DashboardPage() {
           Could not load the dashboard: {dashboard.error}
         </p>
       )}
-      {data !== undefined && <Panels data={data} />}
+      {data !== undefined && <Panels data={data} membership={membership} />}
     </div>
   );
 }
 
-function Panels({ data }: { data: DashboardData }) {
+function Panels({ data, membership }: { data: DashboardData; membership: Membership }) {
   const open = openByStatus(data.workOrders);
   const openTotal = open.reduce((sum, t) => sum + t.value, 0);
   const overdue = overdueCount(data.overdue, data.at);
   const assign = weekOverWeek(data.workOrders, 'assignedAt', data.at);
   const complete = weekOverWeek(data.workOrders, 'completedAt', data.at);
   const low = data.items.filter(isLowStock);
+
+  if (data.workOrders.length === 0) {
+    // Nothing to measure yet: zeros and empty charts would only hide the next step.
+    return (
+      <div className="dashboard-grid">
+        <FirstSteps membership={membership} />
+        <LowStockPanel low={low} stocked={data.items.length > 0} />
+      </div>
+    );
+  }
 
   return (
     <div className="dashboard-grid">
@@ -93,45 +107,117 @@ function Panels({ data }: { data: DashboardData }) {
         <h2 id="times-heading">Response times</h2>
         <p className="muted small">Average from submission, last 7 days against the 7 before.</p>
         <div className="times">
-          <WeekComparison title="Time to assign" figures={assign} testId="time-to-assign" />
-          <WeekComparison title="Time to complete" figures={complete} testId="time-to-complete" />
+          <WeekComparison
+            title="Time to assign"
+            done="assigned"
+            figures={assign}
+            testId="time-to-assign"
+          />
+          <WeekComparison
+            title="Time to complete"
+            done="completed"
+            figures={complete}
+            testId="time-to-complete"
+          />
         </div>
       </section>
-      <section
-        className={low.length > 0 ? 'card wide alert' : 'card wide'}
-        aria-labelledby="low-stock-heading"
-        data-testid="low-stock-panel"
-      >
-        <h2 id="low-stock-heading">Low stock ({low.length})</h2>
-        {low.length === 0 ? (
-          <p className="muted">Every item is above its minimum.</p>
-        ) : (
-          <ul className="low-stock-list">
-            {low.map((item) => (
-              <li key={item.id} data-testid="low-stock-item" data-sku={item.sku}>
-                <strong>{item.sku}</strong> {item.name}: {item.quantity} {item.unit} left, minimum{' '}
-                {item.minQuantity}
-                <StockGauge quantity={item.quantity} minimum={item.minQuantity} sku={item.sku} />
-              </li>
-            ))}
-          </ul>
-        )}
-        <Link to="/inventory">Open the inventory</Link>
-      </section>
+      <LowStockPanel low={low} stocked={data.items.length > 0} />
     </div>
   );
 }
 
+/** What an organization with no work orders does next: its first request, and its people. */
+function FirstSteps({ membership }: { membership: Membership }) {
+  const { role, organizationName } = membership;
+  return (
+    <section className="card wide" aria-labelledby="first-steps-heading" data-testid="first-steps">
+      <h2 id="first-steps-heading">No work orders yet</h2>
+      {can(role, 'workOrders.submit') ? (
+        <p>
+          The figures start with the first request.{' '}
+          <Link to="/work-orders" state={START_REQUEST_STATE} data-testid="first-request">
+            Submit the first request
+          </Link>
+        </p>
+      ) : (
+        <p>The figures start when the first request comes in.</p>
+      )}
+      {can(role, 'members.invite') ? (
+        <p>
+          Requests come from the people of {organizationName}.{' '}
+          <Link to="/members" data-testid="invite-team">
+            Invite your team
+          </Link>{' '}
+          so they can ask for repairs and do the work.
+        </p>
+      ) : (
+        can(role, 'workOrders.assign') && (
+          <p className="muted" data-testid="invite-team-hint">
+            Requests come from the people of {organizationName}: ask an administrator to invite your
+            team so they can ask for repairs and do the work.
+          </p>
+        )
+      )}
+    </section>
+  );
+}
+
+function LowStockPanel({ low, stocked }: { low: DashboardData['items']; stocked: boolean }) {
+  return (
+    <section
+      className={low.length > 0 ? 'card wide alert' : 'card wide'}
+      aria-labelledby="low-stock-heading"
+      data-testid="low-stock-panel"
+    >
+      <h2 id="low-stock-heading">{low.length > 0 ? `Low stock (${low.length})` : 'Low stock'}</h2>
+      {low.length === 0 ? (
+        <p className="muted">
+          {stocked ? 'Every item is above its minimum.' : 'No items in the inventory yet.'}
+        </p>
+      ) : (
+        <ul className="low-stock-list">
+          {low.map((item) => (
+            <li key={item.id} data-testid="low-stock-item" data-sku={item.sku}>
+              <strong>{item.sku}</strong> {item.name}: {item.quantity} {item.unit} left, minimum{' '}
+              {item.minQuantity}
+              <StockGauge quantity={item.quantity} minimum={item.minQuantity} sku={item.sku} />
+            </li>
+          ))}
+        </ul>
+      )}
+      <Link to="/inventory">Open the inventory</Link>
+    </section>
+  );
+}
+
+/** One week's figure in words: its average and how many, or that nothing happened. */
+const weekText = (week: WeeklyAverage, when: string): string =>
+  week.averageMs === undefined || week.count === 0
+    ? `none ${when}`
+    : `${formatDuration(week.averageMs)} ${when} (${week.count})`;
+
 function WeekComparison({
   title,
+  done,
   figures,
   testId,
 }: {
   title: string;
+  /** What happened to the work orders measured, as in "none assigned". */
+  done: string;
   figures: WeekOverWeek;
   testId: string;
 }) {
   const { thisWeek, lastWeek } = figures;
+  // An empty week reads "none", never a dash with a zero count beside it.
+  if (thisWeek.count === 0 && lastWeek.count === 0) {
+    return (
+      <div className="week-comparison" data-testid={testId}>
+        <h3>{title}</h3>
+        <p className="muted">No work orders {done} in the last two weeks.</p>
+      </div>
+    );
+  }
   const trend =
     thisWeek.averageMs === undefined || lastWeek.averageMs === undefined
       ? 'no comparison yet'
@@ -144,8 +230,8 @@ function WeekComparison({
     <div className="week-comparison" data-testid={testId}>
       <h3>{title}</h3>
       <p>
-        <strong>{formatDuration(thisWeek.averageMs)}</strong> this week ({thisWeek.count}) ·{' '}
-        {formatDuration(lastWeek.averageMs)} last week ({lastWeek.count}) — {trend}
+        <strong>{weekText(thisWeek, 'this week')}</strong> · {weekText(lastWeek, 'last week')} —{' '}
+        {trend}
       </p>
       <BarChart
         title={`${title}, this week against last week`}
@@ -153,7 +239,7 @@ function WeekComparison({
           { label: 'This week', value: thisWeek.averageMs ?? 0, tone: 'tone-this' },
           { label: 'Last week', value: lastWeek.averageMs ?? 0, tone: 'tone-last' },
         ]}
-        format={(ms) => (ms === 0 ? '–' : formatDuration(ms))}
+        format={(ms) => (ms === 0 ? 'none' : formatDuration(ms))}
       />
     </div>
   );
