@@ -1,17 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { escapeHtml } from '../core/notifications/escape-html';
 import type { MailMessage } from './mail';
 
 /** The domain of the demo people: their mail is folded away under its own heading. */
 export const DEMO_MAIL_DOMAIN = '@demo.steward.local';
-
-/** Escapes text for HTML content and quoted attribute values. */
-export const escapeHtml = (text: string): string =>
-  text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 
 /**
  * The verification code of a message, if it carries one: digits a few words after "code"
