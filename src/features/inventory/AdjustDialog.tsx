@@ -74,10 +74,10 @@ export function AdjustDialog({
     item === null
       ? ''
       : mode === 'count'
-        ? `Count ${item.sku}`
+        ? `Count ${item.name}`
         : workOrderId !== undefined
-          ? `Use ${item.sku}`
-          : `Adjust ${item.sku}`;
+          ? `Use ${item.name}`
+          : `Adjust ${item.name}`;
   const amountLabel =
     mode === 'count'
       ? `Quantity on the shelf (${item?.unit ?? ''})`
@@ -95,7 +95,8 @@ export function AdjustDialog({
       {item !== null && (
         <form onSubmit={(event) => void submit(event)} noValidate>
           <p className="muted">
-            {item.name}: {item.quantity} {item.unit} in stock, minimum {item.minQuantity}.
+            {item.name} ({item.sku}): {item.quantity} {item.unit} in stock, minimum{' '}
+            {item.minQuantity}.
           </p>
           {mode === 'adjust' && reasons.length > 1 && (
             <div className="field">

@@ -2,13 +2,28 @@ import { Fragment, useId, useMemo, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { adjustmentReasonsFor } from '../../../core/inventory/stock';
 import { can } from '../../../core/organizations/permissions';
+import { workOrderLabel } from '../../../core/work-orders/vocabulary';
 import { useWorkspace } from '../../app/workspace-context';
 import { client } from '../../lib/amplify-client';
-import { throwOnErrors } from '../../lib/graphql-errors';
+import { errorMessage, hasErrorType, throwOnErrors } from '../../lib/graphql-errors';
 import { humanize } from '../../lib/labels';
 import { AdjustDialog } from './AdjustDialog';
+import {
+  editFormOf,
+  formatMoney,
+  itemChanges,
+  itemCodeProblem,
+  type ItemEditForm,
+} from './item-form';
 import { isLowStock } from './stock';
-import { useAdjustments, useInventory, type InventoryItem } from './use-inventory';
+import {
+  fetchInventoryItem,
+  updateInventoryItem,
+  useAdjustments,
+  useInventory,
+  useWorkOrderNumbers,
+  type InventoryItem,
+} from './use-inventory';
 import { useAction } from '../../lib/use-action';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -92,6 +107,7 @@ export function InventoryPage() {
             item={item}
             onAdjust={uses ? () => setAdjusting(item) : undefined}
             onCount={manages ? () => setCounting(item) : undefined}
+            onSaved={manages ? inventory.replace : undefined}
             ledgerGeneration={ledgerGeneration}
           />
         )}
@@ -137,8 +153,8 @@ export function InventoryPage() {
               </caption>
               <thead>
                 <tr>
-                  <th scope="col">SKU</th>
                   <th scope="col">Name</th>
+                  <th scope="col">Item code</th>
                   <th scope="col" className="num">
                     Quantity
                   </th>
@@ -146,6 +162,9 @@ export function InventoryPage() {
                     Min
                   </th>
                   <th scope="col">Unit</th>
+                  <th scope="col" className="num">
+                    Unit cost
+                  </th>
                   <th scope="col">Location</th>
                   <th scope="col">
                     <span className="visually-hidden">Actions</span>
@@ -163,16 +182,19 @@ export function InventoryPage() {
                         data-sku={item.sku}
                         data-low={low}
                       >
-                        <th scope="row">{item.sku}</th>
-                        <td>
+                        <th scope="row">
                           <Link to={`/inventory/${encodeURIComponent(item.id)}`}>{item.name}</Link>
-                        </td>
+                        </th>
+                        <td data-testid="inventory-code">{item.sku}</td>
                         <td className="num" data-testid="inventory-quantity">
                           {item.quantity}
                           {low && <span className="badge low-badge">Low</span>}
                         </td>
                         <td className="num">{item.minQuantity}</td>
                         <td>{item.unit}</td>
+                        <td className="num" data-testid="inventory-unit-cost">
+                          {formatMoney(item.unitCost)}
+                        </td>
                         <td>{item.storageLocation ?? ''}</td>
                         <td className="row-actions">
                           {uses && (
@@ -181,7 +203,7 @@ export function InventoryPage() {
                               onClick={() => setAdjusting(item)}
                               data-testid="adjust-open"
                             >
-                              Adjust<span className="visually-hidden"> {item.sku}</span>
+                              Adjust<span className="visually-hidden"> {item.name}</span>
                             </button>
                           )}
                           {manages && (
@@ -190,7 +212,7 @@ export function InventoryPage() {
                               onClick={() => setCounting(item)}
                               data-testid="count-open"
                             >
-                              Count<span className="visually-hidden"> {item.sku}</span>
+                              Count<span className="visually-hidden"> {item.name}</span>
                             </button>
                           )}
                           <button
@@ -201,13 +223,13 @@ export function InventoryPage() {
                             }
                             data-testid="ledger-toggle"
                           >
-                            History<span className="visually-hidden"> of {item.sku}</span>
+                            History<span className="visually-hidden"> of {item.name}</span>
                           </button>
                         </td>
                       </tr>
                       {ledgerOf === item.id && (
                         <tr className="ledger-row">
-                          <td colSpan={7}>
+                          <td colSpan={8}>
                             <Ledger key={ledgerGeneration} itemId={item.id} unit={item.unit} />
                           </td>
                         </tr>
@@ -233,14 +255,19 @@ function ItemCard({
   item,
   onAdjust,
   onCount,
+  onSaved,
   ledgerGeneration,
 }: {
   item: InventoryItem;
   onAdjust: (() => void) | undefined;
   onCount: (() => void) | undefined;
+  /** Set for those who may edit the item (managers and up): takes the saved item. */
+  onSaved: ((item: InventoryItem) => void) | undefined;
   ledgerGeneration: number;
 }) {
   const low = isLowStock(item);
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState('');
   return (
     <section
       className="card"
@@ -252,8 +279,8 @@ function ItemCard({
       <h1 id="inventory-item-heading">{item.name}</h1>
       <dl className="fields">
         <div>
-          <dt>SKU</dt>
-          <dd>{item.sku}</dd>
+          <dt>Item code</dt>
+          <dd data-testid="inventory-code">{item.sku}</dd>
         </div>
         <div>
           <dt>In stock</dt>
@@ -268,6 +295,14 @@ function ItemCard({
             {item.minQuantity} {item.unit}
           </dd>
         </div>
+        <div>
+          <dt>Unit cost</dt>
+          <dd data-testid="inventory-unit-cost">
+            {item.unitCost === null || item.unitCost === undefined
+              ? 'Not set'
+              : `${formatMoney(item.unitCost)} per ${item.unit}`}
+          </dd>
+        </div>
         {item.storageLocation && (
           <div>
             <dt>Location</dt>
@@ -275,8 +310,36 @@ function ItemCard({
           </div>
         )}
       </dl>
-      {(onAdjust !== undefined || onCount !== undefined) && (
+      {saved !== '' && !editing && (
+        <p className="result" role="status" data-testid="item-edit-result">
+          {saved}
+        </p>
+      )}
+      {editing && onSaved !== undefined && (
+        <ItemEditor
+          item={item}
+          onSaved={(next) => {
+            onSaved(next);
+            setEditing(false);
+            setSaved('Changes saved.');
+          }}
+          onCancel={() => setEditing(false)}
+        />
+      )}
+      {(onAdjust !== undefined || onCount !== undefined || onSaved !== undefined) && !editing && (
         <div className="actions">
+          {onSaved !== undefined && (
+            <button
+              type="button"
+              onClick={() => {
+                setSaved('');
+                setEditing(true);
+              }}
+              data-testid="item-edit-open"
+            >
+              Edit details
+            </button>
+          )}
           {onAdjust !== undefined && (
             <button type="button" onClick={onAdjust} data-testid="adjust-open">
               Adjust
@@ -298,6 +361,9 @@ function ItemCard({
 /** The ledger of one item, newest first. */
 function Ledger({ itemId, unit }: { itemId: string; unit: string }) {
   const ledger = useAdjustments({ itemId });
+  const numbers = useWorkOrderNumbers(
+    ledger.entries.flatMap((entry) => (entry.workOrderId ? [entry.workOrderId] : [])),
+  );
   if (ledger.status === 'loading') return <p className="muted">Loading the history…</p>;
   if (ledger.status === 'error')
     return (
@@ -320,6 +386,20 @@ function Ledger({ itemId, unit }: { itemId: string; unit: string }) {
             ({entry.quantityBefore} → {entry.quantityAfter}) · {entry.actorName ?? 'Someone'} ·{' '}
             <time dateTime={entry.at}>{dateTime.format(new Date(entry.at))}</time>
           </span>
+          {entry.workOrderId && (
+            <>
+              {' '}
+              for{' '}
+              <Link
+                to={`/work-orders/${encodeURIComponent(entry.workOrderId)}`}
+                data-testid="ledger-work-order"
+              >
+                {numbers.has(entry.workOrderId)
+                  ? workOrderLabel(numbers.get(entry.workOrderId) ?? 0)
+                  : 'the work order'}
+              </Link>
+            </>
+          )}
           {entry.note && <span className="note"> — {entry.note}</span>}
         </li>
       ))}
@@ -357,8 +437,13 @@ function CreateItemForm({
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setResult('');
-    if (form.sku.trim() === '' || form.name.trim() === '' || form.unit.trim() === '') {
-      fail('SKU, name and unit are required.');
+    if (form.name.trim() === '' || form.unit.trim() === '') {
+      fail('Name and unit are required.');
+      return;
+    }
+    const codeProblem = itemCodeProblem(form.sku);
+    if (codeProblem !== null) {
+      fail(codeProblem);
       return;
     }
     if (!/^\d+$/.test(form.quantity.trim()) || !/^\d+$/.test(form.minQuantity.trim())) {
@@ -373,7 +458,7 @@ function CreateItemForm({
     await run(async () => {
       const { data, errors } = await client.mutations.createInventoryItem({
         organizationId,
-        sku: form.sku.trim(),
+        ...(form.sku.trim() !== '' ? { sku: form.sku.trim() } : {}),
         name: form.name.trim(),
         unit: form.unit.trim(),
         quantity: Number(form.quantity),
@@ -386,7 +471,7 @@ function CreateItemForm({
       throwOnErrors(errors);
       if (data === null || data === undefined) throw new Error('The server returned no item.');
       onCreated(data);
-      setResult(`Added ${data.sku}.`);
+      setResult(`Added ${data.name} (item code ${data.sku}).`);
       setForm(empty);
     });
   };
@@ -402,8 +487,8 @@ function CreateItemForm({
       >
         {(
           [
-            ['sku', 'SKU'],
             ['name', 'Name'],
+            ['sku', 'Item code (optional)'],
             ['unit', 'Unit'],
             ['quantity', 'Quantity'],
             ['minQuantity', 'Minimum'],
@@ -417,6 +502,7 @@ function CreateItemForm({
               id={`${id}-${field}`}
               value={form[field]}
               onChange={set(field)}
+              placeholder={field === 'sku' ? 'From the name' : undefined}
               inputMode={
                 field === 'quantity' || field === 'minQuantity'
                   ? 'numeric'
@@ -437,11 +523,113 @@ function CreateItemForm({
           <button type="submit" className="primary" disabled={busy}>
             {busy ? 'Adding…' : 'Add item'}
           </button>
-          <p className="result" role="status">
+          <p className="result" role="status" data-testid="item-result">
             {result}
           </p>
         </div>
       </form>
     </section>
+  );
+}
+
+/** Explains a refusal of an edit; a CONFLICT is someone else's save, not a mistake. */
+const editRefusal = (err: unknown): string =>
+  hasErrorType(err, 'CONFLICT')
+    ? 'Someone else changed this item while you were editing. The form now shows the saved details; make your change again.'
+    : errorMessage(err);
+
+/** Edits an item's name, unit, minimum, cost and location through updateInventoryItem. */
+function ItemEditor({
+  item,
+  onSaved,
+  onCancel,
+}: {
+  item: InventoryItem;
+  onSaved: (item: InventoryItem) => void;
+  onCancel: () => void;
+}) {
+  const id = useId();
+  // The version the person started from: a save is refused if the item moved on since.
+  const [base, setBase] = useState(item);
+  const [form, setForm] = useState<ItemEditForm>(() => editFormOf(item));
+  const { run, busy, error, fail } = useAction(editRefusal);
+  const set = (field: keyof ItemEditForm) => (event: { target: { value: string } }) =>
+    setForm((f) => ({ ...f, [field]: event.target.value }));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const outcome = itemChanges(base, form);
+    if ('problem' in outcome) {
+      fail(outcome.problem);
+      return;
+    }
+    if (Object.keys(outcome.changes).length === 0) {
+      onCancel();
+      return;
+    }
+    await run(async () => {
+      try {
+        onSaved(
+          await updateInventoryItem({
+            id: base.id,
+            expectedVersion: base.version,
+            ...outcome.changes,
+          }),
+        );
+      } catch (err) {
+        if (hasErrorType(err, 'CONFLICT')) {
+          const fresh = await fetchInventoryItem(base.id).catch(() => null);
+          if (fresh !== null) {
+            setBase(fresh);
+            setForm(editFormOf(fresh));
+          }
+        }
+        throw err;
+      }
+    });
+  };
+
+  return (
+    <form
+      className="item-form"
+      onSubmit={(event) => void submit(event)}
+      noValidate
+      aria-label={`Edit ${item.name}`}
+      data-testid="item-edit-form"
+    >
+      {(
+        [
+          ['name', 'Name', undefined],
+          ['unit', 'Unit', undefined],
+          ['minQuantity', 'Minimum (low stock at or below)', 'numeric'],
+          ['unitCost', 'Unit cost (blank: not set)', 'decimal'],
+          ['storageLocation', 'Location (optional)', undefined],
+        ] as const
+      ).map(([field, label, inputMode]) => (
+        <div className="field" key={field}>
+          <label htmlFor={`${id}-${field}`}>{label}</label>
+          <input
+            id={`${id}-${field}`}
+            value={form[field]}
+            onChange={set(field)}
+            inputMode={inputMode}
+            data-testid={`item-edit-${field}`}
+          />
+        </div>
+      ))}
+      {error !== null && (
+        <p className="error wide" role="alert" data-testid="item-edit-error">
+          {error}
+        </p>
+      )}
+      <div className="actions wide">
+        <button type="submit" className="primary" disabled={busy} data-testid="item-edit-save">
+          {busy ? 'Saving…' : 'Save changes'}
+        </button>
+        <button type="button" onClick={onCancel} disabled={busy}>
+          Cancel
+        </button>
+      </div>
+    </form>
   );
 }

@@ -126,3 +126,57 @@ export const adjustInventory = async (input: {
   if (data === null || data === undefined) throw new Error('The server returned no item.');
   return data;
 };
+
+/**
+ * Calls updateInventoryItem with the version the person started from; a CONFLICT (someone
+ * changed the item meanwhile) reaches the caller as a GraphQL error of that type.
+ */
+export const updateInventoryItem = async (input: {
+  id: string;
+  expectedVersion: number;
+  name?: string;
+  unit?: string;
+  minQuantity?: number;
+  unitCost?: number | null;
+  storageLocation?: string | null;
+}): Promise<InventoryItem> => {
+  const { data, errors } = await client.mutations.updateInventoryItem(input);
+  throwOnErrors(errors);
+  if (data === null || data === undefined) throw new Error('The server returned no item.');
+  return data;
+};
+
+/** Reads one item as it is now (after a CONFLICT), or null when it is gone. */
+export const fetchInventoryItem = async (id: string): Promise<InventoryItem | null> => {
+  const { data, errors } = await client.models.InventoryItem.get({ id });
+  throwOnErrors(errors);
+  return data ?? null;
+};
+
+/**
+ * The numbers of the work orders a ledger mentions, by id, read once per set of ids. A work
+ * order that cannot be read is left out (its entry links without a number).
+ */
+export const useWorkOrderNumbers = (
+  workOrderIds: readonly string[],
+): ReadonlyMap<string, number> => {
+  const ids = [...new Set(workOrderIds)].sort();
+  const query = useLiveQuery<ReadonlyMap<string, number>>({
+    key: `work-order-numbers:${ids.join(',')}`,
+    read: async () => {
+      const found = await Promise.all(
+        ids.map(async (id) => {
+          const { data } = await client.models.WorkOrder.get(
+            { id },
+            { selectionSet: ['id', 'number'] },
+          );
+          return data ? ([id, data.number] as const) : undefined;
+        }),
+      );
+      return new Map(found.filter((entry) => entry !== undefined));
+    },
+  });
+  return query.data ?? EMPTY_NUMBERS;
+};
+
+const EMPTY_NUMBERS: ReadonlyMap<string, number> = new Map();

@@ -1,7 +1,10 @@
 import { useId, useState, type FormEvent } from 'react';
+import { Link } from 'react-router-dom';
+import { can } from '../../../core/organizations/permissions';
+import { useWorkspace } from '../../app/workspace-context';
 import { errorMessage, hasErrorType } from '../../lib/graphql-errors';
 import { useAction } from '../../lib/use-action';
-import { useLiveQuery } from '../../lib/use-live-query';
+import { useLiveQuery, type LiveQueryResult } from '../../lib/use-live-query';
 import { upsertById } from '../../lib/versions';
 import {
   adjustInventory,
@@ -9,9 +12,8 @@ import {
   useAdjustments,
   type InventoryItem,
 } from '../inventory/use-inventory';
+import { formatMoney } from '../inventory/item-form';
 import { adjustmentDelta, amountProblem, costOf } from '../inventory/stock';
-
-const money = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD' });
 
 /** Props of {@link PartsUsed}. */
 export type PartsUsedProps = {
@@ -24,6 +26,12 @@ export type PartsUsedProps = {
 /** The parts consumed on a work order (its slice of the ledger), their cost, and "use part". */
 export function PartsUsed({ organizationId, workOrderId, canUse }: PartsUsedProps) {
   const ledger = useAdjustments({ workOrderId });
+  // The organization's items: the picker's choices, and the names of the parts used.
+  const stock = useLiveQuery<InventoryItem[]>({
+    key: organizationId,
+    read: () => fetchInventory(organizationId),
+  });
+  const names = new Map((stock.data ?? []).map((item) => [item.id, item.name]));
   const priced = ledger.entries.map((entry) => ({
     entry,
     cost: costOf(entry.delta, entry.unitCost),
@@ -46,7 +54,7 @@ export function PartsUsed({ organizationId, workOrderId, canUse }: PartsUsedProp
         <table className="parts-table">
           <thead>
             <tr>
-              <th scope="col">SKU</th>
+              <th scope="col">Part</th>
               <th scope="col" className="num">
                 Quantity
               </th>
@@ -59,9 +67,12 @@ export function PartsUsed({ organizationId, workOrderId, canUse }: PartsUsedProp
           <tbody>
             {priced.map(({ entry, cost }) => (
               <tr key={entry.id} data-testid="part-row">
-                <th scope="row">{entry.sku}</th>
+                <th scope="row">
+                  {names.get(entry.itemId) ?? entry.sku}
+                  {names.has(entry.itemId) && <span className="muted"> · {entry.sku}</span>}
+                </th>
                 <td className="num">{-entry.delta}</td>
-                <td className="num">{cost === undefined ? '–' : money.format(cost)}</td>
+                <td className="num">{formatMoney(cost)}</td>
                 <td>{entry.actorName ?? ''}</td>
               </tr>
             ))}
@@ -72,39 +83,31 @@ export function PartsUsed({ organizationId, workOrderId, canUse }: PartsUsedProp
                 Total
               </th>
               <td className="num" data-testid="parts-total">
-                {money.format(total)}
+                {formatMoney(total)}
               </td>
               <td />
             </tr>
           </tfoot>
         </table>
       )}
-      {canUse && (
-        <UsePartForm
-          organizationId={organizationId}
-          workOrderId={workOrderId}
-          onUsed={ledger.reload}
-        />
-      )}
+      {canUse && <UsePartForm stock={stock} workOrderId={workOrderId} onUsed={ledger.reload} />}
     </section>
   );
 }
 
 function UsePartForm({
-  organizationId,
+  stock,
   workOrderId,
   onUsed,
 }: {
-  organizationId: string;
+  stock: LiveQueryResult<InventoryItem[]>;
   workOrderId: string;
   onUsed: () => void;
 }) {
   const id = useId();
-  const stock = useLiveQuery<InventoryItem[]>({
-    key: organizationId,
-    read: () => fetchInventory(organizationId),
-  });
+  const { membership } = useWorkspace();
   const items = stock.data ?? [];
+  const [used, setUsed] = useState('');
   const [chosen, setChosen] = useState('');
   const itemId = chosen || (items[0]?.id ?? '');
   const [amount, setAmount] = useState('1');
@@ -118,6 +121,7 @@ function UsePartForm({
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    setUsed('');
     const problem = itemId === '' ? 'Choose a part.' : amountProblem('CONSUME', amount);
     if (problem !== null) {
       action.fail(problem);
@@ -131,10 +135,28 @@ function UsePartForm({
         workOrderId,
       });
       stock.update((all) => upsertById(all, updated, (a, b) => a.sku.localeCompare(b.sku)));
+      setUsed(
+        `Used ${Number(amount.trim())} × ${updated.name}. ${updated.quantity} ${updated.unit} left.`,
+      );
       setAmount('1');
       onUsed();
     });
   };
+
+  if (stock.status === 'ready' && items.length === 0) {
+    return (
+      <p className="muted" data-testid="use-part-empty">
+        There are no parts in the inventory yet, so none can be used here.{' '}
+        {can(membership.role, 'inventory.adjust') ? (
+          <Link to="/inventory" data-testid="use-part-add">
+            Add a part in Inventory
+          </Link>
+        ) : (
+          'Ask a manager to add the parts you use.'
+        )}
+      </p>
+    );
+  }
 
   return (
     <form className="use-part" onSubmit={(event) => void submit(event)} noValidate>
@@ -148,7 +170,7 @@ function UsePartForm({
         >
           {items.map((item) => (
             <option key={item.id} value={item.id}>
-              {item.sku} — {item.name} ({item.quantity} {item.unit} left)
+              {item.name} · {item.sku} ({item.quantity} {item.unit} left)
             </option>
           ))}
         </select>
@@ -168,6 +190,9 @@ function UsePartForm({
       <button type="submit" disabled={busy} data-testid="use-part-submit">
         {busy ? 'Recording…' : 'Use part'}
       </button>
+      <p className="result wide" role="status" data-testid="use-part-result">
+        {used}
+      </p>
       {error !== null && (
         <p id={`${id}-error`} className="error wide" role="alert" data-testid="use-part-error">
           {error}
