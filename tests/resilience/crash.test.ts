@@ -1,28 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  ScanCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { afterAll, describe, expect, it } from 'vitest';
-import { localDynamoDbClient } from '../../local/dynamodb';
-import { graphql, graphqlOk, LocalCognito } from '../../local/graphql-client';
-import { autoPorts as ports } from '../../local/main';
-import { type RuntimeProcess, startRuntimeProcess } from './support/runtime-process';
+import { describe, expect, it } from 'vitest';
+import { type Document, SUBMIT, TRANSITION, type WorkOrder } from '../support/operations';
+import { useWorld } from '../support/world';
 
-const PASSWORD = 'Test-pass-123';
-const EMAIL = 'owner@crash.example';
 const WRITERS = 8;
 /** How long the load runs at least before the kill. */
 const LOAD_MS = 8_000;
-const FIELDS = 'id number title status version';
-const SUBMIT = `mutation S($o: ID!, $title: String!) { submitWorkOrder(organizationId: $o, title: $title) { ${FIELDS} } }`;
-const MOVE = `mutation M($id: ID!, $to: WorkOrderStatus!, $v: Int!, $note: String) { transitionWorkOrder(id: $id, to: $to, expectedVersion: $v, note: $note) { ${FIELDS} } }`;
 
-type WorkOrder = { id: string; number: number; title: string; status: string; version: number };
 type Outcome = 'acknowledged' | 'refused' | 'unknown';
 type Write =
   | { kind: 'submit'; title: string; outcome: Outcome; result?: WorkOrder; errorType?: string }
@@ -37,48 +20,21 @@ type Write =
     };
 
 describe('crash: kill -9 of the runtime and DynamoDB Local under load', () => {
-  const dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'steward-crash-'));
-  let running: RuntimeProcess | undefined;
+  const world = useWorld({
+    name: 'crash',
+    ownProcess: true,
+    people: { owner: { email: 'owner@crash.example' } },
+    // The load submits more work orders than the free plan's month allows.
+    organizations: { chapel: { owner: 'owner', name: 'Crash Test Chapel', plan: 'ENTERPRISE' } },
+  });
   const writes: Write[] = [];
 
-  afterAll(async () => {
-    await running?.stop();
-    rmSync(dataDirectory, { recursive: true, force: true });
-  });
-
   it('every acknowledged write is there after the restart, and no refused one', async () => {
-    running = await startRuntimeProcess(dataDirectory, await ports());
-    let { info } = running;
-    const cognito = new LocalCognito(info.urls.cognito, info.userPoolId, info.userPoolClientId);
-    await cognito.createConfirmedUser(EMAIL, PASSWORD);
-    let token = (await cognito.signIn(EMAIL, PASSWORD)).accessToken;
-    const organizationId = (
-      await graphqlOk<{ createOrganization: { id: string } }>(
-        info.urls.graphql,
-        token,
-        'mutation { createOrganization(name: "Crash Test Chapel") { id } }',
-      )
-    ).createOrganization.id;
-    token = (await cognito.signIn(EMAIL, PASSWORD)).accessToken;
-    // The load submits more work orders than the free plan's month allows.
-    const setup = DynamoDBDocumentClient.from(localDynamoDbClient(info.urls.dynamodb));
-    await setup.send(
-      new UpdateCommand({
-        TableName: info.tables.Organization,
-        Key: { id: organizationId },
-        UpdateExpression: 'SET #plan = :plan',
-        ExpressionAttributeNames: { '#plan': 'plan' },
-        ExpressionAttributeValues: { ':plan': 'ENTERPRISE' },
-      }),
-    );
-    setup.destroy();
-
     let killed = false;
-    const graphqlUrl = info.urls.graphql;
     /** Sends one write and records what the caller was told; a write in flight at the kill is unknown. */
-    const send = async <T>(query: string, variables: Record<string, unknown>) => {
+    const send = async <T, V>(query: Document<T, V>, variables: V) => {
       try {
-        const response = await graphql<T>(graphqlUrl, token, query, variables);
+        const response = await world.gql('owner', query, variables);
         if (killed) return { outcome: 'unknown' as const };
         const error = response.errors?.[0];
         if (error) return { outcome: 'refused' as const, errorType: error.errorType ?? 'untyped' };
@@ -88,10 +44,7 @@ describe('crash: kill -9 of the runtime and DynamoDB Local under load', () => {
       }
     };
     const submit = async (title: string) => {
-      const answer = await send<{ submitWorkOrder: WorkOrder }>(SUBMIT, {
-        o: organizationId,
-        title,
-      });
+      const answer = await send(SUBMIT, { organizationId: world.organizationId, title });
       const result = answer.data?.submitWorkOrder;
       writes.push({
         kind: 'submit',
@@ -132,7 +85,7 @@ describe('crash: kill -9 of the runtime and DynamoDB Local under load', () => {
             : current.status === 'IN_PROGRESS'
               ? 'ON_HOLD'
               : 'IN_PROGRESS';
-        const answer = await send<{ transitionWorkOrder: WorkOrder }>(MOVE, {
+        const answer = await send(TRANSITION, {
           id: current.id,
           to,
           v: stale ? current.version - 1 : current.version,
@@ -163,9 +116,8 @@ describe('crash: kill -9 of the runtime and DynamoDB Local under load', () => {
     }
     const loadMs = Date.now() - loadStarted;
     killed = true;
-    expect(await running.kill()).toEqual({ dynamoDbKilled: true });
+    expect(await world.crash()).toEqual({ dynamoDbKilled: true });
     await load;
-    running = undefined;
 
     const count = tally;
     console.log(
@@ -180,72 +132,44 @@ describe('crash: kill -9 of the runtime and DynamoDB Local under load', () => {
     }
 
     const restarted = Date.now();
-    running = await startRuntimeProcess(dataDirectory, await ports());
-    info = running.info;
+    await world.restart();
     console.log(
       `crash: restarted on the same data in ${((Date.now() - restarted) / 1000).toFixed(1)} s`,
     );
-    const documents = DynamoDBDocumentClient.from(localDynamoDbClient(info.urls.dynamodb));
-    try {
-      const scan = async (table: string) => {
-        const items: Record<string, unknown>[] = [];
-        let start: Record<string, unknown> | undefined;
-        do {
-          const page = await documents.send(
-            new ScanCommand({ TableName: table, ExclusiveStartKey: start, ConsistentRead: true }),
-          );
-          items.push(...(page.Items ?? []));
-          start = page.LastEvaluatedKey;
-        } while (start);
-        return items;
-      };
-      const workOrders = await scan(info.tables.WorkOrder ?? '');
-      const notes = new Set((await scan(info.tables.WorkOrderEvent ?? '')).map((e) => e.note));
+    const workOrders = await world.scan('WorkOrder');
+    const notes = new Set((await world.scan('WorkOrderEvent')).map((e) => e.note));
 
-      for (const write of writes) {
-        if (write.outcome === 'unknown') continue;
-        if (write.kind === 'submit') {
-          const result = write.result as WorkOrder;
-          const { Item } = await documents.send(
-            new GetCommand({
-              TableName: info.tables.WorkOrder,
-              Key: { id: result.id },
-              ConsistentRead: true,
-            }),
-          );
-          expect(Item, write.title).toMatchObject({ title: write.title, number: result.number });
-        } else if (write.outcome === 'acknowledged') {
-          expect(notes.has(write.note), write.note).toBe(true);
-          const stored = workOrders.find((w) => w.id === write.workOrderId);
-          expect(Number(stored?.version)).toBeGreaterThanOrEqual(write.result?.version ?? Infinity);
-        } else {
-          expect(notes.has(write.note), write.note).toBe(false);
-        }
+    for (const write of writes) {
+      if (write.outcome === 'unknown') continue;
+      if (write.kind === 'submit') {
+        const result = write.result as WorkOrder;
+        expect(await world.item('WorkOrder', result.id), write.title).toMatchObject({
+          title: write.title,
+          number: result.number,
+        });
+      } else if (write.outcome === 'acknowledged') {
+        expect(notes.has(write.note), write.note).toBe(true);
+        const stored = workOrders.find((w) => w.id === write.workOrderId);
+        expect(Number(stored?.version)).toBeGreaterThanOrEqual(write.result?.version ?? Infinity);
+      } else {
+        expect(notes.has(write.note), write.note).toBe(false);
       }
-      // Numbers stay unique through the crash.
-      const numbers = workOrders.map((w) => w.number);
-      expect(new Set(numbers).size).toBe(numbers.length);
-
-      // And the person carries on: signs in, reads, writes.
-      const after = new LocalCognito(info.urls.cognito, info.userPoolId, info.userPoolClientId);
-      const session = await after.signIn(EMAIL, PASSWORD);
-      const next = await graphqlOk<{ submitWorkOrder: WorkOrder }>(
-        info.urls.graphql,
-        session.accessToken,
-        SUBMIT,
-        {
-          o: organizationId,
-          title: 'after the crash',
-        },
-      );
-      // The next number follows the highest stored one; only a submission that died with the
-      // runtime, after taking its number, can have left a gap.
-      const diedInFlight = writes.filter((w) => w.kind === 'submit' && w.outcome === 'unknown');
-      const highest = Math.max(...numbers.map(Number));
-      expect(next.submitWorkOrder.number).toBeGreaterThan(highest);
-      expect(next.submitWorkOrder.number).toBeLessThanOrEqual(highest + 1 + diedInFlight.length);
-    } finally {
-      documents.destroy();
     }
+    // Numbers stay unique through the crash.
+    const numbers = workOrders.map((w) => w.number);
+    expect(new Set(numbers).size).toBe(numbers.length);
+
+    // And the person carries on: signs in, reads, writes.
+    await world.signIn('owner');
+    const next = await world.ok('owner', SUBMIT, {
+      organizationId: world.organizationId,
+      title: 'after the crash',
+    });
+    // The next number follows the highest stored one; only a submission that died with the
+    // runtime, after taking its number, can have left a gap.
+    const diedInFlight = writes.filter((w) => w.kind === 'submit' && w.outcome === 'unknown');
+    const highest = Math.max(...numbers.map(Number));
+    expect(next.submitWorkOrder.number).toBeGreaterThan(highest);
+    expect(next.submitWorkOrder.number).toBeLessThanOrEqual(highest + 1 + diedInFlight.length);
   }, 420_000);
 });

@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfirmSignUpCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
 import type { Role } from '../../core/organizations/roles';
 import { localDynamoDbClient } from '../../local/dynamodb';
@@ -14,10 +19,16 @@ import {
   type Session,
 } from '../../local/graphql-client';
 import { type MailMessage, readMailbox } from '../../local/mail';
-import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../../local/main';
+import {
+  autoPorts,
+  type LocalRuntime,
+  type LocalRuntimeOptions,
+  startLocalRuntime,
+} from '../../local/main';
 import { seedActiveMember } from './members';
 import { CREATE_ORGANIZATION, type Document } from './operations';
 import { openRealtime, type RealtimeSubscription, subscribe } from './realtime';
+import { type RuntimeProcess, startRuntimeProcess } from './runtime-process';
 import { decodeJwt } from './tokens';
 import { waitFor } from './wait';
 
@@ -44,14 +55,32 @@ export type WorldSpec<P extends string, O extends string> = {
   runtime?: Pick<LocalRuntimeOptions, 'dynamoDbEndpoint' | 'tokenLifetimeSeconds'>;
   /** Environment variables set for the runtime's start and removed after the suite. */
   env?: Record<string, string>;
+  /**
+   * Runs the runtime in a process of its own, which `crash()` kills -9 with its DynamoDB Local as
+   * a power cut would (the world then has `process` instead of `runtime`).
+   */
+  ownProcess?: boolean;
 };
 
 /** Who sends a request: a person of the suite, someone else's session, or nobody. */
 export type Caller<P extends string> = P | Session | undefined;
 
 /** A running runtime with a suite's organizations and signed-in people. */
-export type World<P extends string, O extends string> = {
-  runtime: LocalRuntime;
+export type World<P extends string, O extends string> = WorldCore<P, O> & { runtime: LocalRuntime };
+
+/** A world whose runtime runs in a process of its own, which a suite can kill. */
+export type ProcessWorld<P extends string, O extends string> = WorldCore<P, O> & {
+  /** The runtime's process and what it reported when ready (its URLs, user pool, tables). */
+  process: RuntimeProcess;
+  /**
+   * Kills the runtime and its DynamoDB Local at once (SIGKILL), as a crash would; says whether a
+   * DynamoDB Local was there to kill. `restart()` starts it again on the same data.
+   */
+  crash: () => Promise<{ dynamoDbKilled: boolean }>;
+};
+
+/** What every world has, wherever its runtime runs. */
+export type WorldCore<P extends string, O extends string> = {
   cognito: LocalCognito;
   documents: DynamoDBDocumentClient;
   dataDirectory: string;
@@ -68,6 +97,10 @@ export type World<P extends string, O extends string> = {
   organizationId: string;
   /** A table by its model's name (or, for a table of no model, its logical id's start). */
   table: (model: string) => string;
+  /** Every item of a model's table, read consistently page by page. */
+  scan: (model: string) => Promise<Record<string, unknown>[]>;
+  /** The item of a model's table with this id, read consistently. */
+  item: (model: string, id: string) => Promise<Record<string, unknown> | undefined>;
   /** Sends an operation as someone; the answer with its errors. */
   gql: <T, V>(
     who: Caller<P>,
@@ -108,7 +141,7 @@ export type World<P extends string, O extends string> = {
   postConfirmationEvent: (
     userAttributes: { sub: string; email: string } & Record<string, string>,
   ) => Record<string, unknown>;
-  /** Stops the runtime and starts it again on the same data, as after a reboot. */
+  /** Stops the runtime (if it still runs) and starts it again on the same data, as after a reboot. */
   restart: () => Promise<void>;
   stop: () => Promise<void>;
 };
@@ -122,58 +155,118 @@ async function inBatches<T>(items: T[], width: number, work: (item: T) => Promis
   }
 }
 
+/** A world of either kind, as `startWorld` fills it in. */
+type AnyWorld<P extends string, O extends string> = WorldCore<P, O> &
+  Partial<Pick<World<P, O>, 'runtime'> & Omit<ProcessWorld<P, O>, keyof WorldCore<P, O>>>;
+
+/** A runtime as the world uses it, wherever it runs. */
+type Running = Pick<LocalRuntime, 'urls' | 'userPoolId' | 'userPoolClientId' | 'stop'> & {
+  table: (model: string) => string;
+  kill?: RuntimeProcess['kill'];
+  /** What the suite sees of it. */
+  exposed: Pick<World<never, never>, 'runtime'> | Pick<ProcessWorld<never, never>, 'process'>;
+};
+
 /**
  * Starts a runtime in a fresh data folder on fresh ports and gives it the suite's people and
  * organizations. A failure part way stops what was started and removes the folder.
  */
 export async function startWorld<P extends string, O extends string = never>(
+  spec: WorldSpec<P, O> & { ownProcess: true },
+  signal?: AbortSignal,
+  target?: ProcessWorld<P, O>,
+): Promise<ProcessWorld<P, O>>;
+export async function startWorld<P extends string, O extends string = never>(
   spec: WorldSpec<P, O>,
   signal?: AbortSignal,
-  target = {} as World<P, O>,
-): Promise<World<P, O>> {
+  target?: World<P, O>,
+): Promise<World<P, O>>;
+export async function startWorld<P extends string, O extends string = never>(
+  spec: WorldSpec<P, O>,
+  signal?: AbortSignal,
+  target = {} as AnyWorld<P, O>,
+): Promise<AnyWorld<P, O>> {
   const dataDirectory = mkdtempSync(path.join(os.tmpdir(), `steward-${spec.name}-`));
   const previousEnv = Object.fromEntries(
     Object.keys(spec.env ?? {}).map((key) => [key, process.env[key]]),
   );
   Object.assign(process.env, spec.env);
   const sockets: { close(): void }[] = [];
-  let runtime: LocalRuntime | undefined;
+  /** The runtime to stop, if one runs; `last` keeps the URLs of the one that ran last. */
+  let running: Running | undefined;
+  let last: Running | undefined;
+  const started = () => last as Running;
+  const closeClients = () => {
+    target.documents?.destroy();
+    target.cognito?.client.destroy();
+  };
   const stop = async () => {
     for (const socket of sockets.splice(0)) socket.close();
-    await runtime?.stop();
-    runtime = undefined;
+    await running?.stop();
+    running = undefined;
+    closeClients();
     for (const [key, value] of Object.entries(previousEnv)) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
     rmSync(dataDirectory, { recursive: true, force: true });
   };
+  const launch = async (): Promise<Running> => {
+    if (spec.ownProcess) {
+      const child = await startRuntimeProcess(dataDirectory, await autoPorts(), signal);
+      const { urls, userPoolId, userPoolClientId, tables } = child.info;
+      return {
+        urls,
+        userPoolId,
+        userPoolClientId,
+        table: (model) =>
+          Object.entries(tables).find(([key]) => key.startsWith(`${model}Table`))?.[1] ??
+          tables[model] ??
+          model,
+        stop: child.stop,
+        kill: child.kill,
+        exposed: { process: child },
+      };
+    }
+    const runtime = await startLocalRuntime({
+      dataDirectory,
+      ports: 'auto',
+      app: false,
+      demo: false,
+      writeOutputsFiles: false,
+      signal,
+      ...spec.runtime,
+    });
+    return {
+      urls: runtime.urls,
+      userPoolId: runtime.userPoolId,
+      userPoolClientId: runtime.userPoolClientId,
+      stop: () => runtime.stop(),
+      // The Profile table is the trigger's own, not a model's: found by its logical id.
+      table: (model) =>
+        runtime.assembly.tables.find((t) => !t.modelName && t.logicalId.startsWith(`${model}Table`))
+          ?.tableName ?? runtime.tableName(model),
+      exposed: { runtime },
+    };
+  };
   try {
     const parts = async () => {
-      const started = await startLocalRuntime({
-        dataDirectory,
-        ports: 'auto',
-        app: false,
-        demo: false,
-        writeOutputsFiles: false,
-        signal,
-        ...spec.runtime,
-      });
-      runtime = started;
+      running = await launch();
+      last = running;
       return {
-        runtime: started,
+        ...running.exposed,
         cognito: new LocalCognito(
-          started.urls.cognito,
-          started.userPoolId,
-          started.userPoolClientId,
+          running.urls.cognito,
+          running.userPoolId,
+          running.userPoolClientId,
         ),
-        documents: DynamoDBDocumentClient.from(localDynamoDbClient(started.urls.dynamodb), {
+        documents: DynamoDBDocumentClient.from(localDynamoDbClient(running.urls.dynamodb), {
           marshallOptions: { removeUndefinedValues: true },
         }),
       };
     };
     Object.assign(target, await parts());
-    const started = () => target.runtime;
+    const table = (model: string) => started().table(model);
     const people = Object.entries(spec.people) as [P, PersonSpec<O>][];
     const sessions = {} as Record<P, Session>;
     const ids = {} as Record<P, string>;
@@ -216,7 +309,7 @@ export async function startWorld<P extends string, O extends string = never>(
       await seedActiveMember({
         documents: target.documents,
         cognito: target.cognito,
-        table: started().tableName('OrganizationMember'),
+        table: table('OrganizationMember'),
         organizationId,
         userId: ids[who],
         email: emails[who],
@@ -245,7 +338,7 @@ export async function startWorld<P extends string, O extends string = never>(
       if (plan) {
         await target.documents.send(
           new UpdateCommand({
-            TableName: started().tableName('Organization'),
+            TableName: table('Organization'),
             Key: { id: org[key] },
             UpdateExpression: 'SET #plan = :plan',
             ExpressionAttributeNames: { '#plan': 'plan' },
@@ -261,7 +354,7 @@ export async function startWorld<P extends string, O extends string = never>(
       join(who, org[(p.of ?? first) as O], p.role as Role),
     );
 
-    const rest: Omit<World<P, O>, 'runtime' | 'cognito' | 'documents'> = {
+    const rest: Omit<WorldCore<P, O>, 'cognito' | 'documents'> = {
       dataDirectory,
       ids,
       sessions,
@@ -269,11 +362,29 @@ export async function startWorld<P extends string, O extends string = never>(
       org,
       slugs,
       organizationId: first ? org[first] : '',
-      // The Profile table is the trigger's own, not a model's: found by its logical id.
-      table: (model) =>
-        started().assembly.tables.find(
-          (t) => !t.modelName && t.logicalId.startsWith(`${model}Table`),
-        )?.tableName ?? started().tableName(model),
+      table,
+      scan: async (model) => {
+        const items: Record<string, unknown>[] = [];
+        let start: Record<string, unknown> | undefined;
+        do {
+          const page = await target.documents.send(
+            new ScanCommand({
+              TableName: table(model),
+              ExclusiveStartKey: start,
+              ConsistentRead: true,
+            }),
+          );
+          items.push(...(page.Items ?? []));
+          start = page.LastEvaluatedKey;
+        } while (start);
+        return items;
+      },
+      item: async (model, id) =>
+        (
+          await target.documents.send(
+            new GetCommand({ TableName: table(model), Key: { id }, ConsistentRead: true }),
+          )
+        ).Item,
       gql,
       ok,
       post,
@@ -340,13 +451,20 @@ export async function startWorld<P extends string, O extends string = never>(
         response: {},
       }),
       restart: async () => {
-        await runtime?.stop();
-        runtime = undefined;
+        await running?.stop();
+        running = undefined;
+        closeClients();
         Object.assign(target, await parts());
       },
       stop,
     };
-    return Object.assign(target, rest);
+    const crash = async () => {
+      const victim = running;
+      running = undefined;
+      if (!victim?.kill) throw new Error('no runtime of its own process to kill');
+      return victim.kill();
+    };
+    return Object.assign(target, rest, spec.ownProcess ? { crash } : {});
   } catch (err) {
     await stop();
     throw err;
@@ -359,14 +477,22 @@ export async function startWorld<P extends string, O extends string = never>(
  * The returned object is filled in when the suite's tests run.
  */
 export function useWorld<P extends string, O extends string = never>(
+  spec: WorldSpec<P, O> & { ownProcess: true },
+  timeoutMs?: number,
+): ProcessWorld<P, O>;
+export function useWorld<P extends string, O extends string = never>(
+  spec: WorldSpec<P, O>,
+  timeoutMs?: number,
+): World<P, O>;
+export function useWorld<P extends string, O extends string = never>(
   spec: WorldSpec<P, O>,
   timeoutMs = 240_000,
-): World<P, O> {
-  const world = {} as World<P, O>;
+): AnyWorld<P, O> {
+  const world = {} as AnyWorld<P, O>;
   const aborter = new AbortController();
-  let starting: Promise<World<P, O>> | undefined;
+  let starting: Promise<AnyWorld<P, O>> | undefined;
   beforeAll(async () => {
-    starting = startWorld(spec, aborter.signal, world);
+    starting = startWorld(spec, aborter.signal, world as World<P, O>);
     await starting;
   }, timeoutMs);
   afterAll(async () => {

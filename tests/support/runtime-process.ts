@@ -2,16 +2,16 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LocalPorts } from '../../../local/main';
-import { startLocalRuntime } from '../../../local/main';
+import type { LocalPorts, LocalRuntime } from '../../local/main';
+import { startLocalRuntime } from '../../local/main';
 
 /** What the runtime in a child process reports once it is ready. */
 export type RuntimeInfo = {
   pid: number;
-  urls: { graphql: string; cognito: string; dynamodb: string; mailbox: string };
+  urls: LocalRuntime['urls'];
   userPoolId: string;
   userPoolClientId: string;
-  /** Table names by model. */
+  /** Table names by model (by logical id for a table of no model). */
   tables: Record<string, string>;
 };
 
@@ -42,10 +42,14 @@ const exited = (child: ChildProcess) =>
     ? Promise.resolve()
     : new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
-/** Starts `startLocalRuntime` on the data folder and ports in a child process (tsx). */
+/**
+ * Starts `startLocalRuntime` on the data folder and ports in a child process (tsx); aborting the
+ * signal before it is ready kills it (and its DynamoDB Local) and rejects.
+ */
 export async function startRuntimeProcess(
   dataDirectory: string,
   ports: LocalPorts,
+  signal?: AbortSignal,
 ): Promise<RuntimeProcess> {
   const child = spawn(
     process.execPath,
@@ -59,29 +63,6 @@ export async function startRuntimeProcess(
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  const output: string[] = [];
-  const info = await new Promise<RuntimeInfo>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`runtime not ready in 180 s:\n${output.join('')}`)),
-      180_000,
-    );
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output.push(chunk.toString());
-      const line = output
-        .join('')
-        .split('\n')
-        .find((l) => l.startsWith(READY));
-      if (line) {
-        clearTimeout(timer);
-        resolve(JSON.parse(line.slice(READY.length)) as RuntimeInfo);
-      }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`runtime exited with ${code} before it was ready:\n${output.join('')}`));
-    });
-  });
   const killDynamoDb = (): boolean => {
     const pid = dynamoDbPid(dataDirectory);
     if (!pid) return false;
@@ -93,6 +74,43 @@ export async function startRuntimeProcess(
       return false;
     }
   };
+  const output: string[] = [];
+  const info = await new Promise<RuntimeInfo>((resolve, reject) => {
+    /** A start that is given up: nothing of it is left running. */
+    const giveUp = (error: Error) => {
+      settle();
+      child.kill('SIGKILL');
+      killDynamoDb();
+      reject(error);
+    };
+    const aborted = () => giveUp(new Error('runtime start aborted'));
+    const settle = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', aborted);
+    };
+    const timer = setTimeout(
+      () => giveUp(new Error(`runtime not ready in 180 s:\n${output.join('')}`)),
+      180_000,
+    );
+    if (signal?.aborted) aborted();
+    else signal?.addEventListener('abort', aborted);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output.push(chunk.toString());
+      const line = output
+        .join('')
+        .split('\n')
+        .find((l) => l.startsWith(READY));
+      if (line) {
+        settle();
+        resolve(JSON.parse(line.slice(READY.length)) as RuntimeInfo);
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.once('exit', (code) => {
+      settle();
+      reject(new Error(`runtime exited with ${code} before it was ready:\n${output.join('')}`));
+    });
+  });
   return {
     child,
     info,
