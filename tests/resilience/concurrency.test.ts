@@ -1,27 +1,17 @@
-import { rmSync } from 'node:fs';
-import { type DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../core/organizations/roles';
 import { TRANSITIONS } from '../../core/work-orders/state-machine';
 import type { WorkOrderStatus } from '../../core/work-orders/vocabulary';
-import { graphql, graphqlOk, type LocalCognito, type Session } from '../../local/graphql-client';
-import type { LocalRuntime } from '../../local/main';
-import { seedActiveMember } from '../support/members';
-import { startSuiteRuntime } from '../support/suite';
-import { decodeJwt } from '../support/tokens';
+import { ASSIGN, SUBMIT, TRANSITION } from '../support/operations';
+import { type PersonSpec, useWorld } from '../support/world';
 
-const PASSWORD = 'Test-pass-123';
 const WRITERS = 50;
 const MANAGERS = 20;
 const CALLS = 1000;
 const WORK_ORDERS = 5;
-const FIELDS = 'id status assigneeId version';
-const SUBMIT = `mutation S($organizationId: ID!, $title: String!) { submitWorkOrder(organizationId: $organizationId, title: $title) { ${FIELDS} } }`;
-const ASSIGN = `mutation A($id: ID!, $assigneeId: String, $v: Int) { assignWorkOrder(id: $id, assigneeId: $assigneeId, expectedVersion: $v) { ${FIELDS} } }`;
-const TRANSITION = `mutation T($id: ID!, $to: WorkOrderStatus!, $v: Int!) { transitionWorkOrder(id: $id, to: $to, expectedVersion: $v) { ${FIELDS} } }`;
 
 type Known = { id: string; status: WorkOrderStatus; assigneeId: string | null; version: number };
-type Writer = { userId: string; role: Role; session: Session };
+type Writer = { name: string; userId: string; role: Role };
 type Call = {
   writer: string;
   role: Role;
@@ -37,152 +27,44 @@ type Call = {
   message?: string;
 };
 
-/** A small seeded generator: the same run can be replayed from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pick = <T>(next: () => number, items: readonly T[]): T =>
-  items[Math.floor(next() * items.length)] as T;
+/** The owner of the hall, and the writers: the first MANAGERS of them managers, the rest technicians. */
+const PEOPLE: Record<string, PersonSpec<'hall'>> = {
+  owner: { email: 'owner@race.example' },
+  ...Object.fromEntries(
+    Array.from({ length: WRITERS }, (_, i) => [
+      `writer${i}`,
+      { email: `writer${i}@race.example`, role: i < MANAGERS ? 'MANAGER' : 'TECHNICIAN' },
+    ]),
+  ),
+};
 
 describe('concurrency: 50 writers, 1,000 calls on 5 shared work orders', () => {
-  let runtime: LocalRuntime;
-  let dataDirectory: string;
-  let cognito: LocalCognito;
-  let documents: DynamoDBDocumentClient;
-  let organizationId = '';
-  let owner: Session;
+  const world = useWorld({
+    name: 'concurrency',
+    people: PEOPLE,
+    organizations: { hall: { owner: 'owner', name: 'Race Hall' } },
+  });
   const writers: Writer[] = [];
+  let technicians: string[] = [];
   const workOrders: Known[] = [];
   const calls: Call[] = [];
   let elapsedMs = 0;
-
   const seed = Number(process.env.STEWARD_SEED ?? 20260801);
+  const readStored = async (id: string) => knownOf(await world.item('WorkOrder', id));
 
   beforeAll(async () => {
-    ({ runtime, dataDirectory, cognito, documents } = await startSuiteRuntime('concurrency'));
-    await cognito.createConfirmedUser('owner@race.example', PASSWORD);
-    owner = await cognito.signIn('owner@race.example', PASSWORD);
-    organizationId = (
-      await graphqlOk<{ createOrganization: { id: string } }>(
-        runtime.urls.graphql,
-        owner.accessToken,
-        'mutation { createOrganization(name: "Race Hall") { id } }',
-      )
-    ).createOrganization.id;
-    owner = await cognito.signIn('owner@race.example', PASSWORD);
-
-    const people = Array.from({ length: WRITERS }, (_, i) => ({
-      email: `writer${i}@race.example`,
-      role: (i < MANAGERS ? 'MANAGER' : 'TECHNICIAN') as Role,
-    }));
-    // Ten at a time: the user pool keeps its users in one file.
-    for (let start = 0; start < people.length; start += 10) {
-      await Promise.all(
-        people.slice(start, start + 10).map(async ({ email, role }) => {
-          await cognito.createConfirmedUser(email, PASSWORD);
-          const first = await cognito.signIn(email, PASSWORD);
-          const userId = String(decodeJwt(first.idToken).payload.sub);
-          await seedActiveMember({
-            documents,
-            cognito,
-            table: runtime.tableName('OrganizationMember'),
-            organizationId,
-            userId,
-            email,
-            role,
-            displayName: email.split('@')[0] ?? email,
-          });
-          writers.push({ userId, role, session: await cognito.signIn(email, PASSWORD) });
-        }),
-      );
+    for (const [name, { role }] of Object.entries(PEOPLE)) {
+      if (role) writers.push({ name, userId: world.ids[name] as string, role });
     }
+    technicians = writers.filter((w) => w.role === 'TECHNICIAN').map((w) => w.userId);
     for (let i = 0; i < WORK_ORDERS; i += 1) {
-      workOrders.push(
-        (
-          await graphqlOk<{ submitWorkOrder: Known }>(
-            runtime.urls.graphql,
-            owner.accessToken,
-            SUBMIT,
-            { organizationId, title: `Shared job ${i + 1}` },
-          )
-        ).submitWorkOrder,
-      );
+      const { submitWorkOrder } = await world.ok('owner', SUBMIT, {
+        organizationId: world.organizationId,
+        title: `Shared job ${i + 1}`,
+      });
+      workOrders.push(knownOf(submitWorkOrder));
     }
-  }, 240_000);
-
-  afterAll(async () => {
-    await runtime?.stop();
-    if (dataDirectory) rmSync(dataDirectory, { recursive: true, force: true });
   });
-
-  const technicians = () => writers.filter((w) => w.role === 'TECHNICIAN').map((w) => w.userId);
-
-  /** What a writer does next with what it believes about a work order; some moves are meant to fail. */
-  function chooseMove(
-    next: () => number,
-    writer: Writer,
-    known: Known,
-  ): Pick<Call, 'op' | 'to'> & { assigneeId?: string } {
-    const manager = writer.role === 'MANAGER';
-    // One call in twenty asks for something the lifecycle or the role never allows.
-    if (next() < 0.05) {
-      return pick(next, [
-        { op: 'transition' as const, to: 'CLOSED' as const },
-        { op: 'transition' as const, to: 'DRAFT' as const },
-        { op: 'transition' as const, to: 'COMPLETED' as const },
-      ]);
-    }
-    switch (known.status) {
-      case 'NEW':
-        return manager
-          ? { op: 'assign', to: 'ASSIGNED', assigneeId: pick(next, technicians()) }
-          : { op: 'transition', to: 'ASSIGNED' };
-      case 'ASSIGNED':
-        if (manager && next() < 0.3) return { op: 'assign', to: 'unassign' };
-        if (manager && next() < 0.3) {
-          const other = pick(
-            next,
-            technicians().filter((t) => t !== known.assigneeId),
-          );
-          return { op: 'assign', to: 'ASSIGNED', assigneeId: other };
-        }
-        // A technician starting someone else's work is refused (FORBIDDEN), as it should be.
-        return { op: 'transition', to: 'IN_PROGRESS' };
-      case 'IN_PROGRESS':
-        return { op: 'transition', to: next() < 0.5 ? 'ON_HOLD' : 'COMPLETED' };
-      case 'ON_HOLD':
-        return { op: 'transition', to: 'IN_PROGRESS' };
-      case 'COMPLETED':
-        // Only a manager may reject; a technician asking is refused.
-        return { op: 'transition', to: 'IN_PROGRESS' };
-      default:
-        return { op: 'transition', to: 'IN_PROGRESS' };
-    }
-  }
-
-  async function readStored(id: string): Promise<Known> {
-    const { Item } = await documents.send(
-      new GetCommand({
-        TableName: runtime.tableName('WorkOrder'),
-        Key: { id },
-        ConsistentRead: true,
-      }),
-    );
-    return {
-      id,
-      status: Item?.status as WorkOrderStatus,
-      assigneeId: (Item?.assigneeId as string | undefined) ?? null,
-      version: Number(Item?.version),
-    };
-  }
 
   it('every call is answered: a success with version + 1, or a typed refusal', async () => {
     let issued = 0;
@@ -195,26 +77,25 @@ describe('concurrency: 50 writers, 1,000 calls on 5 shared work orders', () => {
           issued += 1;
           const target = pick(next, workOrders).id;
           const known = knowledge.get(target) ?? (await readStored(target));
-          const move = chooseMove(next, writer, known);
+          const move = chooseMove(next, writer.role, known, technicians);
           const to =
             move.op === 'assign' && move.assigneeId ? `assign:${move.assigneeId}` : move.to;
           const response =
             move.op === 'assign'
-              ? await graphql<{ assignWorkOrder: Known }>(
-                  runtime.urls.graphql,
-                  writer.session.accessToken,
-                  ASSIGN,
-                  { id: target, assigneeId: move.assigneeId ?? null, v: known.version },
-                )
-              : await graphql<{ transitionWorkOrder: Known }>(
-                  runtime.urls.graphql,
-                  writer.session.accessToken,
-                  TRANSITION,
-                  { id: target, to: move.to, v: known.version },
-                );
+              ? await world.gql(writer.name, ASSIGN, {
+                  id: target,
+                  assigneeId: move.assigneeId ?? null,
+                  v: known.version,
+                })
+              : await world.gql(writer.name, TRANSITION, {
+                  id: target,
+                  to: move.to,
+                  v: known.version,
+                });
           const data = response.data as
             { assignWorkOrder?: Known; transitionWorkOrder?: Known } | undefined;
-          const result = data?.assignWorkOrder ?? data?.transitionWorkOrder ?? undefined;
+          const changed = data?.assignWorkOrder ?? data?.transitionWorkOrder;
+          const result = changed && knownOf(changed);
           const error = response.errors?.[0];
           calls.push({
             writer: writer.userId,
@@ -296,19 +177,7 @@ describe('concurrency: 50 writers, 1,000 calls on 5 shared work orders', () => {
   });
 
   it('one audit event per success, matching it, and none for a refusal', async () => {
-    const events: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await documents.send(
-        new ScanCommand({
-          TableName: runtime.tableName('WorkOrderEvent'),
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
-      events.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const events = await world.scan('WorkOrderEvent');
     for (const workOrder of workOrders) {
       const successes = calls
         .filter((c) => c.workOrderId === workOrder.id && c.result)
@@ -339,6 +208,75 @@ describe('concurrency: 50 writers, 1,000 calls on 5 shared work orders', () => {
     );
   });
 });
+
+/** What the race tracks of a work order (from an answer or the stored item). */
+function knownOf(item: Record<string, unknown> | undefined): Known {
+  return {
+    id: String(item?.id),
+    status: item?.status as WorkOrderStatus,
+    assigneeId: (item?.assigneeId as string | null | undefined) ?? null,
+    version: Number(item?.version),
+  };
+}
+
+/** A small seeded generator: the same run can be replayed from its seed. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pick = <T>(next: () => number, items: readonly T[]): T =>
+  items[Math.floor(next() * items.length)] as T;
+
+/** What a writer does next with what it believes about a work order; some moves are meant to fail. */
+function chooseMove(
+  next: () => number,
+  role: Role,
+  known: Known,
+  technicians: readonly string[],
+): Pick<Call, 'op' | 'to'> & { assigneeId?: string } {
+  const manager = role === 'MANAGER';
+  // One call in twenty asks for something the lifecycle or the role never allows.
+  if (next() < 0.05) {
+    return pick(next, [
+      { op: 'transition' as const, to: 'CLOSED' as const },
+      { op: 'transition' as const, to: 'DRAFT' as const },
+      { op: 'transition' as const, to: 'COMPLETED' as const },
+    ]);
+  }
+  switch (known.status) {
+    case 'NEW':
+      return manager
+        ? { op: 'assign', to: 'ASSIGNED', assigneeId: pick(next, technicians) }
+        : { op: 'transition', to: 'ASSIGNED' };
+    case 'ASSIGNED':
+      if (manager && next() < 0.3) return { op: 'assign', to: 'unassign' };
+      if (manager && next() < 0.3) {
+        const other = pick(
+          next,
+          technicians.filter((t) => t !== known.assigneeId),
+        );
+        return { op: 'assign', to: 'ASSIGNED', assigneeId: other };
+      }
+      // A technician starting someone else's work is refused (FORBIDDEN), as it should be.
+      return { op: 'transition', to: 'IN_PROGRESS' };
+    case 'IN_PROGRESS':
+      return { op: 'transition', to: next() < 0.5 ? 'ON_HOLD' : 'COMPLETED' };
+    case 'ON_HOLD':
+      return { op: 'transition', to: 'IN_PROGRESS' };
+    case 'COMPLETED':
+      // Only a manager may reject; a technician asking is refused.
+      return { op: 'transition', to: 'IN_PROGRESS' };
+    default:
+      return { op: 'transition', to: 'IN_PROGRESS' };
+  }
+}
 
 function countBy<T>(items: T[], key: (item: T) => string): Record<string, number> {
   const counts: Record<string, number> = {};
