@@ -3,6 +3,7 @@ import {
   buildInvitationEmail,
   invitationFor,
   invitationLink,
+  invitationPreviewOf,
   tokenFingerprint,
 } from './invitations';
 
@@ -60,6 +61,35 @@ describe('buildInvitationEmail', () => {
     expect(link).toBe(
       'http://localhost:5173/invitations/org-1%23invite%23zoe%40example.org?token=a%2Bb%2Fc',
     );
+  });
+
+  it('carries a preview for a person who opens it signed out, read back as sent', () => {
+    const preview = {
+      organizationName: 'St. Mary & All <Saints>',
+      role: 'MANAGER',
+      email: 'zoe+x@example.org',
+    } as const;
+    const withPreview = invitationLink(
+      'http://localhost:5173/',
+      'org-1#invite#zoe@example.org',
+      'a+b/c',
+      preview,
+    );
+    expect(withPreview).toContain(
+      '?token=a%2Bb%2Fc&org=St.%20Mary%20%26%20All%20%3CSaints%3E&role=MANAGER&email=zoe%2Bx%40example.org',
+    );
+    const search = new URL(withPreview).search;
+    expect(invitationPreviewOf(search)).toEqual(preview);
+    expect(new URLSearchParams(search).get('token')).toBe('a+b/c');
+  });
+
+  it.each([
+    ['no preview', '?token=t'],
+    ['an unknown role', '?token=t&org=X&role=KING&email=a%40b.c'],
+    ['no organization', '?token=t&role=MEMBER&email=a%40b.c'],
+    ['an address that is not one', '?token=t&org=X&role=MEMBER&email=nobody'],
+  ])('shows no preview for a link with %s', (_label, search) => {
+    expect(invitationPreviewOf(search)).toBeUndefined();
   });
 
   it('names the organization, the inviter, the role and the expiry in both bodies', () => {

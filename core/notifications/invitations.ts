@@ -72,9 +72,38 @@ export function invitationFor(
 export const invitationPage = (appUrl: string, memberId: string): string =>
   appPage(appUrl, `/invitations/${encodeURIComponent(memberId)}`);
 
+/**
+ * What the invitation link tells a person who opens it signed out, before any API call can: the
+ * organization, the role and the invited address. Shown to help them create the right account;
+ * never trusted (accepting checks the token and the address on the server).
+ */
+export type InvitationPreview = { organizationName: string; role: Role; email: string };
+
 /** The same page with the token, the proof of having the email, for the email only. */
-export const invitationLink = (appUrl: string, memberId: string, token: string): string =>
-  `${invitationPage(appUrl, memberId)}?token=${encodeURIComponent(token)}`;
+export const invitationLink = (
+  appUrl: string,
+  memberId: string,
+  token: string,
+  preview?: InvitationPreview,
+): string => {
+  const query = new URLSearchParams({ token });
+  if (preview) {
+    query.set('org', preview.organizationName);
+    query.set('role', preview.role);
+    query.set('email', preview.email);
+  }
+  return `${invitationPage(appUrl, memberId)}?${query.toString().replace(/\+/g, '%20')}`;
+};
+
+/** The preview an invitation link carries, or undefined when any part is missing or wrong. */
+export function invitationPreviewOf(search: string): InvitationPreview | undefined {
+  const query = new URLSearchParams(search);
+  const organizationName = query.get('org')?.trim().slice(0, 200);
+  const role = query.get('role') ?? undefined;
+  const email = query.get('email')?.trim().slice(0, 254);
+  if (!organizationName || !isRole(role) || !email || !email.includes('@')) return undefined;
+  return { organizationName, role, email };
+}
 
 /** Renders the invitation email (subject, HTML and text) with the accept link. */
 export function buildInvitationEmail(input: {

@@ -52,7 +52,11 @@ export async function deliverInvitation(
     ...(inviter ? { inviterName: memberName(inviter) } : {}),
     role: planned.role,
     ...(planned.inviteExpiresAt ? { expiresAt: planned.inviteExpiresAt } : {}),
-    link: invitationLink(deps.appUrl, planned.memberId, planned.token),
+    link: invitationLink(deps.appUrl, planned.memberId, planned.token, {
+      organizationName: organization.name,
+      role: planned.role,
+      email: planned.email,
+    }),
   });
   const at = deps.clock.now().toISOString();
   const record: NotificationRecord = {
