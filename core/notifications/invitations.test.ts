@@ -76,7 +76,7 @@ describe('buildInvitationEmail', () => {
       preview,
     );
     expect(withPreview).toContain(
-      '?token=a%2Bb%2Fc&org=St.%20Mary%20%26%20All%20%3CSaints%3E&role=MANAGER&email=zoe%2Bx%40example.org',
+      '?token=a%2Bb%2Fc&org=St.%20Mary%20%26%20All%20%3CSaints%3E&role=manager&email=zoe%2Bx%40example.org',
     );
     const search = new URL(withPreview).search;
     expect(invitationPreviewOf(search)).toEqual(preview);

@@ -89,7 +89,8 @@ export const invitationLink = (
   const query = new URLSearchParams({ token });
   if (preview) {
     query.set('org', preview.organizationName);
-    query.set('role', preview.role);
+    // In people's case: the email says "a technician", never the enum.
+    query.set('role', preview.role.toLowerCase());
     query.set('email', preview.email);
   }
   return `${invitationPage(appUrl, memberId)}?${query.toString().replace(/\+/g, '%20')}`;
@@ -99,7 +100,7 @@ export const invitationLink = (
 export function invitationPreviewOf(search: string): InvitationPreview | undefined {
   const query = new URLSearchParams(search);
   const organizationName = query.get('org')?.trim().slice(0, 200);
-  const role = query.get('role') ?? undefined;
+  const role = query.get('role')?.toUpperCase();
   const email = query.get('email')?.trim().slice(0, 254);
   if (!organizationName || !isRole(role) || !email || !email.includes('@')) return undefined;
   return { organizationName, role, email };
