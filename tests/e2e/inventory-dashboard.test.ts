@@ -1,6 +1,9 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../local/demo-data';
+import { graphqlOk, LocalCognito } from '../../local/graphql-client';
+import { CREATE_ORGANIZATION, SUBMIT, type DataOf } from '../support/operations';
 import { DESKTOP, PHONE, SCREENSHOTS, useWebApp } from './support/web-app';
 
 /**
@@ -202,4 +205,227 @@ describe('inventory, dashboard and notifications in the web app', () => {
     expect(await tech.getByTestId('pref-lowStock').isChecked()).toBe(false);
     expect(await tech.getByTestId('pref-assignment').isChecked()).toBe(true);
   }, 120_000);
+
+  // The inventory in a facility's words: item codes made from the name, costs as money, details
+  // edited on the item's page, parts named on work orders, a confirmation for parts used, the
+  // ledger's work-order links, and an empty parts picker that says what to do.
+
+  /** Adds an item through the form at /inventory and returns the result line. */
+  const addItem = async (
+    page: Page,
+    fields: { name: string; code?: string; quantity: string; minimum: string; cost?: string },
+  ): Promise<string> => {
+    const form = page.getByTestId('item-form');
+    await form.getByTestId('item-name').fill(fields.name);
+    await form.getByTestId('item-sku').fill(fields.code ?? '');
+    await form.getByTestId('item-quantity').fill(fields.quantity);
+    await form.getByTestId('item-minQuantity').fill(fields.minimum);
+    await form.getByTestId('item-unitCost').fill(fields.cost ?? '');
+    await form.getByRole('button', { name: 'Add item' }).click();
+    await page
+      .getByTestId('item-result')
+      .filter({ hasText: fields.name })
+      .or(page.getByTestId('item-error'))
+      .first()
+      .waitFor({ timeout: 10_000 });
+    expect(await errorText(page, 'item-error'), `createInventoryItem ${fields.name}`).toBe('');
+    return page.getByTestId('item-result').innerText();
+  };
+
+  it('adds items without a code, shows costs as money and edits details on the item page', async () => {
+    const manager = await newPage(DESKTOP);
+    await signIn(manager, demoEmail('MANAGER'), '/inventory');
+    const table = manager.getByTestId('inventory-table');
+    await table.waitFor({ timeout: 20_000 });
+    const headers = await table.locator('thead th').allInnerTexts();
+    expect(headers.map((h) => h.trim())).toContain('Item code');
+    expect(headers.map((h) => h.trim())).toContain('Unit cost');
+    expect(headers.map((h) => h.trim())).not.toContain('SKU');
+    // The demo's filters cost 8.5 each.
+    await expect(
+      table
+        .locator('[data-testid="inventory-row"][data-sku="FLT-2020"]')
+        .getByTestId('inventory-unit-cost')
+        .innerText(),
+    ).resolves.toBe('$8.50');
+
+    // No code typed: the server makes one from the name, and the next one of that name differs.
+    await expect(
+      addItem(manager, { name: 'Pew hymnal light', quantity: '6', minimum: '2', cost: '4.5' }),
+    ).resolves.toBe('Added Pew hymnal light (item code PEW-HYMNAL-LIGHT).');
+    await expect(
+      addItem(manager, { name: 'Pew hymnal light', quantity: '1', minimum: '0' }),
+    ).resolves.toBe('Added Pew hymnal light (item code PEW-HYMNAL-LIGHT-2).');
+    const row = table.locator('[data-testid="inventory-row"][data-sku="PEW-HYMNAL-LIGHT"]');
+    await row.waitFor({ timeout: 5_000 });
+    await expect(row.getByTestId('inventory-unit-cost').innerText()).resolves.toBe('$4.50');
+    await expect(
+      table
+        .locator('[data-testid="inventory-row"][data-sku="PEW-HYMNAL-LIGHT-2"]')
+        .getByTestId('inventory-unit-cost')
+        .innerText(),
+    ).resolves.toBe('–');
+
+    // A typed code with a space is explained before anything is sent.
+    await manager.getByTestId('item-name').fill('Altar candle');
+    await manager.getByTestId('item-sku').fill('ALTAR CANDLE');
+    await manager.getByRole('button', { name: 'Add item' }).click();
+    await expect(manager.getByTestId('item-error').innerText()).resolves.toMatch(
+      /item code .*without spaces/,
+    );
+
+    await row.getByRole('link', { name: 'Pew hymnal light' }).click();
+    const card = manager.getByTestId('inventory-item');
+    await card.waitFor({ timeout: 10_000 });
+    const itemPath = new URL(manager.url()).pathname;
+    await expect(card.getByTestId('inventory-code').innerText()).resolves.toBe('PEW-HYMNAL-LIGHT');
+    await expect(card.getByTestId('inventory-unit-cost').innerText()).resolves.toBe(
+      '$4.50 per each',
+    );
+
+    // A second manager's page has the same item open in its edit form meanwhile.
+    const other = await newPage(DESKTOP);
+    await signIn(other, demoEmail('OWNER'), itemPath);
+    await other.getByTestId('item-edit-open').click();
+    const otherForm = other.getByTestId('item-edit-form');
+    await otherForm.waitFor({ timeout: 10_000 });
+
+    await card.getByTestId('item-edit-open').click();
+    const form = card.getByTestId('item-edit-form');
+    await form.getByTestId('item-edit-name').fill('Pew reading lamp');
+    await form.getByTestId('item-edit-minQuantity').fill('3');
+    await form.getByTestId('item-edit-unitCost').fill('$5.25');
+    await form.getByTestId('item-edit-save').click();
+    await card
+      .getByTestId('item-edit-result')
+      .or(card.getByTestId('item-edit-error'))
+      .first()
+      .waitFor({ timeout: 10_000 });
+    expect(await errorText(manager, 'item-edit-error'), 'updateInventoryItem').toBe('');
+    await expect(card.getByRole('heading', { level: 1 }).innerText()).resolves.toBe(
+      'Pew reading lamp',
+    );
+    await expect(card.getByTestId('inventory-minimum').innerText()).resolves.toBe('3 each');
+    await expect(card.getByTestId('inventory-unit-cost').innerText()).resolves.toBe(
+      '$5.25 per each',
+    );
+    await shoot(manager, 'inventory-item');
+
+    // The other page saves from the version it opened: refused, and shown the saved details.
+    await otherForm.getByTestId('item-edit-minQuantity').fill('9');
+    await otherForm.getByTestId('item-edit-save').click();
+    await otherForm.getByTestId('item-edit-error').waitFor({ timeout: 10_000 });
+    await expect(otherForm.getByTestId('item-edit-error').innerText()).resolves.toMatch(
+      /Someone else changed this item/,
+    );
+    await expect(otherForm.getByTestId('item-edit-name').inputValue()).resolves.toBe(
+      'Pew reading lamp',
+    );
+    await expect(otherForm.getByTestId('item-edit-unitCost').inputValue()).resolves.toBe('5.25');
+    await otherForm.getByTestId('item-edit-minQuantity').fill('9');
+    await otherForm.getByTestId('item-edit-save').click();
+    await other.getByTestId('item-edit-result').waitFor({ timeout: 10_000 });
+    await expect(other.getByTestId('inventory-minimum').innerText()).resolves.toBe('9 each');
+    await expect(
+      other.getByTestId('inventory-item').getByRole('heading', { level: 1 }).innerText(),
+    ).resolves.toBe('Pew reading lamp');
+  }, 180_000);
+
+  it('names the parts used, confirms the use, and links the ledger to the work order', async () => {
+    const tech = await newPage(DESKTOP);
+    await signIn(tech, demoEmail('TECHNICIAN'), '/my-work');
+    await tech
+      .getByRole('link', { name: /Fire door does not latch/ })
+      .first()
+      .click();
+    await tech.getByTestId('work-order-detail').waitFor({ timeout: 10_000 });
+    const workOrderPath = new URL(tech.url()).pathname;
+    const number = /WO-\d+/.exec(await tech.locator('.wo-number').innerText())?.[0];
+    expect(number).toBeDefined();
+    const parts = tech.getByTestId('parts-used');
+    const salt = parts.locator('option', { hasText: 'Ice melt salt 40 lb' });
+    await salt.waitFor({ state: 'attached', timeout: 10_000 });
+    await parts
+      .getByTestId('use-part-item')
+      .selectOption({ label: (await salt.innerText()).trim() });
+    await parts.getByTestId('use-part-amount').fill('2');
+    await parts.getByTestId('use-part-submit').click();
+    await parts
+      .getByTestId('use-part-result')
+      .filter({ hasText: 'Used' })
+      .or(parts.getByTestId('use-part-error'))
+      .first()
+      .waitFor({ timeout: 10_000 });
+    expect(await errorText(tech, 'use-part-error'), 'adjustInventory with a work order').toBe('');
+    await expect(parts.getByTestId('use-part-result').innerText()).resolves.toMatch(
+      /^Used 2 × Ice melt salt 40 lb\b/,
+    );
+    const partRow = parts.getByTestId('part-row').first();
+    await partRow.waitFor({ timeout: 10_000 });
+    await expect(partRow.innerText()).resolves.toMatch(
+      /^Ice melt salt 40 lb · SALT-40\s+2\s+\$22\.00/,
+    );
+
+    // The item's history names the work order and leads back to it.
+    await tech
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Inventory' })
+      .click();
+    await tech
+      .locator('[data-testid="inventory-row"][data-sku="SALT-40"]')
+      .getByRole('link', { name: 'Ice melt salt 40 lb' })
+      .click();
+    const card = tech.getByTestId('inventory-item');
+    await card.waitFor({ timeout: 10_000 });
+    // A technician uses parts but does not edit items.
+    expect(await card.getByTestId('item-edit-open').count()).toBe(0);
+    const link = card.getByTestId('ledger-work-order').first();
+    await card
+      .getByTestId('ledger-work-order')
+      .filter({ hasText: number ?? '' })
+      .first()
+      .waitFor({
+        timeout: 10_000,
+      });
+    await expect(link.innerText()).resolves.toBe(number);
+    await link.click();
+    await tech.getByTestId('work-order-detail').waitFor({ timeout: 10_000 });
+    expect(new URL(tech.url()).pathname).toBe(workOrderPath);
+  }, 180_000);
+
+  it('says the parts picker is empty and shows a manager where to add parts', async () => {
+    const runtime = app.runtime();
+    const cognito = new LocalCognito(
+      runtime.urls.cognito,
+      runtime.userPoolId,
+      runtime.userPoolClientId,
+    );
+    const email = `warden-${Date.now()}@chapel.example`;
+    await cognito.createConfirmedUser(email, DEMO_PASSWORD, 'Chapel Warden');
+    const session = await cognito.signIn(email, DEMO_PASSWORD);
+    const created = await graphqlOk<DataOf<typeof CREATE_ORGANIZATION>>(
+      runtime.urls.graphql,
+      session.accessToken,
+      CREATE_ORGANIZATION,
+      { name: `Empty Shelf Chapel ${Date.now()}` },
+    );
+    const submitted = await graphqlOk<DataOf<typeof SUBMIT>>(
+      runtime.urls.graphql,
+      session.accessToken,
+      SUBMIT,
+      { organizationId: created.createOrganization.id, title: 'Hall radiator is cold' },
+    );
+
+    const owner = await newPage(DESKTOP);
+    await signIn(owner, email, `/work-orders/${submitted.submitWorkOrder.id}`);
+    const parts = owner.getByTestId('parts-used');
+    await parts.waitFor({ timeout: 15_000 });
+    const empty = parts.getByTestId('use-part-empty');
+    await empty.waitFor({ timeout: 10_000 });
+    await expect(empty.innerText()).resolves.toMatch(/no parts in the inventory yet/);
+    expect(await parts.getByTestId('use-part-item').count()).toBe(0);
+    await empty.getByRole('link', { name: 'Add a part in Inventory' }).click();
+    await owner.getByTestId('item-form').waitFor({ timeout: 10_000 });
+    expect(new URL(owner.url()).pathname).toBe('/inventory');
+  }, 180_000);
 });
