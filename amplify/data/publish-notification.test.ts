@@ -7,6 +7,7 @@ import {
   AppSyncJsError,
   compileAppSyncJs,
 } from '../../local/appsync/js-runtime';
+import { liveNotificationSample as notification } from '../../core/testing/records';
 
 /** The publishNotification resolver (no Lambda), run by the local APPSYNC_JS runtime. */
 const resolver = compileAppSyncJs(
@@ -17,15 +18,6 @@ const resolver = compileAppSyncJs(
   'Mutation.publishNotification',
 );
 
-const notification = {
-  id: 'assigned#wo-1#3#user-2',
-  organizationId: 'org-1',
-  recipientId: 'user-2',
-  kind: 'assignment',
-  subject: 'WO-7 was assigned to you',
-  link: 'http://localhost:5173/work-orders/wo-1',
-  createdAt: '2026-11-25T10:00:00.000Z',
-};
 const notifierRole = {
   accountId: '123456789012',
   userArn: 'arn:aws:sts::123456789012:assumed-role/notifier-role/notifier',

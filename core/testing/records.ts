@@ -68,3 +68,14 @@ export const inventoryItemRecord = (
   updatedAt: SEEDED_AT,
   ...patch,
 });
+
+/** A live notification as the notifier pushes it: an assignment, with its link. */
+export const liveNotificationSample = {
+  id: 'assigned#wo-1#3#user-2',
+  organizationId: 'org-1',
+  recipientId: 'user-2',
+  kind: 'assignment',
+  subject: 'WO-7 was assigned to you',
+  link: 'http://localhost:5173/work-orders/wo-1',
+  createdAt: '2026-11-25T10:00:00.000Z',
+} as const;
