@@ -33,6 +33,11 @@ export default defineConfig({
             'bench/**/*.test.ts',
           ],
           exclude: ['**/node_modules/**', '**/*.integration.test.ts', '**/*.resilience.test.ts'],
+          // Pure tests share worker threads and their modules (18 s instead of 72 s for the tier
+          // here): a unit test keeps no module state of its own and mocks only virtual modules
+          // ($amplify/env/*); one that needs a process of its own is an integration test.
+          pool: 'threads',
+          isolate: false,
           testTimeout: 60_000,
           hookTimeout: 180_000,
           sequence: { groupOrder: 0 },

@@ -1,7 +1,7 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { localDynamoDbClient } from '../local/dynamodb';
 import { LocalCognito } from '../local/graphql-client';
-import { type LocalRuntime, startLocalRuntime } from '../local/main';
+import { BACKEND_ONLY, type LocalRuntime, startLocalRuntime } from '../local/main';
 
 /** The local runtime a benchmark runs against, with the clients seeding needs. */
 export type BenchRuntime = {
@@ -16,9 +16,7 @@ export async function startBenchRuntime(dataDirectory: string): Promise<BenchRun
   const runtime = await startLocalRuntime({
     dataDirectory,
     ports: 'auto',
-    app: false,
-    demo: false,
-    writeOutputsFiles: false,
+    ...BACKEND_ONLY,
   });
   const client = localDynamoDbClient(runtime.urls.dynamodb);
   return {

@@ -142,6 +142,12 @@ export type LocalRuntime = {
 };
 
 /**
+ * The backend alone, for tests and benchmarks: no web app, no demo data, and nothing written
+ * outside the data folder.
+ */
+export const BACKEND_ONLY = { app: false, demo: false, writeOutputsFiles: false } as const;
+
+/**
  * Starts the whole backend of amplify/ on this machine: synth → DynamoDB Local → SES emulator →
  * cognito-local → Lambda runner → AppSync simulator → stream consumers → outputs → demo → app.
  */

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { autoPorts, startLocalRuntime } from '../local/main';
+import { autoPorts, BACKEND_ONLY, startLocalRuntime } from '../local/main';
 import { assertPortFree, freePort, PORT_BLOCKS, releasePorts } from '../local/process-utils';
 
 const CLAIMANT = fileURLToPath(new URL('./support/port-claimant.ts', import.meta.url));
@@ -90,9 +90,7 @@ describe('a start that fails half way', () => {
       await startLocalRuntime({
         dataDirectory,
         ports,
-        app: false,
-        demo: false,
-        writeOutputsFiles: false,
+        ...BACKEND_ONLY,
         signal: aborter.signal,
         log: (line) => {
           if (fail === 'abort' && line.includes('✓ DynamoDB Local')) {

@@ -150,12 +150,7 @@ describe('inventory, dashboard and notifications in the web app', () => {
   }, 120_000);
 
   it('lets a technician use a part on a work order, priced from the ledger', async () => {
-    const tech = await newPage(DESKTOP);
-    await signIn(tech, demoEmail('TECHNICIAN'), '/my-work');
-    await tech
-      .getByRole('link', { name: /Fire door does not latch/ })
-      .first()
-      .click();
+    const tech = await app.openFromMyWork(/Fire door does not latch/);
     const parts = tech.getByTestId('parts-used');
     await parts.waitFor({ timeout: 10_000 });
     await parts
@@ -332,13 +327,7 @@ describe('inventory, dashboard and notifications in the web app', () => {
   }, 180_000);
 
   it('names the parts used, confirms the use, and links the ledger to the work order', async () => {
-    const tech = await newPage(DESKTOP);
-    await signIn(tech, demoEmail('TECHNICIAN'), '/my-work');
-    await tech
-      .getByRole('link', { name: /Fire door does not latch/ })
-      .first()
-      .click();
-    await tech.getByTestId('work-order-detail').waitFor({ timeout: 10_000 });
+    const tech = await app.openFromMyWork(/Fire door does not latch/);
     const workOrderPath = new URL(tech.url()).pathname;
     const number = /WO-\d+/.exec(await tech.locator('.wo-number').innerText())?.[0];
     expect(number).toBeDefined();

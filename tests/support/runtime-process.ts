@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LocalPorts, LocalRuntime } from '../../local/main';
-import { startLocalRuntime } from '../../local/main';
+import { BACKEND_ONLY, startLocalRuntime } from '../../local/main';
 
 /** What the runtime in a child process reports once it is ready. */
 export type RuntimeInfo = {
@@ -137,9 +137,7 @@ async function main(dataDirectory: string, ports: LocalPorts): Promise<void> {
   const runtime = await startLocalRuntime({
     dataDirectory,
     ports,
-    app: false,
-    demo: false,
-    writeOutputsFiles: false,
+    ...BACKEND_ONLY,
   });
   const tables: Record<string, string> = {};
   for (const table of runtime.assembly.tables) {

@@ -21,6 +21,7 @@ import {
 import { type MailMessage, readMailbox } from '../../local/mail';
 import {
   autoPorts,
+  BACKEND_ONLY,
   type LocalRuntime,
   type LocalRuntimeOptions,
   startLocalRuntime,
@@ -231,9 +232,7 @@ export async function startWorld<P extends string, O extends string = never>(
     const runtime = await startLocalRuntime({
       dataDirectory,
       ports: 'auto',
-      app: false,
-      demo: false,
-      writeOutputsFiles: false,
+      ...BACKEND_ONLY,
       signal,
       ...spec.runtime,
     });

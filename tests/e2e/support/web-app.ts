@@ -50,6 +50,8 @@ export type WebApp = {
   signIn: (page: Page, email: string, pathname?: string) => Promise<void>;
   /** Waits for a page's live badge to settle and insists it is live. */
   expectLive: (page: Page) => Promise<void>;
+  /** Signs the demo technician in on a new desktop page and opens a work order from My work. */
+  openFromMyWork: (title: RegExp) => Promise<Page>;
 };
 
 /** Starts the runtime (demo data, web app) and Chromium for one suite, and stops them after it. */
@@ -82,7 +84,7 @@ export function useWebApp(name: string, defaultViewport = DESKTOP): WebApp {
     return new URL(pathname, app).toString();
   };
 
-  return {
+  const web: WebApp = {
     runtime: running,
     appUrl,
     newPage: async (viewport = defaultViewport) => {
@@ -109,6 +111,13 @@ export function useWebApp(name: string, defaultViewport = DESKTOP): WebApp {
       if (await skip.isVisible()) await skip.click();
       await signedIn.waitFor({ timeout: 20_000 });
     },
+    openFromMyWork: async (title) => {
+      const page = await web.newPage(DESKTOP);
+      await web.signIn(page, web.demoEmail('TECHNICIAN'), '/my-work');
+      await page.getByRole('link', { name: title }).first().click();
+      await page.getByTestId('work-order-detail').waitFor({ timeout: 10_000 });
+      return page;
+    },
     expectLive: async (page) => {
       const status = page.getByTestId('live-status');
       await page
@@ -120,4 +129,5 @@ export function useWebApp(name: string, defaultViewport = DESKTOP): WebApp {
       expect(await status.getAttribute('data-live'), `live updates: ${why}`).toBe('live');
     },
   };
+  return web;
 }
